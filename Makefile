@@ -1,0 +1,30 @@
+# Set-up and everyday tasks. `make site` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Re-install only when the package's requirements change.
+STAMP := $(VENV)/.installed
+
+.PHONY: site test lint validate schema clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,lint]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/golive validate
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/mypy
+
+schema: $(STAMP)
+	$(BIN)/golive schema
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache

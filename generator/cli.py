@@ -1,0 +1,138 @@
+"""The golive command line: a thin shell that turns library results into messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import textwrap
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.diagnostics import count_errors
+from generator.report import REPORTERS
+from generator.scaffold import ScaffoldError, new_plan
+from generator.schemas import write_schemas
+from generator.validate import Validation, validate_project
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(validation: Validation) -> str:
+    """One line: what was checked and what was found."""
+    project = validation.project
+    files = sum(
+        1 + (p.log is not None) + (p.postmortem is not None) for p in project.plans.values()
+    ) + len(project.checklists) + (project.people is not None)
+    errors, warnings = len(validation.errors), len(validation.warnings)
+    checked = f"{_plural(len(project.plans), 'plan')}, {_plural(files, 'file')} read"
+    if not errors and not warnings:
+        return f"golive: {checked}: all valid"
+    return f"golive: {checked}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    validation = validate_project(args.root)
+    output = REPORTERS[args.format](validation.diagnostics)
+    if args.format == "json":
+        print(output)
+    else:
+        if output:
+            print(output)
+        print(summary_line(validation), file=sys.stderr if args.format == "github" else sys.stdout)
+    failed = count_errors(validation.diagnostics) > 0 or (args.strict and validation.warnings)
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    for path in write_schemas(args.root):
+        print(f"wrote {path.relative_to(args.root).as_posix()}" if path.is_relative_to(args.root) else f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    try:
+        path = new_plan(args.root, args.plan_id, dt.date.today())
+    except ScaffoldError as error:
+        print(f"golive new: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    shown = path.relative_to(args.root).as_posix() if path.is_relative_to(args.root) else str(path)
+    print(f"created {shown}: a draft to edit; check it with `golive validate`")
+    return EXIT_OK
+
+
+def _example(text: str) -> str:
+    return "example:\n" + textwrap.indent(textwrap.dedent(text).strip(), "  ")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="golive",
+        description="Go-live plans kept as YAML in git, validated and rendered into a MkDocs site.",
+        epilog=_example("golive validate\n  golive new shop-relaunch"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"golive {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on an internal error")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--root",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="project folder with plans/ and mkdocs.yml (default: the current folder)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str, example: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            parents=[common],
+            help=help_text,
+            description=help_text,
+            epilog=_example(example),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.set_defaults(handler=handler)
+        return sub
+
+    validate = add(
+        "validate",
+        cmd_validate,
+        "read and check every source; exit 0 when valid, 1 when not",
+        "golive validate --format github --strict",
+    )
+    validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument("--format", choices=sorted(REPORTERS), default="text", help="output format (default: text)")
+
+    add(
+        "schema",
+        cmd_schema,
+        "write JSON Schemas of every source kind into schemas/, for editors",
+        "golive schema && head -3 plans/people.yaml",
+    )
+    new = add("new", cmd_new, "create a valid draft plan to start from", "golive new shop-relaunch")
+    new.add_argument("plan_id", metavar="PLAN_ID", help="the new plan's id, e.g. shop-relaunch")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt:
+        print("golive: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug in golive, not a problem with the sources
+        if args.debug:
+            traceback.print_exc()
+        print(f"golive: internal error: {type(error).__name__}: {error} (rerun with --debug for details)", file=sys.stderr)
+        return EXIT_INVALID

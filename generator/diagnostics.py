@@ -1,0 +1,57 @@
+"""The one record type for everything golive reports about the sources."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+# A value's place inside a document, e.g. ("steps", 2, "owner").
+ValuePath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """An error or warning about one value of one source file."""
+
+    file: str
+    line: int
+    column: int
+    severity: Severity
+    path: str
+    message: str
+    hint: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def format_path(path: ValuePath) -> str:
+    """Render ("steps", 2, "owner") as steps[2].owner."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+def did_you_mean(value: object, choices: Iterable[str]) -> str:
+    """Return a "did you mean 'x'?" hint when a choice is close to the value."""
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Order by file, then line and column; drop exact repeats."""
+    return sorted(set(diagnostics))
+
+
+def count_errors(diagnostics: Sequence[Diagnostic]) -> int:
+    return sum(1 for d in diagnostics if d.is_error)

@@ -1,0 +1,24 @@
+"""plans/checklists/<id>.yaml: a reusable checklist."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from generator.models.common import Slug, Source, Text
+
+Phase = Literal["pre-launch", "go-live", "post-launch"]
+PHASES: tuple[Phase, ...] = ("pre-launch", "go-live", "post-launch")
+
+
+class ChecklistItem(Source):
+    id: Slug
+    text: Text
+    owner: Slug | None = None
+
+
+class Checklist(Source):
+    title: Text
+    phase: Phase
+    items: Annotated[list[ChecklistItem], Field(min_length=1)]

@@ -1,0 +1,159 @@
+"""Field types shared by every source kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints, WithJsonSchema
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+LINK_SCHEMES = ("https", "http", "mailto", "tel")
+
+
+class Source(BaseModel):
+    """Base of every model read from YAML: strict about keys, lenient about numbers as text."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        coerce_numbers_to_str=True,
+        str_strip_whitespace=False,
+    )
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+# A field written in Markdown; rendered with raw HTML escaped and unsafe links dropped.
+Markdown = Annotated[str, WithJsonSchema({"type": "string", "description": "Markdown"})]
+
+
+def _parse_link(value: Any) -> Any:
+    if isinstance(value, str):
+        scheme = urlsplit(value).scheme.lower()
+        if scheme not in LINK_SCHEMES:
+            allowed = ", ".join(f"{s}:" for s in LINK_SCHEMES)
+            raise ValueError(f"link '{value}' must start with one of {allowed}")
+    return value
+
+
+Link = Annotated[
+    str,
+    AfterValidator(_parse_link),
+    WithJsonSchema({"type": "string", "pattern": "^(https?|mailto|tel):"}),
+]
+
+
+def _parse_timezone(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}'") from None
+    return value
+
+
+TimeZoneName = Annotated[
+    str,
+    AfterValidator(_parse_timezone),
+    WithJsonSchema({"type": "string", "description": "IANA time zone, e.g. Europe/London"}),
+]
+
+
+def timezone_hint(value: str) -> str:
+    """A close IANA name for a misspelt zone."""
+    import difflib
+
+    close = difflib.get_close_matches(value, sorted(available_timezones()), n=1)
+    return f"did you mean '{close[0]}'?" if close else "use an IANA name such as Europe/London"
+
+
+_DURATION = re.compile(r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?")
+_ISO_DURATION = re.compile(r"PT(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?")
+
+
+def parse_duration(value: Any) -> dt.timedelta:
+    """Read 45s, 10m, 2h, 1h30m or PT1H30M."""
+    if isinstance(value, dt.timedelta):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError("expected a duration such as 10m, 1h30m or PT1H30M")
+    if isinstance(value, int):
+        raise ValueError(f"duration {value} has no unit; write {value}m for minutes")
+    text = value.strip()
+    match = _DURATION.fullmatch(text) or _ISO_DURATION.fullmatch(text)
+    if not text or match is None or not any(match.groupdict().values()):
+        raise ValueError(f"'{value}' is not a duration; write 45s, 10m, 2h, 1h30m or PT1H30M")
+    parts = {k: int(v or 0) for k, v in match.groupdict().items()}
+    duration = dt.timedelta(hours=parts["h"], minutes=parts["m"], seconds=parts["s"])
+    if duration <= dt.timedelta(0):
+        raise ValueError("a duration must be longer than zero")
+    if duration > dt.timedelta(days=7):
+        raise ValueError(f"'{value}' is longer than a week")
+    return duration
+
+
+Duration = Annotated[
+    dt.timedelta,
+    BeforeValidator(parse_duration),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(\d+h)?(\d+m)?(\d+s)?$|^PT(\d+H)?(\d+M)?(\d+S)?$",
+            "examples": ["45s", "10m", "1h30m", "PT1H30M"],
+        }
+    ),
+]
+
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+_TIME_OF_DAY = re.compile(r"([01]?\d|2[0-3]):[0-5]\d")
+
+
+def parse_datetime(value: Any) -> dt.datetime:
+    """Read 2026-12-05 22:00, optionally with seconds and a UTC offset."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _DATETIME.fullmatch(value.strip()):
+        try:
+            return dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"'{value}' is not a date and time; write 2026-12-05 22:00")
+
+
+def parse_date(value: Any) -> dt.date:
+    """Read 2026-12-05."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"'{value}' is not a date; write 2026-12-05")
+
+
+def parse_datetime_or_time(value: Any) -> dt.datetime | dt.time:
+    """Read a time of day (23:00) or a full date and time."""
+    if isinstance(value, dt.datetime | dt.time):
+        return value
+    if isinstance(value, str) and _TIME_OF_DAY.fullmatch(value.strip()):
+        hour, minute = value.strip().split(":")
+        return dt.time(int(hour), int(minute))
+    if isinstance(value, str) and _DATETIME.fullmatch(value.strip()):
+        return parse_datetime(value)
+    raise ValueError(f"'{value}' is not a time; write 23:00 or 2026-12-05 23:00")
+
+
+DATETIME_SCHEMA = {"type": "string", "examples": ["2026-12-05 22:00", "2026-12-05T22:00+01:00"]}
+LocalDateTime = Annotated[dt.datetime, BeforeValidator(parse_datetime), WithJsonSchema(DATETIME_SCHEMA)]
+Date = Annotated[dt.date, BeforeValidator(parse_date), WithJsonSchema({"type": "string", "format": "date"})]
+TimeOrDateTime = Annotated[
+    dt.datetime | dt.time,
+    BeforeValidator(parse_datetime_or_time),
+    WithJsonSchema({"type": "string", "examples": ["23:00", "2026-12-05 23:00"]}),
+]

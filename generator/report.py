@@ -1,0 +1,63 @@
+"""Reporters: one per output format, picked by name."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+from generator.diagnostics import Diagnostic
+
+
+def format_text(diagnostics: Sequence[Diagnostic]) -> str:
+    """Compiler-style lines: file:line:col: severity: path: message (hint)."""
+    lines = []
+    for d in diagnostics:
+        path = f"{d.path}: " if d.path else ""
+        hint = f" ({d.hint})" if d.hint else ""
+        lines.append(f"{d.file}:{d.line}:{d.column}: {d.severity}: {path}{d.message}{hint}")
+    return "\n".join(lines)
+
+
+def format_json(diagnostics: Sequence[Diagnostic]) -> str:
+    """A JSON list of records with file, line, column, severity, path, message, hint."""
+    records = [
+        {
+            "file": d.file,
+            "line": d.line,
+            "column": d.column,
+            "severity": d.severity,
+            "path": d.path,
+            "message": d.message,
+            "hint": d.hint,
+        }
+        for d in diagnostics
+    ]
+    return json.dumps(records, indent=2, ensure_ascii=False)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(diagnostics: Sequence[Diagnostic]) -> str:
+    """GitHub Actions workflow commands that annotate the pull request's files."""
+    lines = []
+    for d in diagnostics:
+        title = _escape_property(d.path or "golive")
+        message = d.message + (f" ({d.hint})" if d.hint else "")
+        lines.append(
+            f"::{d.severity} file={_escape_property(d.file)},line={d.line},col={d.column},"
+            f"title={title}::{_escape_data(message)}"
+        )
+    return "\n".join(lines)
+
+
+REPORTERS: dict[str, Callable[[Sequence[Diagnostic]], str]] = {
+    "text": format_text,
+    "json": format_json,
+    "github": format_github,
+}

@@ -1,0 +1,243 @@
+"""Planned times of every step: a plan's timetable, in elapsed (UTC) time.
+
+All arithmetic is done on aware datetimes in UTC, so ten minutes are ten real
+minutes also on the night the clocks change; local wall-clock time is only
+used to read the sources and to show times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import graphlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from generator.models.plan import Plan, Step
+
+UTC = dt.UTC
+
+
+class NonexistentTime(ValueError):
+    """A wall-clock time skipped when the clocks went forward."""
+
+
+class DependencyCycle(ValueError):
+    """Steps that depend on each other in a circle."""
+
+    def __init__(self, cycle: list[str]) -> None:
+        super().__init__(" -> ".join(cycle))
+        self.cycle = cycle
+
+
+def localize(value: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """Read a written datetime in `zone` (unless it has an offset); return it in UTC.
+
+    A time that occurs twice when the clocks go back is taken at its first
+    occurrence; a time skipped when they go forward is refused.
+    """
+    if value.tzinfo is not None:
+        return value.astimezone(UTC)
+    aware = value.replace(tzinfo=zone, fold=0)
+    if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
+        raise NonexistentTime(f"{value:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks skip it")
+    return aware.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class ScheduledStep:
+    """A step with its planned start and end (UTC)."""
+
+    step: Step
+    start: dt.datetime
+    end: dt.datetime
+    depends_on: tuple[str, ...]
+    critical: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.step.id
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The timetable of one plan and what follows from it."""
+
+    zone: ZoneInfo
+    window_start: dt.datetime
+    window_end: dt.datetime
+    steps: tuple[ScheduledStep, ...]
+    critical_path: tuple[str, ...]
+    rollback_start: dt.datetime
+    rollback_steps: tuple[ScheduledStep, ...]
+    point_of_no_return: ScheduledStep | None
+
+    @property
+    def end(self) -> dt.datetime:
+        """Planned end of the last step."""
+        return max((s.end for s in self.steps), default=self.window_start)
+
+    @property
+    def overrun(self) -> dt.timedelta:
+        """How far the planned end lies past the window end (negative: slack)."""
+        return self.end - self.window_end
+
+    @property
+    def fits_window(self) -> bool:
+        return self.end <= self.window_end
+
+    @property
+    def rollback_duration(self) -> dt.timedelta:
+        ends = [s.end for s in self.rollback_steps]
+        return max(ends) - self.rollback_start if ends else dt.timedelta(0)
+
+    @property
+    def latest_rollback_start(self) -> dt.datetime:
+        """The last moment a rollback can start and still end inside the window."""
+        return self.window_end - self.rollback_duration
+
+    @property
+    def rollback_fits_after_point_of_no_return(self) -> bool:
+        if self.point_of_no_return is None:
+            return True
+        return self.point_of_no_return.start <= self.latest_rollback_start
+
+    @property
+    def crosses_dst_change(self) -> bool:
+        """True when the UTC offset changes between window start and the later of end and schedule end."""
+        last = max(self.window_end, self.end)
+        return self.window_start.astimezone(self.zone).utcoffset() != last.astimezone(self.zone).utcoffset()
+
+    def step(self, step_id: str) -> ScheduledStep:
+        for scheduled in (*self.steps, *self.rollback_steps):
+            if scheduled.id == step_id:
+                return scheduled
+        raise KeyError(step_id)
+
+    def clock(self, moment: dt.datetime) -> str:
+        """Local HH:MM, with the UTC offset when the window spans a clock change."""
+        local = moment.astimezone(self.zone)
+        if self.crosses_dst_change:
+            return f"{local:%H:%M} {format_utc_offset(local.utcoffset())}"
+        return f"{local:%H:%M}"
+
+    def t_offset(self, moment: dt.datetime) -> str:
+        """Time since window start, as T+H:MM."""
+        return format_t_offset(moment - self.window_start)
+
+
+def format_t_offset(delta: dt.timedelta) -> str:
+    sign = "-" if delta < dt.timedelta(0) else "+"
+    minutes = int(abs(delta).total_seconds() // 60)
+    return f"T{sign}{minutes // 60}:{minutes % 60:02d}"
+
+
+def format_utc_offset(offset: dt.timedelta | None) -> str:
+    minutes = int((offset or dt.timedelta(0)).total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def format_duration(delta: dt.timedelta) -> str:
+    """1h30m, 45m, 2h, 45s: the way durations are written in plans."""
+    seconds = int(delta.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "", f"{seconds}s" if seconds else ""]
+    return "".join(parts) or "0m"
+
+
+def effective_dependencies(steps: Sequence[Step]) -> dict[str, tuple[str, ...]]:
+    """What each step waits for: its depends_on, or else the step listed before it."""
+    result: dict[str, tuple[str, ...]] = {}
+    previous: str | None = None
+    for step in steps:
+        if step.depends_on is not None:
+            result[step.id] = tuple(step.depends_on)
+        elif step.start is None and previous is not None:
+            result[step.id] = (previous,)
+        else:
+            result[step.id] = ()
+        previous = step.id
+    return result
+
+
+def dependency_order(dependencies: dict[str, tuple[str, ...]]) -> list[str]:
+    """Step ids so that each comes after what it depends on; raise DependencyCycle."""
+    sorter = graphlib.TopologicalSorter(dependencies)
+    try:
+        return list(sorter.static_order())
+    except graphlib.CycleError as error:
+        cycle = list(error.args[1])
+        # graphlib reports the cycle from the end; show it in dependency order
+        raise DependencyCycle(list(reversed(cycle))) from None
+
+
+def fixed_start(value: dt.datetime | dt.time, window_start: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """A step's fixed start in UTC: a datetime, or a time of day's first occurrence in the window."""
+    if isinstance(value, dt.datetime):
+        return localize(value, zone)
+    local_start = window_start.astimezone(zone)
+    day = local_start.date()
+    for _ in range(2):
+        candidate = localize(dt.datetime.combine(day, value), zone)
+        if candidate >= window_start:
+            return candidate
+        day += dt.timedelta(days=1)
+    raise AssertionError("unreachable: a time of day recurs within two days")
+
+
+def schedule_steps(
+    steps: Sequence[Step], origin: dt.datetime, window_start: dt.datetime, zone: ZoneInfo
+) -> tuple[ScheduledStep, ...]:
+    """Plan start and end of each step from `origin` on; steps keep their listed order."""
+    dependencies = effective_dependencies(steps)
+    by_id = {step.id: step for step in steps}
+    ends: dict[str, dt.datetime] = {}
+    starts: dict[str, dt.datetime] = {}
+    for step_id in dependency_order(dependencies):
+        step = by_id[step_id]
+        start = origin
+        for dependency in dependencies[step_id]:
+            start = max(start, ends[dependency])
+        if step.start is not None:
+            start = max(start, fixed_start(step.start, window_start, zone))
+        starts[step_id] = start
+        ends[step_id] = start + step.duration
+    return tuple(
+        ScheduledStep(step, starts[step.id], ends[step.id], dependencies[step.id]) for step in steps
+    )
+
+
+def critical_path(scheduled: Sequence[ScheduledStep]) -> tuple[str, ...]:
+    """The chain of steps that ends last, each waiting on the one before it."""
+    if not scheduled:
+        return ()
+    by_id = {s.id: s for s in scheduled}
+    last = max(scheduled, key=lambda s: s.end)  # first listed wins a tie
+    chain = [last]
+    while True:
+        current = chain[-1]
+        binding = [by_id[d] for d in current.depends_on if by_id[d].end == current.start]
+        if not binding:
+            break
+        chain.append(binding[0])
+    return tuple(s.id for s in reversed(chain))
+
+
+def schedule_plan(plan: Plan) -> Schedule:
+    """Compute the schedule of a plan whose references have been checked."""
+    zone = ZoneInfo(plan.timezone)
+    window_start = localize(plan.window.start, zone)
+    window_end = localize(plan.window.end, zone)
+    scheduled = schedule_steps(plan.steps, window_start, window_start, zone)
+    path = critical_path(scheduled)
+    on_path = set(path)
+    scheduled = tuple(
+        ScheduledStep(s.step, s.start, s.end, s.depends_on, s.id in on_path) for s in scheduled
+    )
+    point = next((s for s in scheduled if s.step.point_of_no_return), None)
+    rollback_start = point.start if point else window_start
+    rollback_steps = plan.rollback.steps if plan.rollback else []
+    rollback = schedule_steps(rollback_steps, rollback_start, window_start, zone)
+    return Schedule(zone, window_start, window_end, scheduled, path, rollback_start, rollback, point)

@@ -1,0 +1,291 @@
+"""Find every source under plans/, read it and check it against its model."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator.diagnostics import Diagnostic, ValuePath, did_you_mean
+from generator.load import Document, SourceError, load_document
+from generator.models import Checklist, Log, PeopleFile, Plan, Postmortem
+from generator.models.common import SLUG_PATTERN, timezone_hint
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+PLANS_DIR = "plans"
+PEOPLE_FILE = "people.yaml"
+CHECKLISTS_DIR = "checklists"
+PLAN_FILE = "plan.yaml"
+LOG_FILE = "log.yaml"
+POSTMORTEM_FILE = "postmortem.yaml"
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+@dataclass
+class Source(Generic[ModelT]):
+    """A source file: where it is, what was written, and the checked model."""
+
+    path: Path
+    document: Document
+    model: ModelT
+
+    @property
+    def file(self) -> str:
+        return self.document.file
+
+
+@dataclass
+class PlanSources:
+    """The files of one go-live folder."""
+
+    id: str
+    plan: Source[Plan]
+    log: Source[Log] | None = None
+    postmortem: Source[Postmortem] | None = None
+
+
+@dataclass
+class Project:
+    """Every source of a project folder that could be read."""
+
+    root: Path
+    people: Source[PeopleFile] | None = None
+    checklists: dict[str, Source[Checklist]] = field(default_factory=dict)
+    plans: dict[str, PlanSources] = field(default_factory=dict)
+    # False when a file failed to read: cross-checks against it would only add noise.
+    people_complete: bool = True
+    checklists_complete: bool = True
+
+    def display(self, path: Path) -> str:
+        """The path shown in messages: relative to the project folder."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def load_project(root: Path) -> tuple[Project, list[Diagnostic]]:
+    """Read and model every source under root/plans; return what was read and every problem."""
+    project = Project(root)
+    diagnostics: list[Diagnostic] = []
+    plans_dir = root / PLANS_DIR
+    if not plans_dir.is_dir():
+        diagnostics.append(Diagnostic(PLANS_DIR, 1, 1, "error", "", "no plans/ folder here", "run golive in a project folder, or pass --root"))
+        return project, diagnostics
+
+    people_path = plans_dir / PEOPLE_FILE
+    if people_path.exists():
+        project.people = _read(project, people_path, PeopleFile, diagnostics)
+    project.people_complete = project.people is not None or not people_path.exists()
+    if not people_path.exists():
+        diagnostics.append(Diagnostic(project.display(people_path), 1, 1, "error", "", "plans/people.yaml is missing", "list the people of your plans in it"))
+
+    checklist_dir = plans_dir / CHECKLISTS_DIR
+    for path in _yaml_files(checklist_dir, project, diagnostics):
+        if not _check_slug_name(project, path, path.stem, diagnostics):
+            continue
+        checklist = _read(project, path, Checklist, diagnostics)
+        if checklist is None:
+            project.checklists_complete = False
+        else:
+            project.checklists[path.stem] = checklist
+
+    for entry in sorted(plans_dir.iterdir()):
+        if entry.is_dir() and entry.name != CHECKLISTS_DIR and not entry.name.startswith("."):
+            _read_plan_folder(project, entry, diagnostics)
+        elif entry.is_file() and entry.suffix in (".yaml", ".yml") and entry.name != PEOPLE_FILE:
+            diagnostics.append(_stray(project, entry))
+    return project, diagnostics
+
+
+def _read_plan_folder(project: Project, folder: Path, diagnostics: list[Diagnostic]) -> None:
+    plan_path = folder / PLAN_FILE
+    known = {PLAN_FILE, LOG_FILE, POSTMORTEM_FILE}
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix in (".yaml", ".yml") and path.name not in known:
+            diagnostics.append(_stray(project, path))
+    if not plan_path.exists():
+        diagnostics.append(
+            Diagnostic(project.display(folder), 1, 1, "error", "", "folder has no plan.yaml", "every folder under plans/ is one go-live")
+        )
+        return
+    if not _check_slug_name(project, plan_path, folder.name, diagnostics):
+        return
+    plan = _read(project, plan_path, Plan, diagnostics)
+    log_path, postmortem_path = folder / LOG_FILE, folder / POSTMORTEM_FILE
+    log = _read(project, log_path, Log, diagnostics) if log_path.exists() else None
+    postmortem = _read(project, postmortem_path, Postmortem, diagnostics) if postmortem_path.exists() else None
+    if plan is not None:
+        project.plans[folder.name] = PlanSources(folder.name, plan, log, postmortem)
+
+
+def _yaml_files(folder: Path, project: Project, diagnostics: list[Diagnostic]) -> Iterator[Path]:
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".yaml" and path.is_file():
+            yield path
+        elif path.suffix == ".yml":
+            diagnostics.append(_stray(project, path))
+
+
+def _stray(project: Project, path: Path) -> Diagnostic:
+    hint = f"rename it to {path.stem}.yaml" if path.suffix == ".yml" else "move it, or remove it"
+    return Diagnostic(project.display(path), 1, 1, "error", "", "not a golive source file in this place", hint)
+
+
+def _check_slug_name(project: Project, path: Path, name: str, diagnostics: list[Diagnostic]) -> bool:
+    if _SLUG.fullmatch(name):
+        return True
+    diagnostics.append(
+        Diagnostic(
+            project.display(path),
+            1,
+            1,
+            "error",
+            "",
+            f"'{name}' is not a valid id for a file or folder name",
+            "ids are lowercase letters, digits and hyphens, starting with a letter or digit",
+        )
+    )
+    return False
+
+
+def _read(project: Project, path: Path, model: type[ModelT], diagnostics: list[Diagnostic]) -> Source[ModelT] | None:
+    file = project.display(path)
+    try:
+        document = load_document(path, file)
+    except SourceError as error:
+        diagnostics.extend(error.diagnostics)
+        return None
+    checked = model_document(document, model, diagnostics)
+    return Source(path, document, checked) if checked is not None else None
+
+
+def model_document(document: Document, model: type[ModelT], diagnostics: list[Diagnostic]) -> ModelT | None:
+    """Validate a document against a model, turning pydantic's errors into diagnostics."""
+    if not isinstance(document.data, dict):
+        diagnostics.append(document.error((), f"expected a mapping of keys at the top, found {_describe(document.data)}"))
+        return None
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as error:
+        diagnostics.extend(_translate(document, model, e) for e in error.errors(include_url=False))
+        return None
+
+
+def fingerprint(paths: list[Path]) -> str:
+    """First 12 hex digits of SHA-256 over the given files, in the given order."""
+    digest = hashlib.sha256()
+    for path in paths:
+        data = path.read_bytes()
+        digest.update(f"{path.name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()[:12]
+
+
+# -- pydantic's errors in a release manager's words ---------------------------------
+
+SLUG_HINT = "ids are lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters"
+
+
+def _translate(document: Document, model: type[BaseModel], error: Any) -> Diagnostic:
+    loc: ValuePath = tuple(error["loc"])
+    kind: str = error["type"]
+    value = error.get("input")
+    name = str(loc[-1]) if loc else "value"
+    if kind == "missing":
+        return document.error(loc[:-1], f"missing required key '{name}'")
+    if kind == "extra_forbidden":
+        known = _known_keys(model, loc[:-1])
+        return document.error(loc, f"unknown key '{name}'", did_you_mean(name, known), at_key=True)
+    if kind == "literal_error":
+        choices = re.findall(r"'([^']*)'", error["ctx"]["expected"])
+        hint = did_you_mean(value, choices) or "expected one of: " + ", ".join(choices)
+        return document.error(loc, f"{_describe(value)} is not a valid {name}", hint)
+    if kind == "string_pattern_mismatch":
+        return document.error(loc, f"{_describe(value)} is not a valid id", SLUG_HINT)
+    if kind == "value_error":
+        message = str(error["ctx"]["error"])
+        hint = timezone_hint(value) if message.startswith("unknown time zone") and isinstance(value, str) else ""
+        return document.error(loc, message, hint)
+    if kind == "too_short":
+        if error["ctx"].get("min_length") == 1:
+            return document.error(loc, f"'{name}' needs at least one entry")
+        return document.error(loc, f"'{name}' needs at least {error['ctx']['min_length']} entries")
+    if kind == "string_too_short":
+        return document.error(loc, f"'{name}' must not be empty")
+    if kind == "bool_type":
+        return document.error(loc, f"expected true or false, found {_describe(value)}", "only true and false are booleans")
+    if kind in ("string_type", "string_unicode"):
+        return document.error(loc, f"expected text, found {_describe(value)}")
+    if kind == "list_type":
+        return document.error(loc, f"expected a list, found {_describe(value)}", "start each entry with '- '")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return document.error(loc, f"expected a mapping of keys, found {_describe(value)}")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return document.error(loc, f"expected a whole number, found {_describe(value)}")
+    if kind in ("greater_than_equal", "greater_than"):
+        return document.error(loc, f"must be at least {error['ctx'].get('ge', error['ctx'].get('gt'))}")
+    return document.error(loc, error["msg"])
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f"'{shown}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _known_keys(model: type[BaseModel], loc: ValuePath) -> list[str]:
+    """The keys a mapping at `loc` may hold, for "did you mean" hints."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            current = _list_item(current)
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            fields = {f.alias or n: f for n, f in current.model_fields.items()}
+            current = fields[part].annotation if part in fields else None
+        current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or n for n, f in current.model_fields.items()]
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional[...] and Annotated[...] to reach a model or list type."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else annotation
+            if len(args) != 1:
+                return annotation
+        else:
+            return annotation
+
+
+def _list_item(annotation: Any) -> Any:
+    if typing.get_origin(annotation) is list:
+        return typing.get_args(annotation)[0]
+    return None

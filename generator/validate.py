@@ -1,0 +1,459 @@
+"""Cross-checks across sources, and the warnings a reviewer should see.
+
+Each check reads the models and reports through the document it came from, so
+every message points at the line and column where the value was written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from generator.diagnostics import Diagnostic, ValuePath, did_you_mean, sort_diagnostics
+from generator.load import Document
+from generator.models.checklist import PHASES
+from generator.models.log import KINDS_NEEDING_STEP, KINDS_NEEDING_TEXT, LogEntry
+from generator.models.plan import COMMITTED_STATUSES, Plan, Step
+from generator.schedule import (
+    DependencyCycle,
+    NonexistentTime,
+    Schedule,
+    dependency_order,
+    effective_dependencies,
+    fixed_start,
+    format_duration,
+    localize,
+    schedule_plan,
+)
+from generator.sources import PlanSources, Project, load_project
+
+# Placeholders of communications[].message, and the channel kind each needs.
+PLACEHOLDERS = ("title", "system", "version", "start", "end", "lead", "bridge", "chat", "status_page")
+CHANNEL_PLACEHOLDERS = {"bridge": "bridge", "chat": "chat", "status_page": "status-page"}
+
+
+@dataclass
+class Validation:
+    """The outcome of reading and checking a project."""
+
+    project: Project
+    diagnostics: list[Diagnostic]
+    schedules: dict[str, Schedule] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if not d.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def validate_project(root: Path) -> Validation:
+    """Read every source under root/plans and check it; never raises for bad input."""
+    project, diagnostics = load_project(root)
+    checker = _Checker(project, diagnostics)
+    checker.check()
+    return Validation(project, sort_diagnostics(diagnostics), checker.schedules)
+
+
+def lead_of(plan: Plan) -> int:
+    """Index of the plan's lead: the first stakeholder whose role says "lead", else the first."""
+    for index, stakeholder in enumerate(plan.stakeholders):
+        if "lead" in stakeholder.role.lower():
+            return index
+    return 0
+
+
+def placeholders_in(message: str) -> list[str]:
+    """The {names} used in a message; raise ValueError on unbalanced braces."""
+    return [name for _, name, _, _ in string.Formatter().parse(message) if name is not None]
+
+
+class _Checker:
+    def __init__(self, project: Project, diagnostics: list[Diagnostic]) -> None:
+        self.project = project
+        self.out = diagnostics
+        self.schedules: dict[str, Schedule] = {}
+        people = project.people.model.people if project.people else []
+        self.people = {p.id: p for p in people}
+        # Without a readable people.yaml, "unknown person" errors would only repeat that failure.
+        self.check_people_refs = project.people is not None
+
+    # -- helpers -------------------------------------------------------------------
+
+    def person_ref(self, document: Document, path: ValuePath, person_id: str | None) -> None:
+        if person_id is None or not self.check_people_refs or person_id in self.people:
+            return
+        self.out.append(
+            document.error(path, f"unknown person '{person_id}'", did_you_mean(person_id, self.people))
+        )
+
+    def unique(self, document: Document, items: Iterable[tuple[ValuePath, str]], what: str) -> None:
+        seen: dict[str, ValuePath] = {}
+        for path, item_id in items:
+            if item_id in seen:
+                first = document.mark_of(seen[item_id])
+                self.out.append(document.error(path, f"{what} '{item_id}' is used twice; first on line {first.line}"))
+            else:
+                seen[item_id] = path
+
+    # -- sources -------------------------------------------------------------------
+
+    def check(self) -> None:
+        self.check_people()
+        self.check_checklists()
+        for plan_sources in self.project.plans.values():
+            self.check_plan(plan_sources)
+
+    def check_people(self) -> None:
+        if self.project.people is None:
+            return
+        document = self.project.people.document
+        people = self.project.people.model.people
+        self.unique(document, ((("people", i, "id"), p.id) for i, p in enumerate(people)), "person id")
+        for index, person in enumerate(people):
+            if person.backup == person.id:
+                self.out.append(document.error(("people", index, "backup"), "a person cannot be their own backup"))
+            else:
+                self.person_ref(document, ("people", index, "backup"), person.backup)
+
+    def check_checklists(self) -> None:
+        for checklist in self.project.checklists.values():
+            document = checklist.document
+            items = checklist.model.items
+            self.unique(document, ((("items", i, "id"), item.id) for i, item in enumerate(items)), "item id")
+            for index, item in enumerate(items):
+                self.person_ref(document, ("items", index, "owner"), item.owner)
+
+    def check_plan(self, sources: PlanSources) -> None:
+        plan = sources.plan.model
+        document = sources.plan.document
+        zone = ZoneInfo(plan.timezone)
+        self.check_plan_references(plan, document)
+        window_ok = self.check_window(plan, document, zone)
+        steps_ok = self.check_steps(plan.steps, ("steps",), document)
+        rollback_ok = True
+        if plan.rollback is not None:
+            rollback_ok = self.check_steps(plan.rollback.steps, ("rollback", "steps"), document)
+        self.check_unique_step_ids(plan, document)
+        self.check_gates(plan, document)
+        self.check_checklist_refs(plan, document)
+        self.check_status_rules(plan, document)
+        self.check_communications(plan, document)
+        if window_ok and steps_ok and rollback_ok:
+            schedule = self.check_fixed_starts(plan, document, zone)
+            if schedule is not None:
+                self.schedules[sources.id] = schedule
+                self.warn_schedule(plan, document, schedule)
+        self.warn_contacts(plan, document)
+        issues: set[str] = set()
+        if sources.log is not None:
+            issues = self.check_log(plan, sources.log.document, sources.log.model.entries, ("entries",), zone, ordered=True)
+        if sources.postmortem is not None:
+            self.check_postmortem(plan, sources, zone, issues)
+
+    def check_plan_references(self, plan: Plan, document: Document) -> None:
+        self.unique(document, ((("objectives", i, "id"), o.id) for i, o in enumerate(plan.objectives)), "objective id")
+        self.unique(document, ((("gates", i, "id"), g.id) for i, g in enumerate(plan.gates)), "gate id")
+        self.unique(
+            document, ((("communications", i, "id"), c.id) for i, c in enumerate(plan.communications)), "message id"
+        )
+        for index, stakeholder in enumerate(plan.stakeholders):
+            self.person_ref(document, ("stakeholders", index, "person"), stakeholder.person)
+            self.person_ref(document, ("stakeholders", index, "backup"), stakeholder.backup)
+            if stakeholder.backup is not None and stakeholder.backup == stakeholder.person:
+                self.out.append(document.error(("stakeholders", index, "backup"), "a person cannot be their own backup"))
+        for index, approval in enumerate(plan.approvals):
+            self.person_ref(document, ("approvals", index, "person"), approval.person)
+        if plan.rollback is not None:
+            self.person_ref(document, ("rollback", "owner"), plan.rollback.owner)
+
+    def check_window(self, plan: Plan, document: Document, zone: ZoneInfo) -> bool:
+        try:
+            start = localize(plan.window.start, zone)
+        except NonexistentTime as error:
+            self.out.append(document.error(("window", "start"), str(error)))
+            return False
+        try:
+            end = localize(plan.window.end, zone)
+        except NonexistentTime as error:
+            self.out.append(document.error(("window", "end"), str(error)))
+            return False
+        if end <= start:
+            self.out.append(document.error(("window", "end"), "the window ends before it starts"))
+            return False
+        return True
+
+    def check_steps(self, steps: Sequence[Step], base: ValuePath, document: Document) -> bool:
+        """Check owners and dependencies of a list of steps; False if it cannot be scheduled."""
+        ids = {step.id for step in steps}
+        schedulable = True
+        for index, step in enumerate(steps):
+            self.person_ref(document, (*base, index, "owner"), step.owner)
+            for position, dependency in enumerate(step.depends_on or []):
+                path = (*base, index, "depends_on", position)
+                if dependency == step.id:
+                    self.out.append(document.error(path, f"step '{step.id}' depends on itself"))
+                    schedulable = False
+                elif dependency not in ids:
+                    self.out.append(document.error(path, f"unknown step '{dependency}'", did_you_mean(dependency, ids)))
+                    schedulable = False
+        if len(ids) != len(steps):
+            return False  # reported by check_unique_step_ids
+        if schedulable:
+            dependencies = effective_dependencies(steps)
+            try:
+                dependency_order(dependencies)
+            except DependencyCycle as cycle:
+                index = next(i for i, s in enumerate(steps) if s.id == cycle.cycle[0])
+                self.out.append(
+                    document.error((*base, index, "depends_on"), "steps depend on each other in a circle: " + " -> ".join(cycle.cycle))
+                )
+                schedulable = False
+        marked = [i for i, step in enumerate(steps) if step.point_of_no_return]
+        if base == ("steps",):
+            for index in marked[1:]:
+                first = steps[marked[0]].id
+                self.out.append(
+                    document.error((*base, index, "point_of_no_return"), f"only one step can be the point of no return; '{first}' already is")
+                )
+        else:
+            for index in marked:
+                self.out.append(document.error((*base, index, "point_of_no_return"), "a rollback step cannot be a point of no return"))
+        return schedulable
+
+    def check_unique_step_ids(self, plan: Plan, document: Document) -> None:
+        rollback = plan.rollback.steps if plan.rollback else []
+        self.unique(
+            document,
+            [(("steps", i, "id"), s.id) for i, s in enumerate(plan.steps)]
+            + [(("rollback", "steps", i, "id"), s.id) for i, s in enumerate(rollback)],
+            "step id",
+        )
+
+    def check_gates(self, plan: Plan, document: Document) -> None:
+        step_ids = {step.id for step in plan.steps}
+        rollback_ids = {step.id for step in plan.rollback.steps} if plan.rollback else set()
+        for index, gate in enumerate(plan.gates):
+            self.person_ref(document, ("gates", index, "decider"), gate.decider)
+            if gate.before in rollback_ids:
+                self.out.append(document.error(("gates", index, "before"), f"'{gate.before}' is a rollback step; a gate comes before a deployment step"))
+            elif gate.before not in step_ids:
+                self.out.append(document.error(("gates", index, "before"), f"unknown step '{gate.before}'", did_you_mean(gate.before, step_ids)))
+
+    def check_checklist_refs(self, plan: Plan, document: Document) -> None:
+        lists = {"pre-launch": plan.checklists.pre_launch, "go-live": plan.checklists.go_live, "post-launch": plan.checklists.post_launch}
+        for phase in PHASES:
+            for index, checklist_id in enumerate(lists[phase]):
+                path = ("checklists", phase, index)
+                checklist = self.project.checklists.get(checklist_id)
+                if checklist is None:
+                    if self.project.checklists_complete:
+                        hint = did_you_mean(checklist_id, self.project.checklists) or f"add plans/checklists/{checklist_id}.yaml"
+                        self.out.append(document.error(path, f"unknown checklist '{checklist_id}'", hint))
+                elif checklist.model.phase != phase:
+                    self.out.append(document.error(path, f"checklist '{checklist_id}' is a {checklist.model.phase} checklist, not {phase}"))
+        items = plan.checklists.items
+        self.unique(document, ((("checklists", "items", i, "id"), item.id) for i, item in enumerate(items)), "checklist item id")
+        for index, item in enumerate(items):
+            self.person_ref(document, ("checklists", "items", index, "owner"), item.owner)
+
+    def check_status_rules(self, plan: Plan, document: Document) -> None:
+        if plan.status not in COMMITTED_STATUSES:
+            return
+        rollback = plan.rollback
+        if rollback is None:
+            self.out.append(document.error((), f"a plan that is {plan.status} needs a rollback section", "add rollback: with owner, triggers and steps"))
+        else:
+            if not rollback.triggers:
+                self.out.append(document.error(("rollback",), f"a plan that is {plan.status} needs at least one rollback trigger"))
+            if not rollback.steps:
+                self.out.append(document.error(("rollback",), f"a plan that is {plan.status} needs at least one rollback step"))
+        for index, approval in enumerate(plan.approvals):
+            if approval.decision != "approved":
+                self.out.append(
+                    document.error(("approvals", index, "decision"), f"a plan that is {plan.status} needs every approval; this one is {approval.decision}")
+                )
+
+    def check_communications(self, plan: Plan, document: Document) -> None:
+        kinds = {channel.kind for channel in plan.channels}
+        for index, message in enumerate(plan.communications):
+            path = ("communications", index, "message")
+            try:
+                names = placeholders_in(message.message)
+            except ValueError:
+                self.out.append(document.error(path, "unbalanced '{' or '}' in the message", "write {{ or }} for a literal brace"))
+                continue
+            for name in names:
+                if name not in PLACEHOLDERS:
+                    hint = did_you_mean(name, PLACEHOLDERS) or "known placeholders: " + ", ".join("{%s}" % p for p in PLACEHOLDERS)
+                    self.out.append(document.error(path, f"unknown placeholder {{{name}}}", hint))
+                elif name in CHANNEL_PLACEHOLDERS and CHANNEL_PLACEHOLDERS[name] not in kinds:
+                    self.out.append(
+                        document.error(path, f"placeholder {{{name}}} needs a channel of kind {CHANNEL_PLACEHOLDERS[name]}")
+                    )
+
+    def check_fixed_starts(self, plan: Plan, document: Document, zone: ZoneInfo) -> Schedule | None:
+        window_start = localize(plan.window.start, zone)
+        window_end = localize(plan.window.end, zone)
+        ok = True
+        groups: list[tuple[ValuePath, Sequence[Step]]] = [(("steps",), plan.steps)]
+        if plan.rollback is not None:
+            groups.append((("rollback", "steps"), plan.rollback.steps))
+        for base, steps in groups:
+            for index, step in enumerate(steps):
+                if step.start is None:
+                    continue
+                try:
+                    start = fixed_start(step.start, window_start, zone)
+                except NonexistentTime as error:
+                    self.out.append(document.error((*base, index, "start"), str(error)))
+                    ok = False
+                    continue
+                if not window_start <= start < window_end:
+                    self.out.append(document.error((*base, index, "start"), "the fixed start lies outside the window"))
+                    ok = False
+        return schedule_plan(plan) if ok else None
+
+    # -- warnings ------------------------------------------------------------------
+
+    def warn_schedule(self, plan: Plan, document: Document, schedule: Schedule) -> None:
+        if not schedule.fits_window:
+            late = format_minutes(schedule.overrun)
+            self.out.append(
+                document.warning(("steps",), f"the schedule ends at {schedule.clock(schedule.end)}, {late} after the window")
+            )
+        point = schedule.point_of_no_return
+        if point is not None and plan.rollback and plan.rollback.steps and not schedule.rollback_fits_after_point_of_no_return:
+            ends = point.start + schedule.rollback_duration
+            self.out.append(
+                document.warning(
+                    ("rollback",),
+                    f"a rollback started at the point of no return ({schedule.clock(point.start)}) takes "
+                    f"{format_duration(schedule.rollback_duration)} and ends at {schedule.clock(ends)}, "
+                    f"{format_minutes(ends - schedule.window_end)} after the window",
+                )
+            )
+
+    def warn_contacts(self, plan: Plan, document: Document) -> None:
+        warned: set[str] = set()
+        groups: list[tuple[ValuePath, Sequence[Step]]] = [(("steps",), plan.steps)]
+        if plan.rollback is not None:
+            groups.append((("rollback", "steps"), plan.rollback.steps))
+        for base, steps in groups:
+            for index, step in enumerate(steps):
+                person = self.people.get(step.owner)
+                if person is not None and not person.phone and step.owner not in warned:
+                    warned.add(step.owner)
+                    self.out.append(document.warning((*base, index, "owner"), f"step owner '{step.owner}' has no phone number in people.yaml"))
+        critical = self.critical_people(plan)
+        for index, stakeholder in enumerate(plan.stakeholders):
+            person = self.people.get(stakeholder.person)
+            if person is None or stakeholder.person not in critical:
+                continue
+            if stakeholder.backup is None and person.backup is None:
+                self.out.append(
+                    document.warning(("stakeholders", index), f"'{stakeholder.person}' ({stakeholder.role}) has no backup for a critical role")
+                )
+
+    @staticmethod
+    def critical_people(plan: Plan) -> set[str]:
+        """People the call cannot do without: the lead, gate deciders, the rollback owner and rollback step owners."""
+        critical = {plan.stakeholders[lead_of(plan)].person}
+        critical.update(gate.decider for gate in plan.gates)
+        if plan.rollback is not None:
+            critical.add(plan.rollback.owner)
+            critical.update(step.owner for step in plan.rollback.steps)
+        return critical
+
+    # -- log and post-mortem ---------------------------------------------------------
+
+    def check_log(
+        self,
+        plan: Plan,
+        document: Document,
+        entries: Sequence[LogEntry],
+        base: ValuePath,
+        zone: ZoneInfo,
+        *,
+        ordered: bool,
+        known_issues: Iterable[str] = (),
+    ) -> set[str]:
+        """Check log entries; return the issue ids they define."""
+        step_ids = {step.id for step in plan.steps}
+        if plan.rollback is not None:
+            step_ids |= {step.id for step in plan.rollback.steps}
+        issues: set[str] = set(known_issues)
+        previous: tuple[dt.datetime, int] | None = None
+        for index, entry in enumerate(entries):
+            path = (*base, index)
+            self.person_ref(document, (*path, "by"), entry.by)
+            if entry.step is not None and entry.step not in step_ids:
+                self.out.append(document.error((*path, "step"), f"unknown step '{entry.step}'", did_you_mean(entry.step, step_ids)))
+            if entry.kind in KINDS_NEEDING_STEP and entry.step is None:
+                self.out.append(document.error(path, f"a {entry.kind} entry needs 'step'"))
+            if entry.kind in KINDS_NEEDING_TEXT and entry.text is None:
+                self.out.append(document.error(path, f"a {entry.kind} entry needs 'text'"))
+            if entry.kind == "issue" and entry.severity is None:
+                self.out.append(document.error(path, "an issue entry needs 'severity'", "sev1 (worst) to sev4"))
+            if entry.kind != "issue" and entry.severity is not None:
+                self.out.append(document.error((*path, "severity"), "only an issue entry has a severity"))
+            if entry.kind != "resolution" and entry.resolves is not None:
+                self.out.append(document.error((*path, "resolves"), "only a resolution entry resolves an issue"))
+            if entry.id is not None:
+                if entry.kind != "issue":
+                    self.out.append(document.error((*path, "id"), "only an issue entry has an id"))
+                elif entry.id in issues:
+                    self.out.append(document.error((*path, "id"), f"issue id '{entry.id}' is used twice"))
+                issues.add(entry.id)
+            if entry.resolves is not None and entry.resolves not in issues:
+                self.out.append(
+                    document.error((*path, "resolves"), f"no issue '{entry.resolves}' before this entry", did_you_mean(entry.resolves, issues))
+                )
+            try:
+                at = localize(entry.at, zone)
+            except NonexistentTime as error:
+                self.out.append(document.error((*path, "at"), str(error)))
+                continue
+            if ordered and previous is not None and at < previous[0]:
+                line = document.mark_of((*base, previous[1])).line
+                self.out.append(
+                    document.error((*path, "at"), f"entry is earlier than the entry before it (line {line})", "keep entries in time order")
+                )
+            previous = (at, index)
+        return issues
+
+    def check_postmortem(self, plan: Plan, sources: PlanSources, zone: ZoneInfo, log_issues: set[str]) -> None:
+        assert sources.postmortem is not None
+        document = sources.postmortem.document
+        postmortem = sources.postmortem.model
+        for index, author in enumerate(postmortem.authors):
+            self.person_ref(document, ("authors", index), author)
+        objectives = {objective.id for objective in plan.objectives}
+        self.unique(document, ((("results", i, "objective"), r.objective) for i, r in enumerate(postmortem.results)), "result for objective")
+        for index, result in enumerate(postmortem.results):
+            if result.objective not in objectives:
+                self.out.append(
+                    document.error(("results", index, "objective"), f"unknown objective '{result.objective}'", did_you_mean(result.objective, objectives))
+                )
+        self.unique(document, ((("action_items", i, "id"), a.id) for i, a in enumerate(postmortem.action_items)), "action item id")
+        for index, item in enumerate(postmortem.action_items):
+            self.person_ref(document, ("action_items", index, "owner"), item.owner)
+        self.check_log(plan, document, postmortem.timeline_extra, ("timeline_extra",), zone, ordered=False, known_issues=log_issues)
+
+
+def format_minutes(delta: dt.timedelta) -> str:
+    """35 min, 1 h 05 min: a gap in words for messages."""
+    minutes = round(delta.total_seconds() / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
