@@ -1,0 +1,152 @@
+"""The command line through its real entry point: exact exit codes and messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+GOLIVE = str(Path(sys.executable).with_name("golive"))
+
+
+def golive(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([GOLIVE, *args], capture_output=True, text=True, cwd=cwd, check=False)
+
+
+def break_owner(project: Path) -> None:
+    plan = project / "plans/shop/plan.yaml"
+    plan.write_text(plan.read_text().replace("    owner: dev\n    duration: 25m", "    owner: deb\n    duration: 25m"))
+
+
+def test_validate_valid_project_prints_one_summary_line(project: Path) -> None:
+    result = golive("validate", "--root", str(project))
+    assert (result.returncode, result.stdout, result.stderr) == (0, "golive: 1 plan, 6 files read: all valid\n", "")
+
+
+def test_validate_runs_in_the_current_folder_by_default(project: Path) -> None:
+    result = golive("validate", cwd=project)
+    assert result.returncode == 0
+
+
+def test_validate_reports_error_with_place_and_hint(project: Path) -> None:
+    break_owner(project)
+    result = golive("validate", "--root", str(project))
+    assert result.returncode == 1
+    assert result.stdout == (
+        "plans/shop/plan.yaml:56:12: error: steps[1].owner: unknown person 'deb' (did you mean 'dev'?)\n"
+        "golive: 1 plan, 6 files read: 1 error, 0 warnings\n"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_json_format(project: Path) -> None:
+    break_owner(project)
+    result = golive("validate", "--format", "json", "--root", str(project))
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == [
+        {
+            "file": "plans/shop/plan.yaml",
+            "line": 56,
+            "column": 12,
+            "severity": "error",
+            "path": "steps[1].owner",
+            "message": "unknown person 'deb'",
+            "hint": "did you mean 'dev'?",
+        }
+    ]
+
+
+def test_validate_github_format(project: Path) -> None:
+    break_owner(project)
+    result = golive("validate", "--format", "github", "--root", str(project))
+    assert result.returncode == 1
+    assert result.stdout == (
+        "::error file=plans/shop/plan.yaml,line=56,col=12,title=steps[1].owner::"
+        "unknown person 'deb' (did you mean 'dev'?)\n"
+    )
+
+
+def test_warnings_pass_unless_strict(project: Path) -> None:
+    people = project / "plans/people.yaml"
+    people.write_text(people.read_text().replace('    phone: "+91 22 5550 1234"\n', ""))
+    lenient = golive("validate", "--root", str(project))
+    strict = golive("validate", "--strict", "--root", str(project))
+    warning = "plans/shop/plan.yaml:56:12: warning: steps[1].owner: step owner 'dev' has no phone number in people.yaml\n"
+    assert (lenient.returncode, lenient.stdout) == (0, warning + "golive: 1 plan, 6 files read: 0 errors, 1 warning\n")
+    assert strict.returncode == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [(), ("validate", "--format", "xml"), ("frobnicate",), ("new",), ("validate", "--bogus")],
+)
+def test_wrong_usage_exits_2(args: tuple[str, ...]) -> None:
+    result = golive(*args)
+    assert result.returncode == 2
+    assert "usage: golive" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "schema", "new"])
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = golive(command, "--help")
+    assert result.returncode == 0
+    assert "example:\n  golive " + command in result.stdout
+    assert "--root DIR" in result.stdout
+
+
+def test_new_creates_a_valid_draft_and_refuses_to_overwrite(project: Path) -> None:
+    created = golive("new", "payments-cutover", "--root", str(project))
+    assert created.returncode == 0
+    assert created.stdout == "created plans/payments-cutover/plan.yaml: a draft to edit; check it with `golive validate`\n"
+    text = (project / "plans/payments-cutover/plan.yaml").read_text()
+    assert text.startswith("# yaml-language-server: $schema=../../schemas/plan.schema.json\n")
+    assert "status: draft" in text
+    check = golive("validate", "--root", str(project))
+    assert check.returncode == 0, check.stdout
+    again = golive("new", "payments-cutover", "--root", str(project))
+    assert (again.returncode, again.stderr) == (1, "golive new: plans/payments-cutover already exists\n")
+    assert (project / "plans/payments-cutover/plan.yaml").read_text() == text
+
+
+@pytest.mark.parametrize("bad_id", ["Payments", "pay_ments", "pay.ments", "a" * 64])
+def test_new_refuses_an_invalid_id(project: Path, bad_id: str) -> None:
+    result = golive("new", bad_id, "--root", str(project))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"golive new: '{bad_id}' is not a valid plan id")
+    assert not (project / "plans" / bad_id).exists()
+
+
+def test_schema_writes_one_schema_per_source_kind(project: Path) -> None:
+    result = golive("schema", "--root", str(project))
+    assert result.returncode == 0
+    kinds = ["people", "checklist", "plan", "log", "postmortem"]
+    assert result.stdout.splitlines() == [f"wrote schemas/{kind}.schema.json" for kind in kinds]
+    plan = json.loads((project / "schemas/plan.schema.json").read_text())
+    assert plan["additionalProperties"] is False
+    assert set(plan["required"]) == {"title", "timezone", "window", "stakeholders", "steps"}
+    assert "point_of_no_return" in plan["$defs"]["Step"]["properties"]
+    checklist = json.loads((project / "schemas/plan.schema.json").read_text())
+    assert "pre-launch" in checklist["$defs"]["PlanChecklists"]["properties"]
+
+
+def test_internal_error_shows_no_traceback_without_debug(project: Path) -> None:
+    # A plans/ that is a file, not a folder, is a setup mistake, reported like any source error.
+    broken = project / "broken"
+    broken.mkdir()
+    (broken / "plans").write_text("not a folder")
+    result = golive("validate", "--root", str(broken))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stdout.startswith("plans:1:1: error: no plans/ folder here")
+
+
+def test_shipped_plans_are_valid_and_quiet() -> None:
+    result = golive("validate", "--root", str(REPO))
+    assert result.returncode == 0, result.stdout
+    [line] = result.stdout.splitlines()
+    assert line.endswith(": all valid")

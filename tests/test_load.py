@@ -1,0 +1,146 @@
+"""The YAML loader: golive's narrow reading rules and its limits."""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from generator.load import MAX_FILE_BYTES, Mark, SourceError, load_document, parse_document
+
+
+def load(text: str | bytes) -> object:
+    raw = text.encode() if isinstance(text, str) else text
+    return parse_document(raw, "f.yaml").data
+
+
+def problems(text: str | bytes) -> list[str]:
+    raw = text.encode() if isinstance(text, str) else text
+    with pytest.raises(SourceError) as error:
+        parse_document(raw, "f.yaml")
+    return [f"{d.line}:{d.column}: {d.message}" for d in error.value.diagnostics]
+
+
+def test_yaml_1_1_surprises_are_not_applied() -> None:
+    data = load("a: 23:00\nb: no\nc: off\nd: NO\ne: 0755\nf: 2026-12-05\ng: 2026-12-05 22:00\nh: yes\ni: 1:30:00\n")
+    assert data == {
+        "a": "23:00",
+        "b": "no",
+        "c": "off",
+        "d": "NO",
+        "e": "0755",
+        "f": "2026-12-05",
+        "g": "2026-12-05 22:00",
+        "h": "yes",
+        "i": "1:30:00",
+    }
+
+
+def test_only_lowercase_true_and_false_are_booleans() -> None:
+    assert load("a: true\nb: false\nc: True\nd: ~\ne: null\nf:\n") == {
+        "a": True,
+        "b": False,
+        "c": "True",
+        "d": None,
+        "e": None,
+        "f": None,
+    }
+
+
+def test_numbers_and_quoted_text() -> None:
+    assert load("a: 3\nb: -7\nc: 1.5\nd: '3'\ne: \"1.5\"\nf: 1_000\ng: 0\n") == {
+        "a": 3,
+        "b": -7,
+        "c": 1.5,
+        "d": "3",
+        "e": "1.5",
+        "f": "1_000",
+        "g": 0,
+    }
+
+
+def test_every_value_and_key_has_its_mark() -> None:
+    document = parse_document(b"steps:\n  - id: a\n    owner: bob\n", "f.yaml")
+    assert document.mark_of(("steps", 0, "owner")) == Mark(3, 12)
+    assert document.key_mark_of(("steps", 0, "owner")) == Mark(3, 5)
+    assert document.mark_of(("steps", 0)) == Mark(2, 5)
+    # A path that was never written falls back to its nearest written parent.
+    assert document.mark_of(("steps", 0, "title")) == Mark(2, 5)
+
+
+def test_duplicate_keys_are_all_reported_at_the_second_occurrence() -> None:
+    assert problems("a: 1\nb:\n  c: 1\n  c: 2\na: 3\n") == [
+        "4:3: key 'c' is given twice; first on line 3",
+        "5:1: key 'a' is given twice; first on line 1",
+    ]
+
+
+def test_bom_and_crlf_are_read() -> None:
+    assert load(b"\xef\xbb\xbfa: 1\r\nb: x\r\n") == {"a": 1, "b": "x"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"", "1:1: file is empty"),
+        (b"# only a comment\n", "1:1: file is empty"),
+        (b"a: 1\n---\nb: 2\n", "2:1: file holds more than one YAML document"),
+        (b"a:\n\tb: 1\n", "2:1: YAML syntax: tab character in indentation"),
+        (b"a: 1\nb: caf\xe9\n", "2:7: byte 0xe9 is not valid UTF-8"),
+        (b"\xff\xfea\x00:\x00", "1:1: file is UTF-16; save it as UTF-8"),
+        (b"a: !!python/object/apply:os.system [ls]\n", "1:4: tag '!!python/object/apply:os.system' is not allowed"),
+        (b"a: !vault secret\n", "1:4: tag '!vault' is not allowed"),
+        (b"a: *nowhere\n", "1:4: alias *nowhere has no anchor &nowhere before it"),
+        (b"a: &x [1, *x]\n", "1:11: alias *x refers to a value that contains it"),
+        (b"a: \"open\n", "2:1: YAML syntax: found unexpected end of stream"),
+        (b"a: 1\nb: x\x07\n", "2:5: control character U+0007 is not allowed"),
+        (b"a: !!int twelve\n", "1:4: 'twelve' is not a valid !!int"),
+    ],
+)
+def test_unreadable_input_is_reported_with_its_place(raw: bytes, expected: str) -> None:
+    assert problems(raw) == [expected]
+
+
+def test_explicit_core_tags_are_honoured() -> None:
+    assert load("a: !!str 23\nb: !!int 7\nc: !!float 2\n") == {"a": "23", "b": 7, "c": 2.0}
+
+
+def test_merge_keys_copy_missing_keys_only() -> None:
+    data = load("base: &b {owner: ana, duration: 10m}\nstep: {<<: *b, id: x, duration: 5m}\n")
+    assert data == {"base": {"owner": "ana", "duration": "10m"}, "step": {"id": "x", "duration": "5m", "owner": "ana"}}
+
+
+def test_alias_bomb_is_refused_in_bounded_memory() -> None:
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for level in range(1, 10):
+        refs = ", ".join([f"*a{level - 1}"] * 9)
+        lines.append(f"a{level}: &a{level} [{refs}]")
+    tracemalloc.start()
+    try:
+        messages = problems("\n".join(lines) + "\n")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert messages == ["2:10: aliases expand to more than 101,000 values"]
+    assert peak < 10 * 2**20
+
+
+def test_deep_nesting_is_refused() -> None:
+    assert problems("a: " + "[" * 150) == ["1:103: values nest deeper than 100 levels"]
+    # libyaml stops even earlier than golive on absurd depths
+    assert problems("a: " + "[" * 5000) == ["1:1003: YAML syntax: exceeded maximum nesting depth"]
+
+
+def test_file_over_16_mib_is_refused_without_reading_it(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(SourceError) as error:
+        load_document(big, "plans/big.yaml")
+    [diagnostic] = error.value.diagnostics
+    assert (diagnostic.file, diagnostic.line, diagnostic.message) == (
+        "plans/big.yaml",
+        1,
+        "file is 16.0 MiB; sources are limited to 16 MiB",
+    )
