@@ -30,7 +30,17 @@ MAX_DEPTH = 100
 # stops here, in time proportional to its size.
 ALIAS_EXPANSION_ALLOWANCE = 100_000
 
-_Parser: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_PLAIN = "golive:plain"
+
+
+class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[misc]
+    """libyaml's parser and composer (when present), marking plain scalars for golive's own resolution."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _PLAIN
+        return super().resolve(kind, value, implicit)
+
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+")
@@ -87,18 +97,6 @@ class SourceError(Exception):
         self.diagnostics = diagnostics
 
 
-@dataclass(eq=False)
-class _Node:
-    kind: str  # "scalar" | "seq" | "map"
-    mark: Mark
-    value: Any = None  # scalar text, or list of nodes, or list of (key, value) nodes
-    tag: str | None = None
-    plain: bool = False
-    height: int = 1
-    expanded: int = 1  # values after alias expansion, this node included
-    done: bool = False
-
-
 def load_document(path: Path, file: str) -> Document:
     """Read `path` (shown to users as `file`) or raise SourceError."""
     try:
@@ -121,28 +119,28 @@ def parse_document(raw: bytes, file: str) -> Document:
     if len(raw) > MAX_FILE_BYTES:
         raise SourceError([_at(file, 1, 1, "file is larger than 16 MiB")])
     text = _decode(raw, file)
-    builder = _TreeBuilder(file)
-    root = builder.build(text)
-    document = Document(file, None)
+    root = _compose(text, file)
     if root is None:
         raise SourceError([_at(file, 1, 1, "file is empty", "a source file holds one YAML mapping")])
-    budget = ALIAS_EXPANSION_ALLOWANCE + 10 * builder.written
-    if root.expanded > budget:
-        mark = builder.first_alias or Mark(1, 1)
+    document = Document(file, None)
+    budget = ALIAS_EXPANSION_ALLOWANCE + 10 * _count_nodes(root)
+    converter = _Converter(document, budget)
+    try:
+        document.data = converter.value(root, (), 1)
+    except _AliasBomb as bomb:
         raise SourceError(
             [
                 _at(
                     file,
-                    mark.line,
-                    mark.column,
+                    bomb.mark.line,
+                    bomb.mark.column,
                     f"aliases expand to more than {budget:,} values",
                     "an alias bomb is refused; write the values out instead",
                 )
             ]
-        )
-    document.data = _Converter(document, builder.errors).value(root, ())
-    if builder.errors:
-        raise SourceError(builder.errors)
+        ) from None
+    if converter.errors:
+        raise SourceError(converter.errors)
     return document
 
 
@@ -172,225 +170,179 @@ def _decode(raw: bytes, file: str) -> str:
     return text
 
 
-class _TreeBuilder:
-    """Assemble parser events into nodes without expanding aliases."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.errors: list[Diagnostic] = []
-        self.anchors: dict[str, _Node] = {}
-        self.written = 0
-        self.first_alias: Mark | None = None
-
-    def build(self, text: str) -> _Node | None:
-        parser = _Parser(text)
-        try:
-            return self._build(parser)
-        except yaml.MarkedYAMLError as error:
-            raise SourceError([self._syntax_error(error, text)]) from None
-        except yaml.reader.ReaderError as error:  # carries a position, not a mark
-            line = text.count("\n", 0, error.position) + 1
-            column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
-            character = error.character if isinstance(error.character, int) else ord(error.character)
+def _compose(text: str, file: str) -> Any:
+    """Parse into nodes; aliases share their anchor's node (nothing is expanded here)."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    except yaml.composer.ComposerError as error:
+        mark = error.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if error.problem and "another document" in error.problem:
             raise SourceError(
-                [_at(self.file, line, column, f"control character U+{character:04X} is not allowed")]
+                [_at(file, line, column, "file holds more than one YAML document", "keep one document per file; remove the second '---'")]
             ) from None
-        except yaml.YAMLError as error:
-            raise SourceError([_at(self.file, 1, 1, f"not valid YAML: {error}")]) from None
+        if error.problem and "undefined alias" in error.problem:
+            name = text[mark.index + 1 :].split(maxsplit=1)[0].rstrip(",]}") if mark else "?"
+            raise SourceError([_at(file, line, column, f"alias *{name} has no anchor &{name} before it")]) from None
+        raise SourceError([_syntax_error(error, text, file)]) from None
+    except yaml.MarkedYAMLError as error:
+        raise SourceError([_syntax_error(error, text, file)]) from None
+    except yaml.reader.ReaderError as error:  # carries a position, not a mark
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        character = error.character if isinstance(error.character, int) else ord(error.character)
+        raise SourceError([_at(file, line, column, f"control character U+{character:04X} is not allowed")]) from None
+    except yaml.YAMLError as error:
+        raise SourceError([_at(file, 1, 1, f"not valid YAML: {error}")]) from None
+    finally:
+        loader.dispose()
+
+
+def _count_nodes(root: Any) -> int:
+    """Nodes as written, each shared (aliased) node once."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+    return len(seen)
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = error.problem or "not valid YAML"
+    hint = ""
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+        problem, hint = "tab character in indentation", "YAML indents with spaces only"
+    elif "mapping values are not allowed" in problem:
+        problem, hint = "unexpected ':'", "quote a value that contains ': '"
+    elif "could not find expected ':'" in problem:
+        hint = "a key needs ': ' after it, or a multi-line value needs '|'"
+    elif "found character" in problem and "cannot start any token" in problem:
+        hint = "quote a value that starts with this character"
+    return _at(file, line, column, f"YAML syntax: {problem}", hint)
+
+
+class _AliasBomb(Exception):
+    def __init__(self, mark: Mark) -> None:
+        self.mark = mark
+
+
+class _Converter:
+    """Turn nodes into Python values, recording where each was written.
+
+    Aliases are expanded here, within a budget, so that an alias bomb stops
+    early; a value that contains an alias to itself is refused.
+    """
+
+    def __init__(self, document: Document, budget: int) -> None:
+        self.document = document
+        self.errors: list[Diagnostic] = []
+        self.budget = budget
+        self.open: set[int] = set()  # collections being converted, to catch self-reference
+
+    def value(self, node: Any, path: ValuePath, depth: int) -> Any:
+        mark = _mark(node)
+        self.budget -= 1
+        if self.budget < 0:
+            raise _AliasBomb(mark)
+        # setdefault: the first place written wins when a merge repeats a path
+        self.document.value_marks.setdefault(path, mark)
+        tag = self._check_tag(node, mark, path)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, tag, mark, path)
+        if depth > MAX_DEPTH:
+            self._error(mark, path, f"values nest deeper than {MAX_DEPTH} levels")
+            return None
+        if id(node) in self.open:
+            self._error(mark, path, "an alias refers to a value that contains it")
+            return None
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.value(child, (*path, index), depth + 1) for index, child in enumerate(node.value)]
+            return self._mapping(node, path, depth)
         finally:
-            parser.dispose()
+            self.open.discard(id(node))
 
-    def _build(self, parser: Any) -> _Node | None:
-        root: _Node | None = None
-        stack: list[_Node] = []
-        documents = 0
-        while parser.check_event():
-            event = parser.get_event()
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    mark = _mark(event)
-                    raise SourceError(
-                        [
-                            _at(
-                                self.file,
-                                mark.line,
-                                mark.column,
-                                "file holds more than one YAML document",
-                                "keep one document per file; remove the second '---'",
-                            )
-                        ]
-                    )
-                continue
-            if isinstance(event, yaml.AliasEvent):
-                node = self._alias(event)
-            elif isinstance(event, yaml.ScalarEvent):
-                node = _Node("scalar", _mark(event), event.value, self._tag(event), event.style in ("", None) and event.implicit[0])
-                node.done = True
-                self._anchor(event, node)
-            elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
-                kind = "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
-                node = _Node(kind, _mark(event), [], self._tag(event))
-                self._anchor(event, node)
-                if len(stack) >= MAX_DEPTH:
-                    raise SourceError(
-                        [_at(self.file, node.mark.line, node.mark.column, f"values nest deeper than {MAX_DEPTH} levels")]
-                    )
-                if stack:
-                    self._attach(stack, node)
-                stack.append(node)
-                continue
-            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-                node = stack.pop()
-                self._close(node)
-                if not stack:
-                    root = node
-                continue
-            else:
-                continue
-            self.written += 1
-            if stack:
-                self._attach(stack, node)
-            else:
-                root = node
-        return root
-
-    def _tag(self, event: Any) -> str | None:
-        tag = event.tag
-        if tag in (None, "!"):
+    def _check_tag(self, node: Any, mark: Mark, path: ValuePath) -> str | None:
+        tag: str = node.tag
+        if tag == _PLAIN:
             return None
         if tag.startswith(_CORE_TAG):
             name = tag[len(_CORE_TAG) :]
             if name in _ALLOWED_SCALAR_TAGS or name in ("map", "seq"):
                 return name
-        mark = _mark(event)
         shown = "!!" + tag[len(_CORE_TAG) :] if tag.startswith(_CORE_TAG) else tag
         raise SourceError(
             [
-                _at(
-                    self.file,
+                Diagnostic(
+                    self.document.file,
                     mark.line,
                     mark.column,
+                    "error",
+                    format_path(path),
                     f"tag '{shown}' is not allowed",
                     "golive reads plain YAML; tags that build objects are refused",
                 )
             ]
         )
 
-    def _anchor(self, event: Any, node: _Node) -> None:
-        if event.anchor is not None:
-            self.anchors[event.anchor] = node
-
-    def _alias(self, event: Any) -> _Node:
-        mark = _mark(event)
-        if self.first_alias is None:
-            self.first_alias = mark
-        target = self.anchors.get(event.anchor)
-        if target is None:
-            raise SourceError([_at(self.file, mark.line, mark.column, f"alias *{event.anchor} has no anchor &{event.anchor} before it")])
-        if not target.done:
-            raise SourceError([_at(self.file, mark.line, mark.column, f"alias *{event.anchor} refers to a value that contains it")])
-        return target
-
-    def _attach(self, stack: list[_Node], node: _Node) -> None:
-        parent = stack[-1]
-        if parent.kind == "seq":
-            parent.value.append(node)
-        elif parent.value and parent.value[-1][1] is None:
-            parent.value[-1] = (parent.value[-1][0], node)
-        else:
-            parent.value.append((node, None))
-
-    def _close(self, node: _Node) -> None:
-        children = node.value if node.kind == "seq" else [v for pair in node.value for v in pair]
-        node.height = 1 + max((c.height for c in children), default=0)
-        # Capped so that an alias bomb's count stays a small integer.
-        node.expanded = min(1 + sum(c.expanded for c in children), 2**62)
-        node.done = True
-        if node.height > MAX_DEPTH:
-            raise SourceError(
-                [_at(self.file, node.mark.line, node.mark.column, f"values nest deeper than {MAX_DEPTH} levels")]
-            )
-
-    def _syntax_error(self, error: yaml.MarkedYAMLError, text: str) -> Diagnostic:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = error.problem or "not valid YAML"
-        hint = ""
-        if mark is not None and text[mark.index : mark.index + 1] == "\t":
-            problem, hint = "tab character in indentation", "YAML indents with spaces only"
-        elif "mapping values are not allowed" in problem:
-            problem, hint = "unexpected ':'", "quote a value that contains ': '"
-        elif "could not find expected ':'" in problem:
-            hint = "a key needs ': ' after it, or a multi-line value needs '|'"
-        elif "found character" in problem and "cannot start any token" in problem:
-            hint = "quote a value that starts with this character"
-        return _at(self.file, line, column, f"YAML syntax: {problem}", hint)
-
-
-class _Converter:
-    """Turn nodes into Python values, recording where each was written."""
-
-    def __init__(self, document: Document, errors: list[Diagnostic]) -> None:
-        self.document = document
-        self.errors = errors
-
-    def value(self, node: _Node, path: ValuePath) -> Any:
-        # setdefault: the first place written wins when an alias repeats a path
-        self.document.value_marks.setdefault(path, node.mark)
-        if node.kind == "scalar":
-            return self._scalar(node, path)
-        if node.kind == "seq":
-            return [self.value(child, (*path, index)) for index, child in enumerate(node.value)]
-        return self._mapping(node, path)
-
-    def _mapping(self, node: _Node, path: ValuePath) -> dict[str, Any]:
+    def _mapping(self, node: Any, path: ValuePath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        merges: list[_Node] = []
+        merges: list[Any] = []
         for key_node, value_node in node.value:
-            if key_node.kind != "scalar":
-                self._error(key_node.mark, path, "a key must be plain text")
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._error(_mark(key_node), path, "a key must be plain text")
                 continue
             key = key_node.value
-            if key == "<<" and key_node.plain:
+            if key == "<<" and key_node.tag == _PLAIN:
                 merges.append(value_node)
                 continue
             if key in result:
                 first = self.document.key_marks[(*path, key)]
                 self._error(
-                    key_node.mark,
+                    _mark(key_node),
                     (*path, key),
                     f"key '{key}' is given twice; first on line {first.line}",
                     "remove one of them",
                 )
                 continue
-            self.document.key_marks[(*path, key)] = key_node.mark
-            result[key] = self.value(value_node, (*path, key))
+            self.document.key_marks[(*path, key)] = _mark(key_node)
+            result[key] = self.value(value_node, (*path, key), depth + 1)
         for merge in merges:
-            sources = merge.value if merge.kind == "seq" else [merge]
+            sources = merge.value if isinstance(merge, yaml.SequenceNode) else [merge]
             for source in sources:
-                if source.kind != "map":
-                    self._error(merge.mark, path, "'<<' merges a mapping or a list of mappings")
+                if not isinstance(source, yaml.MappingNode):
+                    self._error(_mark(merge), path, "'<<' merges a mapping or a list of mappings")
                     continue
-                merged = self._mapping(source, path)
-                for key, value in merged.items():
+                for key, value in self._mapping(source, path, depth).items():
                     result.setdefault(key, value)
         return result
 
-    def _scalar(self, node: _Node, path: ValuePath) -> Any:
+    def _scalar(self, node: Any, tag: str | None, mark: Mark, path: ValuePath) -> Any:
         text: str = node.value
-        tag = node.tag
-        if tag == "str" or (tag is None and not node.plain):
-            return text
         if tag is None:
             return _resolve_plain(text)
+        if tag == "str" or node.style not in (None, ""):
+            return text
         resolved = _resolve_plain(text)
-        wanted = {"int": int, "float": float, "bool": bool, "null": type(None)}.get(tag)
         if tag == "float" and isinstance(resolved, int) and not isinstance(resolved, bool):
             return float(resolved)
-        if wanted is not None and isinstance(resolved, wanted):
+        wanted = {"int": int, "float": float, "bool": bool, "null": type(None)}[tag]
+        if isinstance(resolved, wanted) and not (wanted is int and isinstance(resolved, bool)):
             return resolved
-        self._error(node.mark, path, f"'{text}' is not a valid !!{tag}")
+        self._error(mark, path, f"'{text}' is not a valid !!{tag}")
         return text
 
     def _error(self, mark: Mark, path: ValuePath, message: str, hint: str = "") -> None:
@@ -411,6 +363,6 @@ def _resolve_plain(text: str) -> Any:
     return text
 
 
-def _mark(event: Any) -> Mark:
-    mark = event.start_mark
+def _mark(node: Any) -> Mark:
+    mark = node.start_mark
     return Mark(mark.line + 1, mark.column + 1)

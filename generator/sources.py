@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 import types
@@ -74,6 +75,18 @@ class Project:
 
 def load_project(root: Path) -> tuple[Project, list[Diagnostic]]:
     """Read and model every source under root/plans; return what was read and every problem."""
+    # Reading creates many small acyclic objects; the cyclic collector would rescan the
+    # growing heap again and again, making a large project's load superlinear.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_project(root)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_project(root: Path) -> tuple[Project, list[Diagnostic]]:
     project = Project(root)
     diagnostics: list[Diagnostic] = []
     plans_dir = root / PLANS_DIR

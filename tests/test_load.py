@@ -92,7 +92,7 @@ def test_bom_and_crlf_are_read() -> None:
         (b"a: !!python/object/apply:os.system [ls]\n", "1:4: tag '!!python/object/apply:os.system' is not allowed"),
         (b"a: !vault secret\n", "1:4: tag '!vault' is not allowed"),
         (b"a: *nowhere\n", "1:4: alias *nowhere has no anchor &nowhere before it"),
-        (b"a: &x [1, *x]\n", "1:11: alias *x refers to a value that contains it"),
+        (b"a: &x [1, *x]\n", "1:4: an alias refers to a value that contains it"),
         (b"a: \"open\n", "2:1: YAML syntax: found unexpected end of stream"),
         (b"a: 1\nb: x\x07\n", "2:5: control character U+0007 is not allowed"),
         (b"a: !!int twelve\n", "1:4: 'twelve' is not a valid !!int"),
@@ -122,12 +122,12 @@ def test_alias_bomb_is_refused_in_bounded_memory() -> None:
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert messages == ["2:10: aliases expand to more than 101,000 values"]
+    assert messages == ["1:45: aliases expand to more than 100,300 values"]
     assert peak < 10 * 2**20
 
 
 def test_deep_nesting_is_refused() -> None:
-    assert problems("a: " + "[" * 150) == ["1:103: values nest deeper than 100 levels"]
+    assert problems("a: " + "[" * 150 + "]" * 150) == ["1:103: values nest deeper than 100 levels"]
     # libyaml stops even earlier than golive on absurd depths
     assert problems("a: " + "[" * 5000) == ["1:1003: YAML syntax: exceeded maximum nesting depth"]
 
