@@ -27,9 +27,11 @@ def _plural(count: int, word: str) -> str:
 def summary_line(validation: Validation) -> str:
     """One line: what was checked and what was found."""
     project = validation.project
-    files = sum(
-        1 + (p.log is not None) + (p.postmortem is not None) for p in project.plans.values()
-    ) + len(project.checklists) + (project.people is not None)
+    files = (
+        sum(1 + (p.log is not None) + (p.postmortem is not None) for p in project.plans.values())
+        + len(project.checklists)
+        + (project.people is not None)
+    )
     errors, warnings = len(validation.errors), len(validation.warnings)
     checked = f"{_plural(len(project.plans), 'plan')}, {_plural(files, 'file')} read"
     if not errors and not warnings:
@@ -52,7 +54,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     for path in write_schemas(args.root):
-        print(f"wrote {path.relative_to(args.root).as_posix()}" if path.is_relative_to(args.root) else f"wrote {path}")
+        print(
+            f"wrote {path.relative_to(args.root).as_posix()}"
+            if path.is_relative_to(args.root)
+            else f"wrote {path}"
+        )
     return EXIT_OK
 
 
@@ -90,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str, example: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: Callable[[argparse.Namespace], int], help_text: str, example: str
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(
             name,
             parents=[common],
@@ -109,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
         "golive validate --format github --strict",
     )
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
-    validate.add_argument("--format", choices=sorted(REPORTERS), default="text", help="output format (default: text)")
+    validate.add_argument(
+        "--format", choices=sorted(REPORTERS), default="text", help="output format (default: text)"
+    )
 
     add(
         "schema",
@@ -134,5 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug in golive, not a problem with the sources
         if args.debug:
             traceback.print_exc()
-        print(f"golive: internal error: {type(error).__name__}: {error} (rerun with --debug for details)", file=sys.stderr)
+        print(
+            f"golive: internal error: {type(error).__name__}: {error} (rerun with --debug for details)",
+            file=sys.stderr,
+        )
         return EXIT_INVALID

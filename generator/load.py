@@ -42,8 +42,9 @@ class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[mi
         return super().resolve(kind, value, implicit)
 
 
-_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
-_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+")
+# No leading "+": "+44 20 7946 0018" and "+442079460018" are phone numbers, kept as text.
+_INT = re.compile(r"-?(0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"-?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|-?[0-9]+[eE][-+]?[0-9]+")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _CORE_TAG = "tag:yaml.org,2002:"
 _ALLOWED_SCALAR_TAGS = {"str", "int", "float", "bool", "null"}
@@ -104,9 +105,7 @@ def load_document(path: Path, file: str) -> Document:
     except OSError as error:
         raise SourceError([_at(file, 1, 1, f"cannot read the file: {error.strerror}")]) from None
     if size > MAX_FILE_BYTES:
-        raise SourceError(
-            [_at(file, 1, 1, f"file is {size / 2**20:.1f} MiB; sources are limited to 16 MiB")]
-        )
+        raise SourceError([_at(file, 1, 1, f"file is {size / 2**20:.1f} MiB; sources are limited to 16 MiB")])
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -180,11 +179,21 @@ def _compose(text: str, file: str) -> Any:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if error.problem and "another document" in error.problem:
             raise SourceError(
-                [_at(file, line, column, "file holds more than one YAML document", "keep one document per file; remove the second '---'")]
+                [
+                    _at(
+                        file,
+                        line,
+                        column,
+                        "file holds more than one YAML document",
+                        "keep one document per file; remove the second '---'",
+                    )
+                ]
             ) from None
         if error.problem and "undefined alias" in error.problem:
             name = text[mark.index + 1 :].split(maxsplit=1)[0].rstrip(",]}") if mark else "?"
-            raise SourceError([_at(file, line, column, f"alias *{name} has no anchor &{name} before it")]) from None
+            raise SourceError(
+                [_at(file, line, column, f"alias *{name} has no anchor &{name} before it")]
+            ) from None
         raise SourceError([_syntax_error(error, text, file)]) from None
     except yaml.MarkedYAMLError as error:
         raise SourceError([_syntax_error(error, text, file)]) from None
@@ -192,7 +201,9 @@ def _compose(text: str, file: str) -> Any:
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
         character = error.character if isinstance(error.character, int) else ord(error.character)
-        raise SourceError([_at(file, line, column, f"control character U+{character:04X} is not allowed")]) from None
+        raise SourceError(
+            [_at(file, line, column, f"control character U+{character:04X} is not allowed")]
+        ) from None
     except yaml.YAMLError as error:
         raise SourceError([_at(file, 1, 1, f"not valid YAML: {error}")]) from None
     finally:
@@ -224,8 +235,17 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str, file: str) -> Diagnost
     hint = ""
     if mark is not None and text[mark.index : mark.index + 1] == "\t":
         problem, hint = "tab character in indentation", "YAML indents with spaces only"
+    elif error.context and "quoted scalar" in error.context and error.context_mark is not None:
+        # libyaml reports the end of the file; the opening quote is what needs fixing
+        start = error.context_mark
+        line, column = start.line + 1, start.column + 1
+        problem, hint = "a quoted value is never closed", "add the closing quote"
     elif "mapping values are not allowed" in problem:
         problem, hint = "unexpected ':'", "quote a value that contains ': '"
+    elif (
+        "expected key" in problem or "expected '-' indicator" in problem or "expected <block end>" in problem
+    ):
+        hint = "check the indentation: keys of one mapping start in the same column"
     elif "could not find expected ':'" in problem:
         hint = "a key needs ': ' after it, or a multi-line value needs '|'"
     elif "found character" in problem and "cannot start any token" in problem:
@@ -270,7 +290,9 @@ class _Converter:
         self.open.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
-                return [self.value(child, (*path, index), depth + 1) for index, child in enumerate(node.value)]
+                return [
+                    self.value(child, (*path, index), depth + 1) for index, child in enumerate(node.value)
+                ]
             return self._mapping(node, path, depth)
         finally:
             self.open.discard(id(node))
@@ -346,7 +368,17 @@ class _Converter:
         return text
 
     def _error(self, mark: Mark, path: ValuePath, message: str, hint: str = "") -> None:
-        self.errors.append(Diagnostic(self.document.file, mark.line, mark.column, "error", format_path(path), message, hint))
+        self.errors.append(
+            Diagnostic(
+                self.document.file,
+                mark.line,
+                mark.column,
+                "error",
+                format_path(path),
+                message,
+                hint,
+            )
+        )
 
 
 def _resolve_plain(text: str) -> Any:

@@ -143,7 +143,11 @@ def format_duration(delta: dt.timedelta) -> str:
     seconds = int(delta.total_seconds())
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
-    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "", f"{seconds}s" if seconds else ""]
+    parts = [
+        f"{hours}h" if hours else "",
+        f"{minutes}m" if minutes else "",
+        f"{seconds}s" if seconds else "",
+    ]
     return "".join(parts) or "0m"
 
 
@@ -204,9 +208,7 @@ def schedule_steps(
             start = max(start, fixed_start(step.start, window_start, zone))
         starts[step_id] = start
         ends[step_id] = start + step.duration
-    return tuple(
-        ScheduledStep(step, starts[step.id], ends[step.id], dependencies[step.id]) for step in steps
-    )
+    return tuple(ScheduledStep(step, starts[step.id], ends[step.id], dependencies[step.id]) for step in steps)
 
 
 def critical_path(scheduled: Sequence[ScheduledStep]) -> tuple[str, ...]:
@@ -233,9 +235,7 @@ def schedule_plan(plan: Plan) -> Schedule:
     scheduled = schedule_steps(plan.steps, window_start, window_start, zone)
     path = critical_path(scheduled)
     on_path = set(path)
-    scheduled = tuple(
-        ScheduledStep(s.step, s.start, s.end, s.depends_on, s.id in on_path) for s in scheduled
-    )
+    scheduled = tuple(ScheduledStep(s.step, s.start, s.end, s.depends_on, s.id in on_path) for s in scheduled)
     point = next((s for s in scheduled if s.step.point_of_no_return), None)
     rollback_start = point.start if point else window_start
     rollback_steps = plan.rollback.steps if plan.rollback else []

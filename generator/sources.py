@@ -91,7 +91,17 @@ def _load_project(root: Path) -> tuple[Project, list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     plans_dir = root / PLANS_DIR
     if not plans_dir.is_dir():
-        diagnostics.append(Diagnostic(PLANS_DIR, 1, 1, "error", "", "no plans/ folder here", "run golive in a project folder, or pass --root"))
+        diagnostics.append(
+            Diagnostic(
+                PLANS_DIR,
+                1,
+                1,
+                "error",
+                "",
+                "no plans/ folder here",
+                "run golive in a project folder, or pass --root",
+            )
+        )
         return project, diagnostics
 
     people_path = plans_dir / PEOPLE_FILE
@@ -99,7 +109,17 @@ def _load_project(root: Path) -> tuple[Project, list[Diagnostic]]:
         project.people = _read(project, people_path, PeopleFile, diagnostics)
     project.people_complete = project.people is not None or not people_path.exists()
     if not people_path.exists():
-        diagnostics.append(Diagnostic(project.display(people_path), 1, 1, "error", "", "plans/people.yaml is missing", "list the people of your plans in it"))
+        diagnostics.append(
+            Diagnostic(
+                project.display(people_path),
+                1,
+                1,
+                "error",
+                "",
+                "plans/people.yaml is missing",
+                "list the people of your plans in it",
+            )
+        )
 
     checklist_dir = plans_dir / CHECKLISTS_DIR
     for path in _yaml_files(checklist_dir, project, diagnostics):
@@ -127,7 +147,15 @@ def _read_plan_folder(project: Project, folder: Path, diagnostics: list[Diagnost
             diagnostics.append(_stray(project, path))
     if not plan_path.exists():
         diagnostics.append(
-            Diagnostic(project.display(folder), 1, 1, "error", "", "folder has no plan.yaml", "every folder under plans/ is one go-live")
+            Diagnostic(
+                project.display(folder),
+                1,
+                1,
+                "error",
+                "",
+                "folder has no plan.yaml",
+                "every folder under plans/ is one go-live",
+            )
         )
         return
     if not _check_slug_name(project, plan_path, folder.name, diagnostics):
@@ -135,7 +163,9 @@ def _read_plan_folder(project: Project, folder: Path, diagnostics: list[Diagnost
     plan = _read(project, plan_path, Plan, diagnostics)
     log_path, postmortem_path = folder / LOG_FILE, folder / POSTMORTEM_FILE
     log = _read(project, log_path, Log, diagnostics) if log_path.exists() else None
-    postmortem = _read(project, postmortem_path, Postmortem, diagnostics) if postmortem_path.exists() else None
+    postmortem = (
+        _read(project, postmortem_path, Postmortem, diagnostics) if postmortem_path.exists() else None
+    )
     if plan is not None:
         project.plans[folder.name] = PlanSources(folder.name, plan, log, postmortem)
 
@@ -152,7 +182,9 @@ def _yaml_files(folder: Path, project: Project, diagnostics: list[Diagnostic]) -
 
 def _stray(project: Project, path: Path) -> Diagnostic:
     hint = f"rename it to {path.stem}.yaml" if path.suffix == ".yml" else "move it, or remove it"
-    return Diagnostic(project.display(path), 1, 1, "error", "", "not a golive source file in this place", hint)
+    return Diagnostic(
+        project.display(path), 1, 1, "error", "", "not a golive source file in this place", hint
+    )
 
 
 def _check_slug_name(project: Project, path: Path, name: str, diagnostics: list[Diagnostic]) -> bool:
@@ -172,7 +204,9 @@ def _check_slug_name(project: Project, path: Path, name: str, diagnostics: list[
     return False
 
 
-def _read(project: Project, path: Path, model: type[ModelT], diagnostics: list[Diagnostic]) -> Source[ModelT] | None:
+def _read(
+    project: Project, path: Path, model: type[ModelT], diagnostics: list[Diagnostic]
+) -> Source[ModelT] | None:
     file = project.display(path)
     try:
         document = load_document(path, file)
@@ -186,7 +220,9 @@ def _read(project: Project, path: Path, model: type[ModelT], diagnostics: list[D
 def model_document(document: Document, model: type[ModelT], diagnostics: list[Diagnostic]) -> ModelT | None:
     """Validate a document against a model, turning pydantic's errors into diagnostics."""
     if not isinstance(document.data, dict):
-        diagnostics.append(document.error((), f"expected a mapping of keys at the top, found {_describe(document.data)}"))
+        diagnostics.append(
+            document.error((), f"expected a mapping of keys at the top, found {_describe(document.data)}")
+        )
         return None
     try:
         return model.model_validate(document.data)
@@ -207,7 +243,9 @@ def fingerprint(paths: list[Path]) -> str:
 
 # -- pydantic's errors in a release manager's words ---------------------------------
 
-SLUG_HINT = "ids are lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters"
+SLUG_HINT = (
+    "ids are lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters"
+)
 
 
 def _translate(document: Document, model: type[BaseModel], error: Any) -> Diagnostic:
@@ -228,7 +266,9 @@ def _translate(document: Document, model: type[BaseModel], error: Any) -> Diagno
         return document.error(loc, f"{_describe(value)} is not a valid id", SLUG_HINT)
     if kind == "value_error":
         message = str(error["ctx"]["error"])
-        hint = timezone_hint(value) if message.startswith("unknown time zone") and isinstance(value, str) else ""
+        hint = (
+            timezone_hint(value) if message.startswith("unknown time zone") and isinstance(value, str) else ""
+        )
         return document.error(loc, message, hint)
     if kind == "too_short":
         if error["ctx"].get("min_length") == 1:
@@ -237,7 +277,11 @@ def _translate(document: Document, model: type[BaseModel], error: Any) -> Diagno
     if kind == "string_too_short":
         return document.error(loc, f"'{name}' must not be empty")
     if kind == "bool_type":
-        return document.error(loc, f"expected true or false, found {_describe(value)}", "only true and false are booleans")
+        return document.error(
+            loc,
+            f"expected true or false, found {_describe(value)}",
+            "only true and false are booleans",
+        )
     if kind in ("string_type", "string_unicode"):
         return document.error(loc, f"expected text, found {_describe(value)}")
     if kind == "list_type":
@@ -245,7 +289,8 @@ def _translate(document: Document, model: type[BaseModel], error: Any) -> Diagno
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return document.error(loc, f"expected a mapping of keys, found {_describe(value)}")
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return document.error(loc, f"expected a whole number, found {_describe(value)}")
+        hint = "write the number without quotes" if isinstance(value, str) and value.strip().isdigit() else ""
+        return document.error(loc, f"expected a whole number, found {_describe(value)}", hint)
     if kind in ("greater_than_equal", "greater_than"):
         return document.error(loc, f"must be at least {error['ctx'].get('ge', error['ctx'].get('gt'))}")
     return document.error(loc, error["msg"])

@@ -32,7 +32,17 @@ from generator.schedule import (
 from generator.sources import PlanSources, Project, load_project
 
 # Placeholders of communications[].message, and the channel kind each needs.
-PLACEHOLDERS = ("title", "system", "version", "start", "end", "lead", "bridge", "chat", "status_page")
+PLACEHOLDERS = (
+    "title",
+    "system",
+    "version",
+    "start",
+    "end",
+    "lead",
+    "bridge",
+    "chat",
+    "status_page",
+)
 CHANNEL_PLACEHOLDERS = {"bridge": "bridge", "chat": "chat", "status_page": "status-page"}
 
 
@@ -102,7 +112,9 @@ class _Checker:
         for path, item_id in items:
             if item_id in seen:
                 first = document.mark_of(seen[item_id])
-                self.out.append(document.error(path, f"{what} '{item_id}' is used twice; first on line {first.line}"))
+                self.out.append(
+                    document.error(path, f"{what} '{item_id}' is used twice; first on line {first.line}")
+                )
             else:
                 seen[item_id] = path
 
@@ -122,7 +134,9 @@ class _Checker:
         self.unique(document, ((("people", i, "id"), p.id) for i, p in enumerate(people)), "person id")
         for index, person in enumerate(people):
             if person.backup == person.id:
-                self.out.append(document.error(("people", index, "backup"), "a person cannot be their own backup"))
+                self.out.append(
+                    document.error(("people", index, "backup"), "a person cannot be their own backup")
+                )
             else:
                 self.person_ref(document, ("people", index, "backup"), person.backup)
 
@@ -157,21 +171,36 @@ class _Checker:
         self.warn_contacts(plan, document)
         issues: set[str] = set()
         if sources.log is not None:
-            issues = self.check_log(plan, sources.log.document, sources.log.model.entries, ("entries",), zone, ordered=True)
+            issues = self.check_log(
+                plan,
+                sources.log.document,
+                sources.log.model.entries,
+                ("entries",),
+                zone,
+                ordered=True,
+            )
         if sources.postmortem is not None:
             self.check_postmortem(plan, sources, zone, issues)
 
     def check_plan_references(self, plan: Plan, document: Document) -> None:
-        self.unique(document, ((("objectives", i, "id"), o.id) for i, o in enumerate(plan.objectives)), "objective id")
+        self.unique(
+            document,
+            ((("objectives", i, "id"), o.id) for i, o in enumerate(plan.objectives)),
+            "objective id",
+        )
         self.unique(document, ((("gates", i, "id"), g.id) for i, g in enumerate(plan.gates)), "gate id")
         self.unique(
-            document, ((("communications", i, "id"), c.id) for i, c in enumerate(plan.communications)), "message id"
+            document,
+            ((("communications", i, "id"), c.id) for i, c in enumerate(plan.communications)),
+            "message id",
         )
         for index, stakeholder in enumerate(plan.stakeholders):
             self.person_ref(document, ("stakeholders", index, "person"), stakeholder.person)
             self.person_ref(document, ("stakeholders", index, "backup"), stakeholder.backup)
             if stakeholder.backup is not None and stakeholder.backup == stakeholder.person:
-                self.out.append(document.error(("stakeholders", index, "backup"), "a person cannot be their own backup"))
+                self.out.append(
+                    document.error(("stakeholders", index, "backup"), "a person cannot be their own backup")
+                )
         for index, approval in enumerate(plan.approvals):
             self.person_ref(document, ("approvals", index, "person"), approval.person)
         if plan.rollback is not None:
@@ -205,7 +234,9 @@ class _Checker:
                     self.out.append(document.error(path, f"step '{step.id}' depends on itself"))
                     schedulable = False
                 elif dependency not in ids:
-                    self.out.append(document.error(path, f"unknown step '{dependency}'", did_you_mean(dependency, ids)))
+                    self.out.append(
+                        document.error(path, f"unknown step '{dependency}'", did_you_mean(dependency, ids))
+                    )
                     schedulable = False
         if len(ids) != len(steps):
             return False  # reported by check_unique_step_ids
@@ -215,8 +246,18 @@ class _Checker:
                 dependency_order(dependencies)
             except DependencyCycle as cycle:
                 index = next(i for i, s in enumerate(steps) if s.id == cycle.cycle[0])
+                by_id = {s.id: s for s in steps}
+                implicit = [
+                    f"{step} has no depends_on, so it follows {previous}, the step listed before it"
+                    for step, previous in zip(cycle.cycle, cycle.cycle[1:], strict=False)
+                    if by_id[step].depends_on is None
+                ]
                 self.out.append(
-                    document.error((*base, index, "depends_on"), "steps depend on each other in a circle: " + " -> ".join(cycle.cycle))
+                    document.error(
+                        (*base, index, "depends_on"),
+                        "steps depend on each other in a circle: " + " -> ".join(cycle.cycle),
+                        "; ".join(implicit),
+                    )
                 )
                 schedulable = False
         marked = [i for i, step in enumerate(steps) if step.point_of_no_return]
@@ -224,11 +265,19 @@ class _Checker:
             for index in marked[1:]:
                 first = steps[marked[0]].id
                 self.out.append(
-                    document.error((*base, index, "point_of_no_return"), f"only one step can be the point of no return; '{first}' already is")
+                    document.error(
+                        (*base, index, "point_of_no_return"),
+                        f"only one step can be the point of no return; '{first}' already is",
+                    )
                 )
         else:
             for index in marked:
-                self.out.append(document.error((*base, index, "point_of_no_return"), "a rollback step cannot be a point of no return"))
+                self.out.append(
+                    document.error(
+                        (*base, index, "point_of_no_return"),
+                        "a rollback step cannot be a point of no return",
+                    )
+                )
         return schedulable
 
     def check_unique_step_ids(self, plan: Plan, document: Document) -> None:
@@ -245,25 +294,54 @@ class _Checker:
         rollback_ids = {step.id for step in plan.rollback.steps} if plan.rollback else set()
         for index, gate in enumerate(plan.gates):
             self.person_ref(document, ("gates", index, "decider"), gate.decider)
+            if gate.before in step_ids:
+                continue
             if gate.before in rollback_ids:
-                self.out.append(document.error(("gates", index, "before"), f"'{gate.before}' is a rollback step; a gate comes before a deployment step"))
-            elif gate.before not in step_ids:
-                self.out.append(document.error(("gates", index, "before"), f"unknown step '{gate.before}'", did_you_mean(gate.before, step_ids)))
+                self.out.append(
+                    document.error(
+                        ("gates", index, "before"),
+                        f"'{gate.before}' is a rollback step; a gate comes before a deployment step",
+                    )
+                )
+            else:
+                self.out.append(
+                    document.error(
+                        ("gates", index, "before"),
+                        f"unknown step '{gate.before}'",
+                        did_you_mean(gate.before, step_ids),
+                    )
+                )
 
     def check_checklist_refs(self, plan: Plan, document: Document) -> None:
-        lists = {"pre-launch": plan.checklists.pre_launch, "go-live": plan.checklists.go_live, "post-launch": plan.checklists.post_launch}
+        lists = {
+            "pre-launch": plan.checklists.pre_launch,
+            "go-live": plan.checklists.go_live,
+            "post-launch": plan.checklists.post_launch,
+        }
         for phase in PHASES:
             for index, checklist_id in enumerate(lists[phase]):
                 path = ("checklists", phase, index)
                 checklist = self.project.checklists.get(checklist_id)
                 if checklist is None:
                     if self.project.checklists_complete:
-                        hint = did_you_mean(checklist_id, self.project.checklists) or f"add plans/checklists/{checklist_id}.yaml"
+                        hint = (
+                            did_you_mean(checklist_id, self.project.checklists)
+                            or f"add plans/checklists/{checklist_id}.yaml"
+                        )
                         self.out.append(document.error(path, f"unknown checklist '{checklist_id}'", hint))
                 elif checklist.model.phase != phase:
-                    self.out.append(document.error(path, f"checklist '{checklist_id}' is a {checklist.model.phase} checklist, not {phase}"))
+                    self.out.append(
+                        document.error(
+                            path,
+                            f"checklist '{checklist_id}' is a {checklist.model.phase} checklist, not {phase}",
+                        )
+                    )
         items = plan.checklists.items
-        self.unique(document, ((("checklists", "items", i, "id"), item.id) for i, item in enumerate(items)), "checklist item id")
+        self.unique(
+            document,
+            ((("checklists", "items", i, "id"), item.id) for i, item in enumerate(items)),
+            "checklist item id",
+        )
         for index, item in enumerate(items):
             self.person_ref(document, ("checklists", "items", index, "owner"), item.owner)
 
@@ -272,16 +350,35 @@ class _Checker:
             return
         rollback = plan.rollback
         if rollback is None:
-            self.out.append(document.error((), f"a plan that is {plan.status} needs a rollback section", "add rollback: with owner, triggers and steps"))
+            self.out.append(
+                document.error(
+                    (),
+                    f"a plan that is {plan.status} needs a rollback section",
+                    "add rollback: with owner, triggers and steps",
+                )
+            )
         else:
             if not rollback.triggers:
-                self.out.append(document.error(("rollback",), f"a plan that is {plan.status} needs at least one rollback trigger"))
+                self.out.append(
+                    document.error(
+                        ("rollback",),
+                        f"a plan that is {plan.status} needs at least one rollback trigger",
+                    )
+                )
             if not rollback.steps:
-                self.out.append(document.error(("rollback",), f"a plan that is {plan.status} needs at least one rollback step"))
+                self.out.append(
+                    document.error(
+                        ("rollback",),
+                        f"a plan that is {plan.status} needs at least one rollback step",
+                    )
+                )
         for index, approval in enumerate(plan.approvals):
             if approval.decision != "approved":
                 self.out.append(
-                    document.error(("approvals", index, "decision"), f"a plan that is {plan.status} needs every approval; this one is {approval.decision}")
+                    document.error(
+                        ("approvals", index, "decision"),
+                        f"a plan that is {plan.status} needs every approval; this one is {approval.decision}",
+                    )
                 )
 
     def check_communications(self, plan: Plan, document: Document) -> None:
@@ -291,15 +388,26 @@ class _Checker:
             try:
                 names = placeholders_in(message.message)
             except ValueError:
-                self.out.append(document.error(path, "unbalanced '{' or '}' in the message", "write {{ or }} for a literal brace"))
+                self.out.append(
+                    document.error(
+                        path,
+                        "unbalanced '{' or '}' in the message",
+                        "write {{ or }} for a literal brace",
+                    )
+                )
                 continue
             for name in names:
                 if name not in PLACEHOLDERS:
-                    hint = did_you_mean(name, PLACEHOLDERS) or "known placeholders: " + ", ".join("{%s}" % p for p in PLACEHOLDERS)
+                    hint = did_you_mean(name, PLACEHOLDERS) or "known placeholders: " + ", ".join(
+                        f"{{{p}}}" for p in PLACEHOLDERS
+                    )
                     self.out.append(document.error(path, f"unknown placeholder {{{name}}}", hint))
                 elif name in CHANNEL_PLACEHOLDERS and CHANNEL_PLACEHOLDERS[name] not in kinds:
                     self.out.append(
-                        document.error(path, f"placeholder {{{name}}} needs a channel of kind {CHANNEL_PLACEHOLDERS[name]}")
+                        document.error(
+                            path,
+                            f"placeholder {{{name}}} needs a channel of kind {CHANNEL_PLACEHOLDERS[name]}",
+                        )
                     )
 
     def check_fixed_starts(self, plan: Plan, document: Document, zone: ZoneInfo) -> Schedule | None:
@@ -320,7 +428,9 @@ class _Checker:
                     ok = False
                     continue
                 if not window_start <= start < window_end:
-                    self.out.append(document.error((*base, index, "start"), "the fixed start lies outside the window"))
+                    self.out.append(
+                        document.error((*base, index, "start"), "the fixed start lies outside the window")
+                    )
                     ok = False
         return schedule_plan(plan) if ok else None
 
@@ -330,10 +440,18 @@ class _Checker:
         if not schedule.fits_window:
             late = format_minutes(schedule.overrun)
             self.out.append(
-                document.warning(("steps",), f"the schedule ends at {schedule.clock(schedule.end)}, {late} after the window")
+                document.warning(
+                    ("steps",),
+                    f"the schedule ends at {schedule.clock(schedule.end)}, {late} after the window",
+                )
             )
         point = schedule.point_of_no_return
-        if point is not None and plan.rollback and plan.rollback.steps and not schedule.rollback_fits_after_point_of_no_return:
+        if (
+            point is not None
+            and plan.rollback
+            and plan.rollback.steps
+            and not schedule.rollback_fits_after_point_of_no_return
+        ):
             ends = point.start + schedule.rollback_duration
             self.out.append(
                 document.warning(
@@ -354,7 +472,12 @@ class _Checker:
                 person = self.people.get(step.owner)
                 if person is not None and not person.phone and step.owner not in warned:
                     warned.add(step.owner)
-                    self.out.append(document.warning((*base, index, "owner"), f"step owner '{step.owner}' has no phone number in people.yaml"))
+                    self.out.append(
+                        document.warning(
+                            (*base, index, "owner"),
+                            f"step owner '{step.owner}' has no phone number in people.yaml",
+                        )
+                    )
         critical = self.critical_people(plan)
         for index, stakeholder in enumerate(plan.stakeholders):
             person = self.people.get(stakeholder.person)
@@ -362,12 +485,15 @@ class _Checker:
                 continue
             if stakeholder.backup is None and person.backup is None:
                 self.out.append(
-                    document.warning(("stakeholders", index), f"'{stakeholder.person}' ({stakeholder.role}) has no backup for a critical role")
+                    document.warning(
+                        ("stakeholders", index),
+                        f"'{stakeholder.person}' ({stakeholder.role}) has no backup for a critical role",
+                    )
                 )
 
     @staticmethod
     def critical_people(plan: Plan) -> set[str]:
-        """People the call cannot do without: the lead, gate deciders, the rollback owner and rollback step owners."""
+        """People the call cannot do without: lead, gate deciders, rollback owner and step owners."""
         critical = {plan.stakeholders[lead_of(plan)].person}
         critical.update(gate.decider for gate in plan.gates)
         if plan.rollback is not None:
@@ -393,31 +519,57 @@ class _Checker:
         if plan.rollback is not None:
             step_ids |= {step.id for step in plan.rollback.steps}
         issues: set[str] = set(known_issues)
+        issue_paths: dict[str, ValuePath] = {}
         previous: tuple[dt.datetime, int] | None = None
         for index, entry in enumerate(entries):
             path = (*base, index)
             self.person_ref(document, (*path, "by"), entry.by)
             if entry.step is not None and entry.step not in step_ids:
-                self.out.append(document.error((*path, "step"), f"unknown step '{entry.step}'", did_you_mean(entry.step, step_ids)))
+                self.out.append(
+                    document.error(
+                        (*path, "step"),
+                        f"unknown step '{entry.step}'",
+                        did_you_mean(entry.step, step_ids),
+                    )
+                )
             if entry.kind in KINDS_NEEDING_STEP and entry.step is None:
                 self.out.append(document.error(path, f"a {entry.kind} entry needs 'step'"))
             if entry.kind in KINDS_NEEDING_TEXT and entry.text is None:
                 self.out.append(document.error(path, f"a {entry.kind} entry needs 'text'"))
             if entry.kind == "issue" and entry.severity is None:
-                self.out.append(document.error(path, "an issue entry needs 'severity'", "sev1 (worst) to sev4"))
+                self.out.append(
+                    document.error(path, "an issue entry needs 'severity'", "sev1 (worst) to sev4")
+                )
             if entry.kind != "issue" and entry.severity is not None:
                 self.out.append(document.error((*path, "severity"), "only an issue entry has a severity"))
             if entry.kind != "resolution" and entry.resolves is not None:
-                self.out.append(document.error((*path, "resolves"), "only a resolution entry resolves an issue"))
+                self.out.append(
+                    document.error((*path, "resolves"), "only a resolution entry resolves an issue")
+                )
             if entry.id is not None:
                 if entry.kind != "issue":
                     self.out.append(document.error((*path, "id"), "only an issue entry has an id"))
+                elif entry.id in issue_paths:
+                    first = document.mark_of(issue_paths[entry.id]).line
+                    self.out.append(
+                        document.error(
+                            (*path, "id"),
+                            f"issue id '{entry.id}' is used twice; first on line {first}",
+                        )
+                    )
                 elif entry.id in issues:
-                    self.out.append(document.error((*path, "id"), f"issue id '{entry.id}' is used twice"))
+                    self.out.append(
+                        document.error((*path, "id"), f"issue id '{entry.id}' is already used in the log")
+                    )
                 issues.add(entry.id)
+                issue_paths.setdefault(entry.id, (*path, "id"))
             if entry.resolves is not None and entry.resolves not in issues:
                 self.out.append(
-                    document.error((*path, "resolves"), f"no issue '{entry.resolves}' before this entry", did_you_mean(entry.resolves, issues))
+                    document.error(
+                        (*path, "resolves"),
+                        f"no issue '{entry.resolves}' before this entry",
+                        did_you_mean(entry.resolves, issues),
+                    )
                 )
             try:
                 at = localize(entry.at, zone)
@@ -427,28 +579,54 @@ class _Checker:
             if ordered and previous is not None and at < previous[0]:
                 line = document.mark_of((*base, previous[1])).line
                 self.out.append(
-                    document.error((*path, "at"), f"entry is earlier than the entry before it (line {line})", "keep entries in time order")
+                    document.error(
+                        (*path, "at"),
+                        f"entry is earlier than the entry before it (line {line})",
+                        "keep entries in time order",
+                    )
                 )
             previous = (at, index)
         return issues
 
-    def check_postmortem(self, plan: Plan, sources: PlanSources, zone: ZoneInfo, log_issues: set[str]) -> None:
+    def check_postmortem(
+        self, plan: Plan, sources: PlanSources, zone: ZoneInfo, log_issues: set[str]
+    ) -> None:
         assert sources.postmortem is not None
         document = sources.postmortem.document
         postmortem = sources.postmortem.model
         for index, author in enumerate(postmortem.authors):
             self.person_ref(document, ("authors", index), author)
         objectives = {objective.id for objective in plan.objectives}
-        self.unique(document, ((("results", i, "objective"), r.objective) for i, r in enumerate(postmortem.results)), "result for objective")
+        self.unique(
+            document,
+            ((("results", i, "objective"), r.objective) for i, r in enumerate(postmortem.results)),
+            "result for objective",
+        )
         for index, result in enumerate(postmortem.results):
             if result.objective not in objectives:
                 self.out.append(
-                    document.error(("results", index, "objective"), f"unknown objective '{result.objective}'", did_you_mean(result.objective, objectives))
+                    document.error(
+                        ("results", index, "objective"),
+                        f"unknown objective '{result.objective}'",
+                        did_you_mean(result.objective, objectives),
+                    )
                 )
-        self.unique(document, ((("action_items", i, "id"), a.id) for i, a in enumerate(postmortem.action_items)), "action item id")
+        self.unique(
+            document,
+            ((("action_items", i, "id"), a.id) for i, a in enumerate(postmortem.action_items)),
+            "action item id",
+        )
         for index, item in enumerate(postmortem.action_items):
             self.person_ref(document, ("action_items", index, "owner"), item.owner)
-        self.check_log(plan, document, postmortem.timeline_extra, ("timeline_extra",), zone, ordered=False, known_issues=log_issues)
+        self.check_log(
+            plan,
+            document,
+            postmortem.timeline_extra,
+            ("timeline_extra",),
+            zone,
+            ordered=False,
+            known_issues=log_issues,
+        )
 
 
 def format_minutes(delta: dt.timedelta) -> str:

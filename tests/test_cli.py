@@ -20,12 +20,18 @@ def golive(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
 
 def break_owner(project: Path) -> None:
     plan = project / "plans/shop/plan.yaml"
-    plan.write_text(plan.read_text().replace("    owner: dev\n    duration: 25m", "    owner: deb\n    duration: 25m"))
+    plan.write_text(
+        plan.read_text().replace("    owner: dev\n    duration: 25m", "    owner: deb\n    duration: 25m")
+    )
 
 
 def test_validate_valid_project_prints_one_summary_line(project: Path) -> None:
     result = golive("validate", "--root", str(project))
-    assert (result.returncode, result.stdout, result.stderr) == (0, "golive: 1 plan, 6 files read: all valid\n", "")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        "golive: 1 plan, 6 files read: all valid\n",
+        "",
+    )
 
 
 def test_validate_runs_in_the_current_folder_by_default(project: Path) -> None:
@@ -76,8 +82,14 @@ def test_warnings_pass_unless_strict(project: Path) -> None:
     people.write_text(people.read_text().replace('    phone: "+91 22 5550 1234"\n', ""))
     lenient = golive("validate", "--root", str(project))
     strict = golive("validate", "--strict", "--root", str(project))
-    warning = "plans/shop/plan.yaml:56:12: warning: steps[1].owner: step owner 'dev' has no phone number in people.yaml\n"
-    assert (lenient.returncode, lenient.stdout) == (0, warning + "golive: 1 plan, 6 files read: 0 errors, 1 warning\n")
+    warning = (
+        "plans/shop/plan.yaml:56:12: warning: steps[1].owner: "
+        "step owner 'dev' has no phone number in people.yaml\n"
+    )
+    assert (lenient.returncode, lenient.stdout) == (
+        0,
+        warning + "golive: 1 plan, 6 files read: 0 errors, 1 warning\n",
+    )
     assert strict.returncode == 1
 
 
@@ -102,14 +114,20 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 def test_new_creates_a_valid_draft_and_refuses_to_overwrite(project: Path) -> None:
     created = golive("new", "payments-cutover", "--root", str(project))
     assert created.returncode == 0
-    assert created.stdout == "created plans/payments-cutover/plan.yaml: a draft to edit; check it with `golive validate`\n"
+    assert (
+        created.stdout
+        == "created plans/payments-cutover/plan.yaml: a draft to edit; check it with `golive validate`\n"
+    )
     text = (project / "plans/payments-cutover/plan.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=../../schemas/plan.schema.json\n")
     assert "status: draft" in text
     check = golive("validate", "--root", str(project))
     assert check.returncode == 0, check.stdout
     again = golive("new", "payments-cutover", "--root", str(project))
-    assert (again.returncode, again.stderr) == (1, "golive new: plans/payments-cutover already exists\n")
+    assert (again.returncode, again.stderr) == (
+        1,
+        "golive new: plans/payments-cutover already exists\n",
+    )
     assert (project / "plans/payments-cutover/plan.yaml").read_text() == text
 
 

@@ -23,7 +23,9 @@ def problems(text: str | bytes) -> list[str]:
 
 
 def test_yaml_1_1_surprises_are_not_applied() -> None:
-    data = load("a: 23:00\nb: no\nc: off\nd: NO\ne: 0755\nf: 2026-12-05\ng: 2026-12-05 22:00\nh: yes\ni: 1:30:00\n")
+    data = load(
+        "a: 23:00\nb: no\nc: off\nd: NO\ne: 0755\nf: 2026-12-05\ng: 2026-12-05 22:00\nh: yes\ni: 1:30:00\n"
+    )
     assert data == {
         "a": "23:00",
         "b": "no",
@@ -49,7 +51,7 @@ def test_only_lowercase_true_and_false_are_booleans() -> None:
 
 
 def test_numbers_and_quoted_text() -> None:
-    assert load("a: 3\nb: -7\nc: 1.5\nd: '3'\ne: \"1.5\"\nf: 1_000\ng: 0\n") == {
+    assert load("a: 3\nb: -7\nc: 1.5\nd: '3'\ne: \"1.5\"\nf: 1_000\ng: 0\nh: +442079460020\n") == {
         "a": 3,
         "b": -7,
         "c": 1.5,
@@ -57,6 +59,7 @@ def test_numbers_and_quoted_text() -> None:
         "e": "1.5",
         "f": "1_000",
         "g": 0,
+        "h": "+442079460020",  # a phone number, not the integer 442079460020
     }
 
 
@@ -89,11 +92,14 @@ def test_bom_and_crlf_are_read() -> None:
         (b"a:\n\tb: 1\n", "2:1: YAML syntax: tab character in indentation"),
         (b"a: 1\nb: caf\xe9\n", "2:7: byte 0xe9 is not valid UTF-8"),
         (b"\xff\xfea\x00:\x00", "1:1: file is UTF-16; save it as UTF-8"),
-        (b"a: !!python/object/apply:os.system [ls]\n", "1:4: tag '!!python/object/apply:os.system' is not allowed"),
+        (
+            b"a: !!python/object/apply:os.system [ls]\n",
+            "1:4: tag '!!python/object/apply:os.system' is not allowed",
+        ),
         (b"a: !vault secret\n", "1:4: tag '!vault' is not allowed"),
         (b"a: *nowhere\n", "1:4: alias *nowhere has no anchor &nowhere before it"),
         (b"a: &x [1, *x]\n", "1:4: an alias refers to a value that contains it"),
-        (b"a: \"open\n", "2:1: YAML syntax: found unexpected end of stream"),
+        (b'a: "open\n', "1:4: YAML syntax: a quoted value is never closed"),
         (b"a: 1\nb: x\x07\n", "2:5: control character U+0007 is not allowed"),
         (b"a: !!int twelve\n", "1:4: 'twelve' is not a valid !!int"),
     ],
@@ -108,7 +114,10 @@ def test_explicit_core_tags_are_honoured() -> None:
 
 def test_merge_keys_copy_missing_keys_only() -> None:
     data = load("base: &b {owner: ana, duration: 10m}\nstep: {<<: *b, id: x, duration: 5m}\n")
-    assert data == {"base": {"owner": "ana", "duration": "10m"}, "step": {"id": "x", "duration": "5m", "owner": "ana"}}
+    assert data == {
+        "base": {"owner": "ana", "duration": "10m"},
+        "step": {"id": "x", "duration": "5m", "owner": "ana"},
+    }
 
 
 def test_alias_bomb_is_refused_in_bounded_memory() -> None:
@@ -123,7 +132,7 @@ def test_alias_bomb_is_refused_in_bounded_memory() -> None:
     finally:
         tracemalloc.stop()
     assert messages == ["1:45: aliases expand to more than 100,300 values"]
-    assert peak < 10 * 2**20
+    assert peak < 64 * 2**20  # the expansion allowance, not the billion values
 
 
 def test_deep_nesting_is_refused() -> None:

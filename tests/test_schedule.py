@@ -13,7 +13,9 @@ from generator.schedule import DependencyCycle, NonexistentTime, format_t_offset
 UTC = dt.UTC
 
 
-def plan(steps: list[dict[str, Any]], *, start: str, end: str, zone: str = "Europe/London", **extra: Any) -> Plan:
+def plan(
+    steps: list[dict[str, Any]], *, start: str, end: str, zone: str = "Europe/London", **extra: Any
+) -> Plan:
     return Plan.model_validate(
         {
             "title": "Test",
@@ -135,7 +137,10 @@ def test_end_of_daylight_saving_counts_elapsed_time() -> None:
     )
     assert schedule.window_end - schedule.window_start == dt.timedelta(hours=5)
     assert schedule.crosses_dst_change
-    rows = [(s.id, schedule.clock(s.start), schedule.clock(s.end), schedule.t_offset(s.end)) for s in schedule.steps]
+    rows = [
+        (s.id, schedule.clock(s.start), schedule.clock(s.end), schedule.t_offset(s.end))
+        for s in schedule.steps
+    ]
     assert rows == [
         ("a", "00:00 +01:00", "01:30 +01:00", "T+1:30"),
         ("b", "01:30 +01:00", "01:30 +00:00", "T+2:30"),
@@ -170,7 +175,11 @@ def test_time_skipped_by_the_clocks_is_refused() -> None:
 
 def test_explicit_offset_overrides_the_plan_zone() -> None:
     schedule = schedule_plan(
-        plan([{"id": "a", "duration": "1h"}], start="2026-12-05T22:00-05:00", end="2026-12-06T04:00-05:00")
+        plan(
+            [{"id": "a", "duration": "1h"}],
+            start="2026-12-05T22:00-05:00",
+            end="2026-12-06T04:00-05:00",
+        )
     )
     assert schedule.window_start == utc("2026-12-06 03:00")
     assert schedule.clock(schedule.window_start) == "03:00"  # shown in the plan's zone (London)
@@ -191,8 +200,20 @@ def test_rollback_is_scheduled_from_the_point_of_no_return() -> None:
                 "triggers": ["errors"],
                 "steps": [
                     {"id": "rb-dns", "title": "DNS", "owner": "ana", "duration": "10m"},
-                    {"id": "rb-db", "title": "DB", "owner": "ana", "duration": "40m", "depends_on": ["rb-dns"]},
-                    {"id": "rb-cache", "title": "Cache", "owner": "ana", "duration": "15m", "depends_on": ["rb-dns"]},
+                    {
+                        "id": "rb-db",
+                        "title": "DB",
+                        "owner": "ana",
+                        "duration": "40m",
+                        "depends_on": ["rb-dns"],
+                    },
+                    {
+                        "id": "rb-cache",
+                        "title": "Cache",
+                        "owner": "ana",
+                        "duration": "15m",
+                        "depends_on": ["rb-dns"],
+                    },
                 ],
             },
         )
@@ -223,7 +244,8 @@ def test_cycle_is_reported_in_dependency_order() -> None:
 
 
 @pytest.mark.parametrize(
-    ("minutes", "text"), [(0, "T+0:00"), (40, "T+0:40"), (125, "T+2:05"), (-10, "T-0:10"), (1500, "T+25:00")]
+    ("minutes", "text"),
+    [(0, "T+0:00"), (40, "T+0:40"), (125, "T+2:05"), (-10, "T-0:10"), (1500, "T+25:00")],
 )
 def test_t_offset_format(minutes: int, text: str) -> None:
     assert format_t_offset(dt.timedelta(minutes=minutes)) == text

@@ -8,7 +8,14 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 LINK_SCHEMES = ("https", "http", "mailto", "tel")
@@ -89,12 +96,12 @@ def parse_duration(value: Any) -> dt.timedelta:
     if not text or match is None or not any(match.groupdict().values()):
         raise ValueError(f"'{value}' is not a duration; write 45s, 10m, 2h, 1h30m or PT1H30M")
     parts = {k: int(v or 0) for k, v in match.groupdict().items()}
-    duration = dt.timedelta(hours=parts["h"], minutes=parts["m"], seconds=parts["s"])
-    if duration <= dt.timedelta(0):
+    seconds = parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
+    if seconds <= 0:
         raise ValueError("a duration must be longer than zero")
-    if duration > dt.timedelta(days=7):
+    if seconds > 7 * 24 * 3600:
         raise ValueError(f"'{value}' is longer than a week")
-    return duration
+    return dt.timedelta(seconds=seconds)
 
 
 Duration = Annotated[
@@ -113,15 +120,21 @@ _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-
 _TIME_OF_DAY = re.compile(r"([01]?\d|2[0-3]):[0-5]\d")
 
 
+# Far enough for any go-live, near enough that a mistyped year is caught and no
+# arithmetic on the value can overflow.
+YEARS = range(1970, 3000)
+
+
 def parse_datetime(value: Any) -> dt.datetime:
     """Read 2026-12-05 22:00, optionally with seconds and a UTC offset."""
     if isinstance(value, dt.datetime):
         return value
     if isinstance(value, str) and _DATETIME.fullmatch(value.strip()):
         try:
-            return dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            pass
+            parsed = dt.datetime.fromisoformat(value.strip())
+        except ValueError as error:
+            raise ValueError(f"'{value}' is not a date and time: {error}") from None
+        return _in_range(parsed, value)
     raise ValueError(f"'{value}' is not a date and time; write 2026-12-05 22:00")
 
 
@@ -131,10 +144,19 @@ def parse_date(value: Any) -> dt.date:
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+            parsed = dt.date.fromisoformat(value.strip())
+        except ValueError as error:
+            raise ValueError(f"'{value}' is not a date: {error}") from None
+        return _in_range(parsed, value)
     raise ValueError(f"'{value}' is not a date; write 2026-12-05")
+
+
+def _in_range(parsed: Any, value: Any) -> Any:
+    if parsed.year not in YEARS:
+        raise ValueError(
+            f"'{value}' is out of range: the year must be between {YEARS.start} and {YEARS.stop - 1}"
+        )
+    return parsed
 
 
 def parse_datetime_or_time(value: Any) -> dt.datetime | dt.time:

@@ -24,7 +24,13 @@ Status = Literal[
     "draft", "in-review", "approved", "in-progress", "live", "rolled-back", "completed", "cancelled"
 ]
 # States in which the plan must be ready to run: rollback written, approvals given.
-COMMITTED_STATUSES: tuple[Status, ...] = ("approved", "in-progress", "live", "rolled-back", "completed")
+COMMITTED_STATUSES: tuple[Status, ...] = (
+    "approved",
+    "in-progress",
+    "live",
+    "rolled-back",
+    "completed",
+)
 ChannelKind = Literal["bridge", "chat", "status-page", "document", "other"]
 
 
