@@ -6,11 +6,13 @@ import argparse
 import datetime as dt
 import sys
 import textwrap
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator import __version__
+from generator.build import MKDOCS_CONFIG, SITE_SRC, BuildError, build_html, check, generate, write
 from generator.diagnostics import count_errors
 from generator.report import REPORTERS
 from generator.scaffold import ScaffoldError, new_plan
@@ -50,6 +52,68 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(summary_line(validation), file=sys.stderr if args.format == "github" else sys.stdout)
     failed = count_errors(validation.diagnostics) > 0 or (args.strict and validation.warnings)
     return EXIT_INVALID if failed else EXIT_OK
+
+
+def _report(validation: Validation) -> bool:
+    """Print diagnostics as text; True when there is no error."""
+    output = REPORTERS["text"](validation.diagnostics)
+    if output:
+        print(output)
+    return validation.ok
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    generated = generate(args.root)
+    if not _report(generated.validation) or generated.site is None:
+        print(summary_line(generated.validation))
+        print("golive build: nothing written: fix the errors above first", file=sys.stderr)
+        return EXIT_INVALID
+    changes = write(args.root, generated.site)
+    print(
+        f"golive: site_src/: {len(changes.added)} added, {len(changes.changed)} changed, "
+        f"{len(changes.removed)} removed, {changes.unchanged} unchanged"
+    )
+    try:
+        site = build_html(args.root)
+    except BuildError as error:
+        for message in error.messages:
+            print(f"mkdocs: {message}", file=sys.stderr)
+        return EXIT_INVALID
+    shown = site.relative_to(args.root) if site.is_relative_to(args.root) else site
+    print(f"golive: built {shown}/ in {time.perf_counter() - started:.1f}s")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    generated = generate(args.root)
+    if not _report(generated.validation) or generated.site is None:
+        print(summary_line(generated.validation))
+        return EXIT_INVALID
+    changes = check(args.root, generated.site)
+    if not changes.any:
+        print(f"golive: {SITE_SRC}/ is up to date ({changes.unchanged} files)")
+        return EXIT_OK
+    for relative in changes.added:
+        print(f"{SITE_SRC}/{relative}: missing")
+    for relative in changes.changed:
+        print(f"{SITE_SRC}/{relative}: differs")
+    for relative in changes.removed:
+        print(f"{SITE_SRC}/{relative}: would be deleted")
+    print(f"golive check: {SITE_SRC}/ is stale; run `golive build` and commit {SITE_SRC}/", file=sys.stderr)
+    return EXIT_INVALID
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+
+    generated = generate(args.root)
+    if not _report(generated.validation) or generated.site is None:
+        print("golive serve: fix the errors above first", file=sys.stderr)
+        return EXIT_INVALID
+    write(args.root, generated.site)
+    serve(config_file=str(args.root / MKDOCS_CONFIG), livereload=True, dev_addr=args.dev_addr)
+    return EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -121,6 +185,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=sorted(REPORTERS), default="text", help="output format (default: text)"
     )
 
+    add(
+        "build",
+        cmd_build,
+        "validate, write site_src/ and build the HTML into site/ with MkDocs (strict)",
+        "golive build && open site/index.html",
+    )
+    add(
+        "check",
+        cmd_check,
+        "fail when site_src/ is not what build would write (for CI on pull requests)",
+        "golive check || golive build",
+    )
+    serve = add(
+        "serve",
+        cmd_serve,
+        "build and serve the site with live reload; editing plans/ regenerates the pages",
+        "golive serve --dev-addr 127.0.0.1:8000",
+    )
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address to serve on")
     add(
         "schema",
         cmd_schema,

@@ -1,0 +1,92 @@
+"""The pipeline end to end: validate, render, write site_src/, build the HTML with MkDocs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.render import RenderedSite, render_site
+from generator.validate import Validation, validate_project
+from generator.write import Changes, compare, write_site_src
+
+SITE_SRC = "site_src"
+SITE_DIR = "site"
+MKDOCS_CONFIG = "mkdocs.yml"
+
+
+class BuildError(Exception):
+    """MkDocs could not build the site; carries its messages."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+@dataclass
+class Generated:
+    """The outcome of validating and rendering a project."""
+
+    validation: Validation
+    site: RenderedSite | None  # None when the sources have errors
+
+
+def generate(root: Path) -> Generated:
+    """Validate and, when valid, render every file of site_src/ in memory."""
+    validation = validate_project(root)
+    if not validation.ok:
+        return Generated(validation, None)
+    return Generated(validation, render_site(validation))
+
+
+def write(root: Path, site: RenderedSite) -> Changes:
+    """Bring root/site_src in line with the rendered site."""
+    return write_site_src(root / SITE_SRC, site.files)
+
+
+def check(root: Path, site: RenderedSite) -> Changes:
+    """How root/site_src differs from what build would write."""
+    return compare(root / SITE_SRC, site.files)
+
+
+@contextmanager
+def _captured_mkdocs_log() -> Iterator[list[str]]:
+    """Collect MkDocs' warnings and errors instead of letting it print them."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logger = logging.getLogger("mkdocs")
+    handler = Collect(logging.WARNING)
+    logger.addHandler(handler)
+    propagate = logger.propagate
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def build_html(root: Path, site_dir: Path | None = None) -> Path:
+    """Run `mkdocs build --strict` on root/mkdocs.yml; return the site folder."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    target = site_dir or root / SITE_DIR
+    with _captured_mkdocs_log() as messages:
+        try:
+            config = load_config(str(root / MKDOCS_CONFIG), strict=True, site_dir=str(target))
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+        except MkDocsException as error:
+            raise BuildError([*messages, str(error)]) from None
+    return target

@@ -1,0 +1,52 @@
+"""The `golive` MkDocs plugin: the generated navigation, and regeneration while serving."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+
+from generator.render import NAV_FILE
+
+log = logging.getLogger("mkdocs.plugins.golive")
+
+
+class GolivePlugin(BasePlugin):  # type: ignore[type-arg]
+    """Use the nav that golive wrote into site_src/, and re-render from plans/ during `serve`."""
+
+    serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        nav_file = Path(config.docs_dir) / NAV_FILE
+        if config.nav is None and nav_file.exists():
+            config.nav = json.loads(nav_file.read_text(encoding="utf-8"))
+        return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if not self.serving:
+            return
+        from generator.build import generate, write
+        from generator.report import format_text
+
+        root = Path(config.config_file_path).parent
+        generated = generate(root)
+        for line in format_text(generated.validation.diagnostics).splitlines():
+            log.warning(line)
+        if generated.site is None:
+            log.warning("golive: the sources have errors; site_src/ is left as it was")
+            return
+        changes = write(root, generated.site)
+        if changes.any:
+            log.info(f"golive: {len(changes.added) + len(changes.changed)} pages written, {len(changes.removed)} removed")
+            self.on_config(config)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(str(Path(config.config_file_path).parent / "plans"))
+        return server

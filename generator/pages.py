@@ -1,0 +1,500 @@
+"""What each page shows, computed from a validated project: the typed context of the templates.
+
+Logic lives here; templates only lay it out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from generator.diagnostics import Diagnostic
+from generator.markup import safe_link
+from generator.models.checklist import PHASES
+from generator.models.people import Person
+from generator.models.plan import Channel, Plan, Step
+from generator.schedule import Schedule, ScheduledStep, format_duration, format_t_offset
+from generator.sources import PlanSources, Project
+from generator.validate import PLACEHOLDERS, Validation, lead_of
+
+# Dashboard order: what is happening now, then what is coming, then the past.
+STATUS_ORDER = ("in-progress", "live", "approved", "in-review", "draft", "rolled-back", "completed", "cancelled")
+UPCOMING_STATUSES = ("approved", "in-review", "draft")
+PLAN_PAGES = (
+    ("index.md", "Overview"),
+    ("runbook.md", "Runbook"),
+    ("contacts.md", "Contact sheet"),
+    ("rollback.md", "Rollback"),
+    ("checklists.md", "Checklists"),
+    ("communications.md", "Communications"),
+)
+
+
+def tel_link(phone: str | None) -> str | None:
+    """tel: URI of a written phone number (digits, with a leading + kept)."""
+    if not phone:
+        return None
+    digits = re.sub(r"[^\d+]", "", phone)
+    digits = digits[0] + digits[1:].replace("+", "") if digits else ""
+    return f"tel:{digits}" if digits.strip("+") else None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person as the call needs them: how to reach them."""
+
+    id: str
+    name: str
+    phone: str | None
+    tel: str | None
+    email: str | None
+    chat: str | None
+    timezone: str | None
+
+
+def contact(person: Person | None, person_id: str) -> Contact:
+    if person is None:
+        return Contact(person_id, person_id, None, None, None, None, None)
+    return Contact(
+        person.id, person.name, person.phone, tel_link(person.phone), person.email, person.chat, person.timezone
+    )
+
+
+@dataclass(frozen=True)
+class StepRow:
+    number: int
+    id: str
+    title: str
+    start: str
+    end: str
+    t_offset: str
+    duration: str
+    owner: Contact
+    depends_on: tuple[str, ...]  # step numbers and titles, "#2 Snapshot the orders database"
+    critical: bool
+    point_of_no_return: bool
+    gate_ids: tuple[str, ...]
+    instructions: str | None
+    commands: tuple[str, ...]
+    verify: str | None
+
+
+@dataclass(frozen=True)
+class GateView:
+    id: str
+    before_number: int
+    before_title: str
+    before_start: str
+    decider: Contact
+    criteria: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TimelineBar:
+    number: int
+    title: str
+    left: float  # percent of the chart width
+    width: float
+    critical: bool
+    point_of_no_return: bool
+    label: str  # "22:10-22:35"
+
+
+@dataclass(frozen=True)
+class TimelineTick:
+    left: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    bars: tuple[TimelineBar, ...]
+    ticks: tuple[TimelineTick, ...]
+    window_end: float  # percent position of the window end line
+
+
+@dataclass(frozen=True)
+class StakeholderView:
+    role: str
+    person: Contact
+    responsibilities: tuple[str, ...]
+    local_time: str  # their wall clock at window start, "Sat 17 Oct 23:00"
+    backup: Contact | None
+    escalation: int
+
+
+@dataclass(frozen=True)
+class ChannelView:
+    kind: str
+    name: str
+    link: str | None
+    details: str | None
+
+
+@dataclass(frozen=True)
+class ChecklistItemView:
+    text: str
+    owner: Contact | None
+
+
+@dataclass(frozen=True)
+class ChecklistGroup:
+    title: str
+    source: str | None  # checklist id, None for the plan's own items
+    items: tuple[ChecklistItemView, ...]
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: str
+    audience: str
+    channel: str
+    when: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ApprovalView:
+    person: Contact
+    decision: str
+    date: str | None
+
+
+@dataclass
+class PlanView:
+    """Everything the pages of one plan show."""
+
+    id: str
+    plan: Plan
+    schedule: Schedule
+    fingerprint: str
+    lead: StakeholderView
+    window_local: str
+    window_utc: str
+    window_start_date: dt.date
+    planned_end: str
+    fits_window: bool
+    slack: str  # "1 h 00 min to spare" or "35 min late"
+    steps: tuple[StepRow, ...]
+    gates: tuple[GateView, ...]
+    timeline: Timeline
+    stakeholders: tuple[StakeholderView, ...]
+    channels: tuple[ChannelView, ...]
+    approvals: tuple[ApprovalView, ...]
+    rollback_owner: Contact | None
+    rollback_steps: tuple[StepRow, ...]
+    rollback_duration: str
+    point_of_no_return: StepRow | None
+    latest_rollback_start: str
+    rollback_fits: bool
+    checklists: dict[str, tuple[ChecklistGroup, ...]]
+    messages: tuple[MessageView, ...]
+    warnings: tuple[str, ...]
+    crosses_dst: bool
+    pages: tuple[tuple[str, str], ...] = PLAN_PAGES
+    has_log: bool = False
+    has_postmortem: bool = False
+    checklist_ids: tuple[str, ...] = field(default=())
+
+    @property
+    def title(self) -> str:
+        return self.plan.title
+
+    @property
+    def bridge(self) -> ChannelView | None:
+        return next((c for c in self.channels if c.kind == "bridge"), None)
+
+
+def _format_gap(delta: dt.timedelta) -> str:
+    minutes = round(abs(delta).total_seconds() / 60)
+    text = f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+    return text
+
+
+def _window_text(start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> str:
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    end_format = "%H:%M %Z" if local_start.date() == local_end.date() else "%a %d %b %Y %H:%M %Z"
+    return f"{local_start:%a %d %b %Y %H:%M %Z} to {local_end:{end_format}}"
+
+
+def plan_fingerprint(sources: PlanSources, project: Project) -> str:
+    """First 12 hex digits of SHA-256 over the plan's files and the people and checklists it uses."""
+    digest = hashlib.sha256()
+    for source in (sources.plan, sources.log, sources.postmortem):
+        if source is not None:
+            data = source.path.read_bytes()
+            digest.update(f"{source.path.name}\0{len(data)}\0".encode())
+            digest.update(data)
+    people = {p.id: p for p in (project.people.model.people if project.people else [])}
+    used_people = sorted(_people_used(sources.plan.model) & people.keys())
+    people_json = json.dumps([people[p].model_dump(mode="json") for p in used_people], sort_keys=True)
+    digest.update(f"people\0{people_json}".encode())
+    plan = sources.plan.model
+    for checklist_id in sorted({*plan.checklists.pre_launch, *plan.checklists.go_live, *plan.checklists.post_launch}):
+        checklist = project.checklists.get(checklist_id)
+        if checklist is not None:
+            data = checklist.path.read_bytes()
+            digest.update(f"checklist {checklist_id}\0{len(data)}\0".encode())
+            digest.update(data)
+    return digest.hexdigest()[:12]
+
+
+def _people_used(plan: Plan) -> set[str]:
+    used = {s.person for s in plan.stakeholders} | {s.backup for s in plan.stakeholders if s.backup}
+    used |= {a.person for a in plan.approvals} | {g.decider for g in plan.gates}
+    used |= {s.owner for s in plan.steps} | {i.owner for i in plan.checklists.items if i.owner}
+    if plan.rollback is not None:
+        used |= {plan.rollback.owner} | {s.owner for s in plan.rollback.steps}
+    return used
+
+
+def fill_message(template: str, values: dict[str, str]) -> str:
+    """Fill {placeholders}; validation has made sure every one is known and available."""
+    return template.format_map(values)
+
+
+class _PlanViewBuilder:
+    def __init__(self, project: Project, sources: PlanSources, schedule: Schedule, warnings: Sequence[Diagnostic]):
+        self.project = project
+        self.sources = sources
+        self.plan = sources.plan.model
+        self.schedule = schedule
+        self.people = {p.id: p for p in (project.people.model.people if project.people else [])}
+        self.warnings = warnings
+
+    def contact(self, person_id: str) -> Contact:
+        return contact(self.people.get(person_id), person_id)
+
+    def build(self) -> PlanView:
+        plan, schedule = self.plan, self.schedule
+        steps = self.step_rows(schedule.steps, schedule.window_start, "T")
+        by_id = {row.id: row for row in steps}
+        stakeholders = self.stakeholders()
+        lead = stakeholders[lead_of(plan)]
+        rollback_steps = self.step_rows(schedule.rollback_steps, schedule.rollback_start, "R")
+        point = next((row for row in steps if row.point_of_no_return), None)
+        overrun = schedule.overrun
+        slack = f"{_format_gap(overrun)} late" if overrun > dt.timedelta(0) else f"{_format_gap(overrun)} to spare"
+        channels = tuple(ChannelView(c.kind, c.name, c.link, c.details) for c in plan.channels)
+        return PlanView(
+            id=self.sources.id,
+            plan=plan,
+            schedule=schedule,
+            fingerprint=plan_fingerprint(self.sources, self.project),
+            lead=lead,
+            window_local=_window_text(schedule.window_start, schedule.window_end, schedule.zone),
+            window_utc=_window_text(schedule.window_start, schedule.window_end, ZoneInfo("UTC")),
+            window_start_date=schedule.window_start.astimezone(schedule.zone).date(),
+            planned_end=schedule.clock(schedule.end),
+            fits_window=schedule.fits_window,
+            slack=slack,
+            steps=steps,
+            gates=tuple(self.gate(g.id, by_id[g.before], g.decider, g.criteria) for g in plan.gates),
+            timeline=self.timeline(steps),
+            stakeholders=stakeholders,
+            channels=channels,
+            approvals=tuple(
+                ApprovalView(self.contact(a.person), a.decision, a.date.isoformat() if a.date else None)
+                for a in plan.approvals
+            ),
+            rollback_owner=self.contact(plan.rollback.owner) if plan.rollback else None,
+            rollback_steps=rollback_steps,
+            rollback_duration=format_duration(schedule.rollback_duration),
+            point_of_no_return=point,
+            latest_rollback_start=schedule.clock(schedule.latest_rollback_start),
+            rollback_fits=schedule.rollback_fits_after_point_of_no_return,
+            checklists=self.checklists(),
+            messages=self.messages(lead, channels),
+            warnings=tuple(f"{w.path}: {w.message}" if w.path else w.message for w in self.warnings),
+            crosses_dst=schedule.crosses_dst_change,
+            has_log=self.sources.log is not None,
+            has_postmortem=self.sources.postmortem is not None,
+        )
+
+    def step_rows(self, scheduled: Sequence[ScheduledStep], origin: dt.datetime, prefix: str) -> tuple[StepRow, ...]:
+        """Rows of a schedule; offsets count from `origin` (T: window start, R: rollback start)."""
+        numbers = {s.id: n for n, s in enumerate(scheduled, start=1)}
+        gates: dict[str, list[str]] = {}
+        for gate in self.plan.gates:
+            gates.setdefault(gate.before, []).append(gate.id)
+        rows = []
+        for number, item in enumerate(scheduled, start=1):
+            step: Step = item.step
+            rows.append(
+                StepRow(
+                    number=number,
+                    id=step.id,
+                    title=step.title,
+                    start=self.schedule.clock(item.start),
+                    end=self.schedule.clock(item.end),
+                    t_offset=prefix + format_t_offset(item.start - origin)[1:],
+                    duration=format_duration(step.duration),
+                    owner=self.contact(step.owner),
+                    depends_on=tuple(f"#{numbers[d]}" for d in item.depends_on),
+                    critical=item.critical,
+                    point_of_no_return=step.point_of_no_return,
+                    gate_ids=tuple(gates.get(step.id, ())),
+                    instructions=step.instructions,
+                    commands=tuple(step.commands),
+                    verify=step.verify,
+                )
+            )
+        return tuple(rows)
+
+    def gate(self, gate_id: str, before: StepRow, decider: str, criteria: Sequence[str]) -> GateView:
+        return GateView(gate_id, before.number, before.title, before.start, self.contact(decider), tuple(criteria))
+
+    def timeline(self, steps: Sequence[StepRow]) -> Timeline:
+        schedule = self.schedule
+        origin = schedule.window_start
+        span_end = max(schedule.window_end, schedule.end)
+        span = (span_end - origin).total_seconds() or 1.0
+
+        def percent(moment: dt.datetime) -> float:
+            return round(100 * (moment - origin).total_seconds() / span, 2)
+
+        bars = []
+        for row, item in zip(steps, schedule.steps, strict=True):
+            left = percent(item.start)
+            width = max(round(percent(item.end) - left, 2), 0.4)  # a 45-second step still shows
+            bars.append(
+                TimelineBar(row.number, row.title, left, width, row.critical, row.point_of_no_return, f"{row.start}-{row.end}")
+            )
+        ticks = []
+        local = origin.astimezone(schedule.zone)
+        hour = (local.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)).astimezone(dt.UTC)
+        hours = span / 3600
+        step = 1 if hours <= 12 else 2 if hours <= 24 else 6
+        ticks.append(TimelineTick(0.0, schedule.clock(origin)))
+        while hour < span_end:
+            ticks.append(TimelineTick(percent(hour), schedule.clock(hour)))
+            hour += dt.timedelta(hours=step)
+        return Timeline(tuple(bars), tuple(ticks), percent(schedule.window_end))
+
+    def stakeholders(self) -> tuple[StakeholderView, ...]:
+        plan = self.plan
+        lead_index = lead_of(plan)
+        # Escalation: the lead first, then everyone else in the order the plan lists them.
+        order = [lead_index] + [i for i in range(len(plan.stakeholders)) if i != lead_index]
+        escalation = {index: position for position, index in enumerate(order, start=1)}
+        views = []
+        for index, stakeholder in enumerate(plan.stakeholders):
+            person = self.people.get(stakeholder.person)
+            backup_id = stakeholder.backup or (person.backup if person else None)
+            zone = ZoneInfo(person.timezone) if person and person.timezone else self.schedule.zone
+            local = self.schedule.window_start.astimezone(zone)
+            views.append(
+                StakeholderView(
+                    role=stakeholder.role,
+                    person=self.contact(stakeholder.person),
+                    responsibilities=tuple(stakeholder.responsibilities),
+                    local_time=f"{local:%a %d %b %H:%M}",
+                    backup=self.contact(backup_id) if backup_id else None,
+                    escalation=escalation[index],
+                )
+            )
+        return tuple(views)
+
+    def checklists(self) -> dict[str, tuple[ChecklistGroup, ...]]:
+        plan = self.plan
+        listed = {"pre-launch": plan.checklists.pre_launch, "go-live": plan.checklists.go_live}
+        listed["post-launch"] = plan.checklists.post_launch
+        result: dict[str, tuple[ChecklistGroup, ...]] = {}
+        for phase in PHASES:
+            groups = []
+            for checklist_id in listed[phase]:
+                checklist = self.project.checklists[checklist_id].model
+                items = tuple(
+                    ChecklistItemView(i.text, self.contact(i.owner) if i.owner else None) for i in checklist.items
+                )
+                groups.append(ChecklistGroup(checklist.title, checklist_id, items))
+            own = tuple(
+                ChecklistItemView(i.text, self.contact(i.owner) if i.owner else None)
+                for i in plan.checklists.items
+                if i.phase == phase
+            )
+            if own:
+                groups.append(ChecklistGroup("This go-live", None, own))
+            result[phase] = tuple(groups)
+        return result
+
+    def messages(self, lead: StakeholderView, channels: Sequence[ChannelView]) -> tuple[MessageView, ...]:
+        plan, schedule = self.plan, self.schedule
+
+        def first(kind: str) -> str:
+            channel = next((c for c in channels if c.kind == kind), None)
+            return (channel.link or channel.name) if channel else ""
+
+        values = {
+            "title": plan.title,
+            "system": plan.system or "",
+            "version": str(plan.version),
+            "start": f"{schedule.window_start.astimezone(schedule.zone):%a %d %b %Y %H:%M %Z}",
+            "end": f"{schedule.window_end.astimezone(schedule.zone):%a %d %b %Y %H:%M %Z}",
+            "lead": lead.person.name,
+            "bridge": first("bridge"),
+            "chat": first("chat"),
+            "status_page": first("status-page"),
+        }
+        assert set(values) == set(PLACEHOLDERS)
+        return tuple(
+            MessageView(m.id, m.audience, m.channel, m.when, fill_message(m.message, values))
+            for m in plan.communications
+        )
+
+
+def build_plan_view(validation: Validation, plan_id: str) -> PlanView:
+    """The page context of one valid plan."""
+    sources = validation.project.plans[plan_id]
+    warnings = [d for d in validation.warnings if d.file.startswith(f"plans/{plan_id}/")]
+    return _PlanViewBuilder(validation.project, sources, validation.schedules[plan_id], warnings).build()
+
+
+def channel_link(channel: Channel) -> str | None:
+    return safe_link(channel.link)
+
+
+@dataclass(frozen=True)
+class DashboardGroup:
+    status: str
+    plans: tuple[PlanView, ...]
+
+
+def dashboard_groups(plans: Sequence[PlanView]) -> tuple[DashboardGroup, ...]:
+    """Plans grouped by status; upcoming ones soonest first, past ones latest first."""
+    groups = []
+    for status in STATUS_ORDER:
+        members = [p for p in plans if p.plan.status == status]
+        past = status not in UPCOMING_STATUSES and status not in ("in-progress", "live")
+        members.sort(key=lambda p: (p.schedule.window_start, p.id), reverse=past)
+        if members:
+            groups.append(DashboardGroup(status, tuple(members)))
+    return tuple(groups)
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    person: Contact
+    role: str | None
+    team: str | None
+    backup: Contact | None
+    plans: tuple[tuple[str, str, str], ...]  # plan id, plan title, role in it
+
+
+def people_rows(project: Project, plans: Sequence[PlanView]) -> tuple[PersonRow, ...]:
+    people = project.people.model.people if project.people else []
+    by_id = {p.id: p for p in people}
+    roles: dict[str, list[tuple[str, str, str]]] = {}
+    for view in sorted(plans, key=lambda v: v.id):
+        for stakeholder in view.plan.stakeholders:
+            roles.setdefault(stakeholder.person, []).append((view.id, view.title, stakeholder.role))
+    rows = []
+    for person in sorted(people, key=lambda p: p.name.casefold()):
+        backup = contact(by_id.get(person.backup), person.backup) if person.backup else None
+        rows.append(PersonRow(contact(person, person.id), person.role, person.team, backup, tuple(roles.get(person.id, ()))))
+    return tuple(rows)

@@ -1,0 +1,155 @@
+"""Render a validated project into the files of site_src/: Markdown pages, assets, calendar, nav."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import icalendar
+import jinja2
+
+from generator import markup
+from generator.pages import (
+    PLAN_PAGES,
+    PlanView,
+    build_plan_view,
+    dashboard_groups,
+    people_rows,
+)
+from generator.validate import Validation
+
+ASSETS = ("golive.css",)
+NAV_FILE = ".golive-nav.json"
+STATUS_LABELS = {
+    "draft": "Draft",
+    "in-review": "In review",
+    "approved": "Approved",
+    "in-progress": "In progress",
+    "live": "Live",
+    "rolled-back": "Rolled back",
+    "completed": "Completed",
+    "cancelled": "Cancelled",
+}
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # Markdown output: escaping is explicit, per field, with the filters below
+    )
+    env.filters["text"] = markup.plain
+    env.filters["md"] = markup.markdown_block
+    env.filters["attr"] = markup.attribute
+    env.filters["safe_link"] = markup.safe_link
+    env.filters["fence"] = markup.fence
+    env.filters["status"] = lambda status: STATUS_LABELS.get(status, status)
+    return env
+
+
+_env = _environment()
+
+
+def render_template(name: str, **context: object) -> str:
+    return _env.get_template(name).render(**context)
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """Every file of site_src/, by path relative to it."""
+
+    files: dict[str, bytes]
+    plans: tuple[PlanView, ...]
+
+
+def render_site(validation: Validation) -> RenderedSite:
+    """Render every page of a valid project; pure: same input, same bytes."""
+    project = validation.project
+    views = tuple(build_plan_view(validation, plan_id) for plan_id in sorted(project.plans))
+    files: dict[str, str | bytes] = {}
+    for view in views:
+        files.update(render_plan(view))
+    groups = dashboard_groups(views)
+    files["index.md"] = render_template("dashboard.md.j2", groups=groups, plans=views)
+    files["people.md"] = render_template("people.md.j2", rows=people_rows(project, views))
+    checklists = [(cid, project.checklists[cid].model) for cid in sorted(project.checklists)]
+    users = {cid: [v for v in views if cid in _checklist_ids(v)] for cid, _ in checklists}
+    files["checklists.md"] = render_template("checklists_index.md.j2", checklists=checklists, users=users)
+    files["golive.ics"] = calendar(views)
+    files[NAV_FILE] = json.dumps(navigation(groups), indent=1, ensure_ascii=False) + "\n"
+    for asset in ASSETS:
+        files[f"assets/{asset}"] = resources.files("generator").joinpath("assets", asset).read_bytes()
+    encoded = {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in files.items()}
+    return RenderedSite(encoded, views)
+
+
+def _checklist_ids(view: PlanView) -> set[str]:
+    return {group.source for groups in view.checklists.values() for group in groups if group.source}
+
+
+def render_plan(view: PlanView) -> dict[str, str | bytes]:
+    """The pages of one plan, by path relative to site_src/."""
+    base = f"plans/{view.id}"
+    templates = {
+        "index.md": "plan_overview.md.j2",
+        "runbook.md": "runbook.md.j2",
+        "contacts.md": "contacts.md.j2",
+        "rollback.md": "rollback.md.j2",
+        "checklists.md": "plan_checklists.md.j2",
+        "communications.md": "communications.md.j2",
+    }
+    return {f"{base}/{page}": render_template(template, view=view) for page, template in templates.items()}
+
+
+def navigation(groups: Sequence[object]) -> list[object]:
+    """The MkDocs nav: site pages, then each go-live by status, each with its pages."""
+    nav: list[object] = [
+        {"Dashboard": "index.md"},
+        {"People": "people.md"},
+        {"Checklists": "checklists.md"},
+    ]
+    by_status = []
+    for group in groups:
+        sections = []
+        for view in group.plans:  # type: ignore[attr-defined]
+            pages = [{title: f"plans/{view.id}/{page}"} for page, title in PLAN_PAGES]
+            sections.append({view.title: pages})
+        by_status.append({STATUS_LABELS[group.status]: sections})  # type: ignore[attr-defined]
+    nav.append({"Go-lives": by_status})
+    return nav
+
+
+def calendar(views: Sequence[PlanView]) -> bytes:
+    """An iCalendar file with every go-live window; stable UIDs, SEQUENCE follows the plan version."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//golive//go-live windows//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Go-lives")
+    for view in sorted(views, key=lambda v: (v.schedule.window_start, v.id)):
+        event = icalendar.Event()
+        event.add("uid", f"{view.id}@golive")
+        # DTSTAMP must not depend on the clock: output is reproducible.
+        event.add("dtstamp", view.schedule.window_start)
+        event.add("dtstart", view.schedule.window_start)
+        event.add("dtend", view.schedule.window_end)
+        event.add("sequence", view.plan.version)
+        event.add("summary", f"Go-live: {view.title}")
+        bridge = view.bridge
+        lines = [
+            f"Lead: {view.lead.person.name}" + (f" ({view.lead.person.phone})" if view.lead.person.phone else ""),
+            f"Status: {STATUS_LABELS[view.plan.status]}, version {view.plan.version}, revision {view.fingerprint}",
+        ]
+        if bridge is not None:
+            lines.append(f"Bridge: {bridge.link or bridge.name}" + (f" ({bridge.details})" if bridge.details else ""))
+            if bridge.link and markup.safe_link(bridge.link):
+                event.add("location", bridge.link)
+        event.add("description", "\n".join(lines))
+        event.add("status", "CANCELLED" if view.plan.status == "cancelled" else "CONFIRMED")
+        cal.add_component(event)
+    return cal.to_ical()
+
