@@ -203,7 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
         "build and serve the site with live reload; editing plans/ regenerates the pages",
         "golive serve --dev-addr 127.0.0.1:8000",
     )
-    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address to serve on")
+    serve.add_argument(
+        "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address to serve on"
+    )
     add(
         "schema",
         cmd_schema,

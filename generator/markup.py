@@ -24,7 +24,7 @@ from generator.models.common import LINK_SCHEMES
 # Characters Python-Markdown gives a meaning inside a line; <, > and & are HTML-escaped instead.
 _INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]|])")
 # At the start of a text a heading, list, quote or numbered list could begin.
-_LINE_START_SPECIAL = re.compile(r"^(\s*)([#+\-=>]|\d+(?=[.)]))")
+_LINE_START_SPECIAL = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])")
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
 
 
@@ -35,7 +35,14 @@ def plain(text: object) -> str:
     value = " ".join(str(text).split())  # newlines would end a table row or a list item
     value = html.escape(value, quote=False)
     value = _INLINE_SPECIAL.sub(r"\\\1", value)
-    return _LINE_START_SPECIAL.sub(lambda m: m.group(1) + "\\" + m.group(2), value)
+    return _LINE_START_SPECIAL.sub(_escape_line_start, value)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    indent, marker = match.group(1), match.group(2)
+    if marker[0].isdigit():  # "1. " starts a numbered list: escape its dot instead
+        return indent + marker[:-1] + "\\" + marker[-1]
+    return indent + "\\" + marker
 
 
 def attribute(text: object) -> str:

@@ -15,7 +15,7 @@ from generator.render import NAV_FILE
 log = logging.getLogger("mkdocs.plugins.golive")
 
 
-class GolivePlugin(BasePlugin):  # type: ignore[type-arg]
+class GolivePlugin(BasePlugin):
     """Use the nav that golive wrote into site_src/, and re-render from plans/ during `serve`."""
 
     serving = False
@@ -44,7 +44,10 @@ class GolivePlugin(BasePlugin):  # type: ignore[type-arg]
             return
         changes = write(root, generated.site)
         if changes.any:
-            log.info(f"golive: {len(changes.added) + len(changes.changed)} pages written, {len(changes.removed)} removed")
+            log.info(
+                f"golive: {len(changes.added) + len(changes.changed)} pages written, "
+                f"{len(changes.removed)} removed"
+            )
             self.on_config(config)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -23,7 +23,16 @@ from generator.sources import PlanSources, Project
 from generator.validate import PLACEHOLDERS, Validation, lead_of
 
 # Dashboard order: what is happening now, then what is coming, then the past.
-STATUS_ORDER = ("in-progress", "live", "approved", "in-review", "draft", "rolled-back", "completed", "cancelled")
+STATUS_ORDER = (
+    "in-progress",
+    "live",
+    "approved",
+    "in-review",
+    "draft",
+    "rolled-back",
+    "completed",
+    "cancelled",
+)
 UPCOMING_STATUSES = ("approved", "in-review", "draft")
 PLAN_PAGES = (
     ("index.md", "Overview"),
@@ -61,7 +70,13 @@ def contact(person: Person | None, person_id: str) -> Contact:
     if person is None:
         return Contact(person_id, person_id, None, None, None, None, None)
     return Contact(
-        person.id, person.name, person.phone, tel_link(person.phone), person.email, person.chat, person.timezone
+        person.id,
+        person.name,
+        person.phone,
+        tel_link(person.phone),
+        person.email,
+        person.chat,
+        person.timezone,
     )
 
 
@@ -235,7 +250,9 @@ def plan_fingerprint(sources: PlanSources, project: Project) -> str:
     people_json = json.dumps([people[p].model_dump(mode="json") for p in used_people], sort_keys=True)
     digest.update(f"people\0{people_json}".encode())
     plan = sources.plan.model
-    for checklist_id in sorted({*plan.checklists.pre_launch, *plan.checklists.go_live, *plan.checklists.post_launch}):
+    for checklist_id in sorted(
+        {*plan.checklists.pre_launch, *plan.checklists.go_live, *plan.checklists.post_launch}
+    ):
         checklist = project.checklists.get(checklist_id)
         if checklist is not None:
             data = checklist.path.read_bytes()
@@ -259,7 +276,9 @@ def fill_message(template: str, values: dict[str, str]) -> str:
 
 
 class _PlanViewBuilder:
-    def __init__(self, project: Project, sources: PlanSources, schedule: Schedule, warnings: Sequence[Diagnostic]):
+    def __init__(
+        self, project: Project, sources: PlanSources, schedule: Schedule, warnings: Sequence[Diagnostic]
+    ):
         self.project = project
         self.sources = sources
         self.plan = sources.plan.model
@@ -279,7 +298,11 @@ class _PlanViewBuilder:
         rollback_steps = self.step_rows(schedule.rollback_steps, schedule.rollback_start, "R")
         point = next((row for row in steps if row.point_of_no_return), None)
         overrun = schedule.overrun
-        slack = f"{_format_gap(overrun)} late" if overrun > dt.timedelta(0) else f"{_format_gap(overrun)} to spare"
+        slack = (
+            f"{_format_gap(overrun)} late"
+            if overrun > dt.timedelta(0)
+            else f"{_format_gap(overrun)} to spare"
+        )
         channels = tuple(ChannelView(c.kind, c.name, c.link, c.details) for c in plan.channels)
         return PlanView(
             id=self.sources.id,
@@ -316,7 +339,9 @@ class _PlanViewBuilder:
             has_postmortem=self.sources.postmortem is not None,
         )
 
-    def step_rows(self, scheduled: Sequence[ScheduledStep], origin: dt.datetime, prefix: str) -> tuple[StepRow, ...]:
+    def step_rows(
+        self, scheduled: Sequence[ScheduledStep], origin: dt.datetime, prefix: str
+    ) -> tuple[StepRow, ...]:
         """Rows of a schedule; offsets count from `origin` (T: window start, R: rollback start)."""
         numbers = {s.id: n for n, s in enumerate(scheduled, start=1)}
         gates: dict[str, list[str]] = {}
@@ -347,7 +372,9 @@ class _PlanViewBuilder:
         return tuple(rows)
 
     def gate(self, gate_id: str, before: StepRow, decider: str, criteria: Sequence[str]) -> GateView:
-        return GateView(gate_id, before.number, before.title, before.start, self.contact(decider), tuple(criteria))
+        return GateView(
+            gate_id, before.number, before.title, before.start, self.contact(decider), tuple(criteria)
+        )
 
     def timeline(self, steps: Sequence[StepRow]) -> Timeline:
         schedule = self.schedule
@@ -363,7 +390,15 @@ class _PlanViewBuilder:
             left = percent(item.start)
             width = max(round(percent(item.end) - left, 2), 0.4)  # a 45-second step still shows
             bars.append(
-                TimelineBar(row.number, row.title, left, width, row.critical, row.point_of_no_return, f"{row.start}-{row.end}")
+                TimelineBar(
+                    row.number,
+                    row.title,
+                    left,
+                    width,
+                    row.critical,
+                    row.point_of_no_return,
+                    f"{row.start}-{row.end}",
+                )
             )
         ticks = []
         local = origin.astimezone(schedule.zone)
@@ -410,7 +445,8 @@ class _PlanViewBuilder:
             for checklist_id in listed[phase]:
                 checklist = self.project.checklists[checklist_id].model
                 items = tuple(
-                    ChecklistItemView(i.text, self.contact(i.owner) if i.owner else None) for i in checklist.items
+                    ChecklistItemView(i.text, self.contact(i.owner) if i.owner else None)
+                    for i in checklist.items
                 )
                 groups.append(ChecklistGroup(checklist.title, checklist_id, items))
             own = tuple(
@@ -496,5 +532,9 @@ def people_rows(project: Project, plans: Sequence[PlanView]) -> tuple[PersonRow,
     rows = []
     for person in sorted(people, key=lambda p: p.name.casefold()):
         backup = contact(by_id.get(person.backup), person.backup) if person.backup else None
-        rows.append(PersonRow(contact(person, person.id), person.role, person.team, backup, tuple(roles.get(person.id, ()))))
+        rows.append(
+            PersonRow(
+                contact(person, person.id), person.role, person.team, backup, tuple(roles.get(person.id, ()))
+            )
+        )
     return tuple(rows)

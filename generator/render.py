@@ -118,7 +118,8 @@ def navigation(groups: Sequence[object]) -> list[object]:
         sections = []
         for view in group.plans:  # type: ignore[attr-defined]
             pages = [{title: f"plans/{view.id}/{page}"} for page, title in PLAN_PAGES]
-            sections.append({view.title: pages})
+            # MkDocs themes print nav titles as HTML: a plain field must be escaped here too.
+            sections.append({markup.attribute(view.title): pages})
         by_status.append({STATUS_LABELS[group.status]: sections})  # type: ignore[attr-defined]
     nav.append({"Go-lives": by_status})
     return nav
@@ -141,15 +142,18 @@ def calendar(views: Sequence[PlanView]) -> bytes:
         event.add("summary", f"Go-live: {view.title}")
         bridge = view.bridge
         lines = [
-            f"Lead: {view.lead.person.name}" + (f" ({view.lead.person.phone})" if view.lead.person.phone else ""),
-            f"Status: {STATUS_LABELS[view.plan.status]}, version {view.plan.version}, revision {view.fingerprint}",
+            f"Lead: {view.lead.person.name}"
+            + (f" ({view.lead.person.phone})" if view.lead.person.phone else ""),
+            f"Status: {STATUS_LABELS[view.plan.status]}, version {view.plan.version}, "
+            f"revision {view.fingerprint}",
         ]
         if bridge is not None:
-            lines.append(f"Bridge: {bridge.link or bridge.name}" + (f" ({bridge.details})" if bridge.details else ""))
+            lines.append(
+                f"Bridge: {bridge.link or bridge.name}" + (f" ({bridge.details})" if bridge.details else "")
+            )
             if bridge.link and markup.safe_link(bridge.link):
                 event.add("location", bridge.link)
         event.add("description", "\n".join(lines))
         event.add("status", "CANCELLED" if view.plan.status == "cancelled" else "CONFIRMED")
         cal.add_component(event)
     return cal.to_ical()
-

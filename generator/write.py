@@ -66,11 +66,11 @@ def write_site_src(site_src: Path, files: dict[str, bytes]) -> Changes:
             target = site_src / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}{STAGING_SUFFIX}")
+            staged.append((temporary, target))
             with open(temporary, "wb") as handle:
                 handle.write(files[relative])
                 handle.flush()
                 os.fsync(handle.fileno())
-            staged.append((temporary, target))
     except BaseException:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
@@ -92,6 +92,8 @@ def _remove_staged_leftovers(site_src: Path) -> None:
 def _remove_empty_folders(site_src: Path) -> None:
     if not site_src.is_dir():
         return
-    for folder in sorted((p for p in site_src.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+    for folder in sorted(
+        (p for p in site_src.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True
+    ):
         if not any(folder.iterdir()):
             folder.rmdir()

@@ -1,0 +1,264 @@
+"""The generated site: golden Markdown, the built HTML of every page kind, check and write."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from conftest import REPO, copy_shipped_project
+from generator import write as write_module
+from generator.build import generate, write
+from generator.render import render_site
+from generator.validate import validate_project
+
+GOLIVE = str(Path(sys.executable).with_name("golive"))
+GOLDEN = Path(__file__).parent / "golden"
+GOLDEN_PLAN = "shop-checkout-relaunch"
+
+
+def golive(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([GOLIVE, *args], capture_output=True, text=True, check=False, env=env)
+
+
+def html(root: Path, page: str) -> str:
+    return (root / "site" / page / "index.html").read_text(encoding="utf-8")
+
+
+def text_of(markup: str) -> str:
+    """Visible text of an HTML page, roughly: tags removed, whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", markup).split())
+
+
+# -- Markdown: golden files and determinism -------------------------------------------
+
+
+def test_golden_markdown_of_one_shipped_plan(request: pytest.FixtureRequest) -> None:
+    site = render_site(validate_project(REPO))
+    pages = {p: d for p, d in site.files.items() if p.startswith(f"plans/{GOLDEN_PLAN}/")}
+    assert len(pages) >= 6
+    folder = GOLDEN / GOLDEN_PLAN
+    if request.config.getoption("--update-golden"):
+        shutil.rmtree(folder, ignore_errors=True)
+        for path, data in pages.items():
+            target = folder / Path(path).name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    expected = {f"plans/{GOLDEN_PLAN}/{p.name}": p.read_bytes() for p in sorted(folder.iterdir())}
+    assert pages.keys() == expected.keys()
+    for path, data in pages.items():
+        assert data.decode() == expected[path].decode(), (
+            f"{path} differs from tests/golden (use --update-golden)"
+        )
+
+
+def test_rendering_is_deterministic_across_runs_time_zones_and_folders(tmp_path: Path) -> None:
+    copy = copy_shipped_project(tmp_path / "elsewhere")
+    first = render_site(validate_project(REPO)).files
+    again = render_site(validate_project(copy)).files
+    assert first == again
+    env = {**os.environ, "TZ": "Pacific/Auckland", "LANG": "C"}
+    result = golive("check", "--root", str(REPO), env=env)
+    assert result.returncode == 0, result.stdout
+
+
+def test_committed_site_src_is_current() -> None:
+    result = golive("check", "--root", str(REPO))
+    assert (result.returncode, result.stdout.splitlines()[-1]) == (
+        0,
+        "golive: site_src/ is up to date (30 files)",
+    )
+
+
+# -- the built HTML of each page kind ---------------------------------------------------
+
+
+def test_dashboard_lists_every_plan_by_status(shipped_site: Path) -> None:
+    page = html(shipped_site, "")
+    headings = re.findall(r'<h2 id="[^"]*">([^<]+)', page)
+    assert headings == ["In progress", "Approved", "Draft", "Completed"]
+    for plan_id in (
+        "mobile-banking-4-2",
+        "social-stories-launch",
+        "learning-platform-launch",
+        "shop-checkout-relaunch",
+    ):
+        assert f'href="plans/{plan_id}/"' in page
+        assert f'href="plans/{plan_id}/runbook/"' in page
+
+
+def test_runbook_shows_schedule_values(shipped_site: Path) -> None:
+    page = html(shipped_site, f"plans/{GOLDEN_PLAN}/runbook")
+    text = text_of(page)
+    # Step 12, the schema migration, starts at 23:15 (T+1:15), 20 minutes, after steps 11, 7, 6 and 8.
+    assert "12 23:15 T+1:15 20m ◆ Run orders schema migration 0147 (point of no return)" in text
+    assert "Dev Malhotra +91 80 5555 0187 #11, #7, #6, #8 ☐" in text
+    assert '<a href="tel:+918055550187">+91 80 5555 0187</a>' in page
+    assert "1 22:00 T+0:00 10m Open the bridge, roll call and plan review" in text
+    # 13 steps are on the critical path, ending with the call closed at 02:00.
+    assert text.count("◆ ") - text.count("◆ critical path") == 13
+    assert page.count('class="golive-timeline__row is-critical') == 13
+    assert "critical path: 13 steps ending at 02:00" in text
+    assert "Point of no return at 23:15" in text
+    assert "latest rollback start that still ends inside the window is 01:15" in text
+    assert 'class="md-clipboard' in page or "content.code.copy" in page
+    assert "<code>pg_dump" in page or "pg_dump" in text
+
+
+def test_contact_sheet_shows_people_and_local_times(shipped_site: Path) -> None:
+    page = html(shipped_site, f"plans/{GOLDEN_PLAN}/contacts")
+    text = text_of(page)
+    # The lead comes first; Priya Nair works from Bengaluru, 04:30 IST when the 22:00 BST window opens.
+    assert re.search(r"1 Go-live lead Ana Souza \+44 20 7946 0018", text)
+    assert "Sun 18 Oct 02:30 Asia/Kolkata" in text
+    assert '<a href="tel:+442079460018">+44 20 7946 0018</a>' in page
+    assert 'href="mailto:' in page
+
+
+def test_rollback_page_shows_point_of_no_return_and_latest_start(shipped_site: Path) -> None:
+    text = text_of(html(shipped_site, f"plans/{GOLDEN_PLAN}/rollback"))
+    assert "Point of no return 23:15 (T+1:15), step #12 Run orders schema migration 0147" in text
+    assert "Rollback takes 1h45m" in text
+    assert "Latest rollback start 01:15" in text
+    assert "R+0:00" in text
+
+
+def test_checklists_and_communications_pages(shipped_site: Path) -> None:
+    checklists = html(shipped_site, f"plans/{GOLDEN_PLAN}/checklists")
+    assert checklists.count('type="checkbox"') >= 10
+    communications = text_of(html(shipped_site, f"plans/{GOLDEN_PLAN}/communications"))
+    assert "{title}" not in communications and "{bridge}" not in communications
+    assert "Shop relaunch with checkout 2.0" in communications
+
+
+def test_every_plan_page_carries_title_version_status_and_revision(shipped_site: Path) -> None:
+    site = render_site(validate_project(shipped_site))
+    for view in site.plans:
+        for page in ("", "runbook", "contacts", "rollback", "checklists", "communications"):
+            text = text_of(html(shipped_site, f"plans/{view.id}/{page}".rstrip("/")))
+            assert view.title in text
+            assert f"Version {view.plan.version}" in text
+            assert f"Revision {view.fingerprint}" in text
+
+
+def test_calendar_has_every_window(shipped_site: Path) -> None:
+    calendar = icalendar.Calendar.from_ical((shipped_site / "site/golive.ics").read_bytes())
+    events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+    assert set(events) == {
+        f"{p.name}@golive" for p in (REPO / "plans").iterdir() if (p / "plan.yaml").exists()
+    }
+    shop = events[f"{GOLDEN_PLAN}@golive"]
+    assert shop.decoded("dtstart").isoformat() == "2026-10-17T21:00:00+00:00"
+    assert shop.decoded("dtend").isoformat() == "2026-10-18T02:00:00+00:00"
+    assert "Lead: Ana Souza" in str(shop["description"])
+    assert "Bridge: https://" in str(shop["description"])
+
+
+def test_built_site_references_no_outside_host(shipped_site: Path) -> None:
+    for path in (shipped_site / "site").rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        sources = re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="([^"]+)"', page)
+        assert not [s for s in sources if re.match(r"(https?:)?//", s)], path
+
+
+# -- writing site_src/ -------------------------------------------------------------------
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    root = copy_shipped_project(tmp_path / "project")
+    generated = generate(root)
+    assert generated.site is not None
+    write(root, generated.site)
+    return root
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_rebuild_without_change_rewrites_nothing(built: Path) -> None:
+    before = snapshot(built / "site_src")
+    generated = generate(built)
+    assert generated.site is not None
+    changes = write(built, generated.site)
+    assert not changes.any
+    assert snapshot(built / "site_src") == before
+
+
+def test_check_passes_after_build_and_fails_after_a_change(built: Path) -> None:
+    assert golive("check", "--root", str(built)).returncode == 0
+    plan = built / "plans/social-stories-launch/plan.yaml"
+    plan.write_text(plan.read_text().replace("version: 12", "version: 13"))
+    (built / "site_src/stray.md").write_text("# left over\n")
+    result = golive("check", "--root", str(built))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "site_src/stray.md: would be deleted" in lines
+    assert "site_src/plans/social-stories-launch/runbook.md: differs" in lines
+    assert "site_src/index.md: differs" in lines
+    assert "site_src/plans/shop-checkout-relaunch/runbook.md: differs" not in lines
+
+
+def test_deleted_plan_pages_are_removed(built: Path) -> None:
+    shutil.rmtree(built / "plans/learning-platform-launch")
+    generated = generate(built)
+    assert generated.site is not None
+    changes = write(built, generated.site)
+    assert "plans/learning-platform-launch/runbook.md" in changes.removed
+    assert not (built / "site_src/plans/learning-platform-launch").exists()
+
+
+def test_invalid_sources_write_nothing(built: Path) -> None:
+    before = snapshot(built / "site_src")
+    plan = built / "plans/shop-checkout-relaunch/plan.yaml"
+    plan.write_text(plan.read_text().replace("owner: ana-souza", "owner: ana-suza", 1))
+    result = golive("build", "--root", str(built))
+    assert result.returncode == 1
+    assert "unknown person 'ana-suza' (did you mean 'ana-souza'?)" in result.stdout
+    assert "nothing written" in result.stderr
+    assert snapshot(built / "site_src") == before
+    assert not (built / "site").exists()
+
+
+def test_interrupted_write_leaves_site_src_as_it_was(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = snapshot(built / "site_src")
+    for plan in (built / "plans").glob("*/plan.yaml"):
+        plan.write_text(
+            plan.read_text().replace("version:", "version: 9  # was", 1).replace("# was ", "# was v")
+        )
+    generated = generate(built)
+    assert generated.site is not None, generated.validation.errors
+    calls = 0
+    real_fsync = os.fsync
+
+    def failing_fsync(fd: int) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 5:
+            raise KeyboardInterrupt  # the user pressed Ctrl-C halfway through
+        real_fsync(fd)
+
+    monkeypatch.setattr(write_module.os, "fsync", failing_fsync)
+    with pytest.raises(KeyboardInterrupt):
+        write(built, generated.site)
+    assert snapshot(built / "site_src") == before
+    assert not list((built / "site_src").rglob("*.golive-tmp"))
+
+
+def test_build_command_writes_and_builds(built: Path) -> None:
+    result = golive("build", "--root", str(built))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "golive: site_src/: 0 added, 0 changed, 0 removed, 30 unchanged"
+    assert (built / "site/index.html").exists()
+    assert (built / "site/plans/shop-checkout-relaunch/runbook/index.html").exists()
