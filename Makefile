@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 site: $(STAMP)
-	$(BIN)/golive validate
+	$(BIN)/golive build
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import datetime as dt
 import sys
 import textwrap
@@ -107,6 +108,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
+    # Show MkDocs' own progress ("Serving on ...", rebuilds) as its CLI would.
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logging.getLogger("mkdocs").addHandler(handler)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
     generated = generate(args.root)
     if not _report(generated.validation) or generated.site is None:
         print("golive serve: fix the errors above first", file=sys.stderr)

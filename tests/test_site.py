@@ -262,3 +262,43 @@ def test_build_command_writes_and_builds(built: Path) -> None:
     assert result.stdout.splitlines()[0] == "golive: site_src/: 0 added, 0 changed, 0 removed, 30 unchanged"
     assert (built / "site/index.html").exists()
     assert (built / "site/plans/shop-checkout-relaunch/runbook/index.html").exists()
+
+
+def test_serve_regenerates_pages_when_a_plan_changes(tmp_path: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    root = copy_shipped_project(tmp_path / "project")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [GOLIVE, "serve", "--root", str(root), "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/plans/social-stories-launch/runbook/"
+
+    def page_when(predicate: object, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                body = urllib.request.urlopen(url, timeout=2).read().decode()
+                if predicate(body):  # type: ignore[operator]
+                    return body
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"{url} never matched")
+
+    try:
+        page_when(lambda body: "Version <strong>12</strong>" in body)
+        plan = root / "plans/social-stories-launch/plan.yaml"
+        plan.write_text(plan.read_text().replace("version: 12", "version: 13"))
+        page_when(lambda body: "Version <strong>13</strong>" in body)
+        assert "version: 13" not in (root / "site_src/plans/social-stories-launch/runbook.md").read_text()
+        assert "<strong>13</strong>" in (root / "site_src/plans/social-stories-launch/runbook.md").read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
