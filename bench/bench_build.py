@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import generate as generate_plans  # noqa: E402
+from generate import generate as generate_plans
 
-from generator.build import build_html, write  # noqa: E402
-from generator.render import render_site  # noqa: E402
-from generator.validate import validate_project  # noqa: E402
+from generator.build import build_html, write
+from generator.render import render_site
+from generator.validate import validate_project
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import datetime as dt
+import logging
 import sys
 import textwrap
 import time

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import yaml
@@ -44,7 +43,7 @@ def twenty_people(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServ
         {
             "person": f"p{i:02d}",
             "role": "Go-live lead" if i == 0 else "Database administrator on call",
-            "responsibilities": ["Runs the database part of the call", "Restores the snapshot if we roll back"],
+            "responsibilities": ["Runs the database part of the call", "Restores the snapshot on rollback"],
         }
         for i in range(20)
     ]
@@ -69,7 +68,14 @@ def test_printed_runbook_has_no_site_chrome(browser: Browser, twenty_people: Sit
     page = browser.new_page()
     page.goto(twenty_people.url("plans/shop/runbook/"))
     page.emulate_media(media="print")
-    for chrome in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer", ".md-search"):
+    chrome_parts = (
+        ".md-header",
+        ".md-sidebar--primary",
+        ".md-sidebar--secondary",
+        ".md-footer",
+        ".md-search",
+    )
+    for chrome in chrome_parts:
         assert not page.locator(chrome).first.is_visible(), chrome
     assert page.locator("h1").is_visible()
     assert page.locator(".golive-schedule table").is_visible()
