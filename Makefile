@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 site: $(STAMP)
-	$(BIN)/golive build
+	$(BIN)/golive build --pdf
 
 test: $(STAMP)
 	$(BIN)/pytest

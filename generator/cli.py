@@ -13,8 +13,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.build import MKDOCS_CONFIG, SITE_SRC, BuildError, build_html, check, generate, write
+from generator.build import (
+    MKDOCS_CONFIG,
+    SITE_DIR,
+    SITE_SRC,
+    BuildError,
+    build_html,
+    check,
+    generate,
+    write,
+)
 from generator.diagnostics import count_errors
+from generator.pdf import PAPER_SIZES, PdfError, pdf_path, print_page, write_pdf
 from generator.report import REPORTERS
 from generator.scaffold import ScaffoldError, new_plan
 from generator.schemas import write_schemas
@@ -63,6 +73,42 @@ def _report(validation: Validation) -> bool:
     return validation.ok
 
 
+def _write_pdfs(root: Path, plan_ids: Sequence[str], paper: str, output: Path | None = None) -> int:
+    site_dir = root / SITE_DIR
+    for plan_id in plan_ids:
+        started = time.perf_counter()
+        target = output or pdf_path(site_dir, plan_id)
+        try:
+            write_pdf(print_page(site_dir, plan_id), target, paper)
+        except PdfError as error:
+            print(f"golive pdf: {error}", file=sys.stderr)
+            return EXIT_INVALID
+        shown = target.relative_to(root) if target.is_relative_to(root) else target
+        print(f"golive: wrote {shown} ({paper}, {time.perf_counter() - started:.1f}s)")
+    return EXIT_OK
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    generated = generate(args.root)
+    if not _report(generated.validation) or generated.site is None:
+        print("golive pdf: fix the errors above first", file=sys.stderr)
+        return EXIT_INVALID
+    if args.plan_id not in generated.validation.project.plans:
+        known = ", ".join(sorted(generated.validation.project.plans))
+        print(f"golive pdf: no plan '{args.plan_id}' (plans: {known})", file=sys.stderr)
+        return EXIT_INVALID
+    changes = write(args.root, generated.site)
+    # Build the HTML only when it is missing or site_src/ just changed.
+    if changes.any or not print_page(args.root / SITE_DIR, args.plan_id).exists():
+        try:
+            build_html(args.root)
+        except BuildError as error:
+            for message in error.messages:
+                print(f"mkdocs: {message}", file=sys.stderr)
+            return EXIT_INVALID
+    return _write_pdfs(args.root, [args.plan_id], args.paper, args.output)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     generated = generate(args.root)
@@ -83,6 +129,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     shown = site.relative_to(args.root) if site.is_relative_to(args.root) else site
     print(f"golive: built {shown}/ in {time.perf_counter() - started:.1f}s")
+    if args.pdf:
+        return _write_pdfs(args.root, sorted(generated.validation.project.plans), args.paper)
     return EXIT_OK
 
 
@@ -191,12 +239,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=sorted(REPORTERS), default="text", help="output format (default: text)"
     )
 
-    add(
+    build = add(
         "build",
         cmd_build,
         "validate, write site_src/ and build the HTML into site/ with MkDocs (strict)",
-        "golive build && open site/index.html",
+        "golive build --pdf && open site/index.html",
     )
+    build.add_argument("--pdf", action="store_true", help="also write site/pdf/<plan-id>.pdf for every plan")
+    build.add_argument(
+        "--paper", choices=sorted(PAPER_SIZES), default="a4", help="paper for --pdf (default: a4)"
+    )
+    pdf = add(
+        "pdf",
+        cmd_pdf,
+        "write a plan's printable runbook as PDF (default: site/pdf/<plan-id>.pdf)",
+        "golive pdf shop-relaunch --paper letter --output runbook.pdf",
+    )
+    pdf.add_argument("plan_id", metavar="PLAN_ID", help="the plan to print")
+    pdf.add_argument("--paper", choices=sorted(PAPER_SIZES), default="a4", help="paper size (default: a4)")
+    pdf.add_argument("--output", type=Path, metavar="FILE", help="where to write the PDF")
     add(
         "check",
         cmd_check,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 
@@ -28,6 +30,12 @@ class GolivePlugin(BasePlugin):
         if config.nav is None and nav_file.exists():
             config.nav = json.loads(nav_file.read_text(encoding="utf-8"))
         return config
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
+        # The print page's template ships with golive, not with the theme.
+        theme_dir = resources.files("generator").joinpath("theme")
+        env.loader = jinja2.ChoiceLoader([env.loader, jinja2.FileSystemLoader(str(theme_dir))])
+        return env
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if not self.serving:

@@ -41,6 +41,7 @@ PLAN_PAGES = (
     ("rollback.md", "Rollback"),
     ("checklists.md", "Checklists"),
     ("communications.md", "Communications"),
+    ("print.md", "Print"),
 )
 
 

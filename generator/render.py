@@ -20,7 +20,7 @@ from generator.pages import (
 )
 from generator.validate import Validation
 
-ASSETS = ("golive.css",)
+ASSETS = ("golive.css", "golive-print.css")
 NAV_FILE = ".golive-nav.json"
 STATUS_LABELS = {
     "draft": "Draft",
@@ -102,6 +102,7 @@ def render_plan(view: PlanView) -> dict[str, str | bytes]:
         "rollback.md": "rollback.md.j2",
         "checklists.md": "plan_checklists.md.j2",
         "communications.md": "communications.md.j2",
+        "print.md": "print.md.j2",
     }
     return {f"{base}/{page}": render_template(template, view=view) for page, template in templates.items()}
 
