@@ -9,6 +9,7 @@ import sys
 import textwrap
 import time
 import traceback
+import typing
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from generator.build import (
     write,
 )
 from generator.diagnostics import count_errors
+from generator.logbook import BY_VARIABLE, LogError, NewEntry, append_entry
+from generator.models.log import EntryKind, Severity
 from generator.pdf import PAPER_SIZES, PdfError, pdf_path, print_page, write_pdf
 from generator.report import REPORTERS
 from generator.scaffold import ScaffoldError, new_plan
@@ -31,6 +34,8 @@ from generator.schemas import write_schemas
 from generator.validate import Validation, validate_project
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+ENTRY_KINDS = list(typing.get_args(EntryKind))
+SEVERITIES = list(typing.get_args(Severity))
 
 
 def _plural(count: int, word: str) -> str:
@@ -170,6 +175,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_log(args: argparse.Namespace) -> int:
+    entry = NewEntry(
+        text=args.text,
+        kind=args.kind,
+        by=args.by,
+        step=args.step,
+        severity=args.severity,
+        id=args.id,
+        resolves=args.resolves,
+        at=args.at,
+    )
+    try:
+        appended = append_entry(args.root, args.plan_id, entry, dt.datetime.now(dt.UTC))
+    except LogError as error:
+        output = REPORTERS["text"](error.diagnostics)
+        if output:
+            print(output, file=sys.stderr)
+        print(f"golive log: {error}; {args.plan_id}'s log is unchanged", file=sys.stderr)
+        return EXIT_INVALID
+    fields = appended.fields
+    what = " ".join(fields[k] for k in ("kind", "step", "severity") if k in fields)
+    shown = appended.path.relative_to(args.root) if appended.path.is_relative_to(args.root) else appended.path
+    print(f"golive: logged {fields['at']} {what} by {fields['by']} in {shown}")
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     for path in write_schemas(args.root):
         print(
@@ -272,6 +303,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address to serve on"
+    )
+    log = add(
+        "log",
+        cmd_log,
+        "append a checked, timestamped entry to a plan's log during the call",
+        'golive log shop-relaunch "Snapshot done, 41 GB" --kind step-done --step backup-db --by dev',
+    )
+    log.add_argument("plan_id", metavar="PLAN_ID", help="the plan whose log.yaml gets the entry")
+    log.add_argument("text", nargs="?", help="what happened (needed for notes, issues, decisions, metrics)")
+    log.add_argument("--kind", choices=ENTRY_KINDS, default="note", help="kind of entry (default: note)")
+    log.add_argument("--step", metavar="STEP", help="the step id the entry is about")
+    log.add_argument("--by", metavar="PERSON", help=f"who logs it (default: ${BY_VARIABLE})")
+    log.add_argument("--severity", choices=SEVERITIES, help="severity of an issue, sev1 (worst) to sev4")
+    log.add_argument("--id", metavar="ID", help="an id for an issue, so a resolution can name it")
+    log.add_argument("--resolves", metavar="ID", help="the issue a resolution resolves")
+    log.add_argument(
+        "--at", metavar="TIME", help="23:05 (during the window) or 2026-12-05 23:05; default: now"
     )
     add(
         "schema",

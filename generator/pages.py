@@ -213,6 +213,7 @@ class PlanView:
     warnings: tuple[str, ...]
     crosses_dst: bool
     pages: tuple[tuple[str, str], ...] = PLAN_PAGES
+    window_start_utc: str = ""  # ISO 8601, for the live mode's clock
     has_log: bool = False
     has_postmortem: bool = False
     checklist_ids: tuple[str, ...] = field(default=())
@@ -336,6 +337,7 @@ class _PlanViewBuilder:
             messages=self.messages(lead, channels),
             warnings=tuple(f"{w.path}: {w.message}" if w.path else w.message for w in self.warnings),
             crosses_dst=schedule.crosses_dst_change,
+            window_start_utc=schedule.window_start.isoformat().replace("+00:00", "Z"),
             has_log=self.sources.log is not None,
             has_postmortem=self.sources.postmortem is not None,
         )

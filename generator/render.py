@@ -20,7 +20,7 @@ from generator.pages import (
 )
 from generator.validate import Validation
 
-ASSETS = ("golive.css", "golive-print.css")
+ASSETS = ("golive.css", "golive-print.css", "golive-live.js")
 NAV_FILE = ".golive-nav.json"
 STATUS_LABELS = {
     "draft": "Draft",

@@ -14,7 +14,8 @@ def format_text(diagnostics: Sequence[Diagnostic]) -> str:
     for d in diagnostics:
         path = f"{d.path}: " if d.path else ""
         hint = f" ({d.hint})" if d.hint else ""
-        lines.append(f"{d.file}:{d.line}:{d.column}: {d.severity}: {path}{d.message}{hint}")
+        place = f"{d.file}:{d.line}:{d.column}" if d.line else d.file
+        lines.append(f"{place}: {d.severity}: {path}{d.message}{hint}")
     return "\n".join(lines)
 
 

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from generator.diagnostics import Diagnostic, ValuePath, did_you_mean
-from generator.load import Document, SourceError, load_document
+from generator.load import Document, SourceError, load_document, parse_document
 from generator.models import Checklist, Log, PeopleFile, Plan, Postmortem
 from generator.models.common import SLUG_PATTERN, timezone_hint
 
@@ -64,6 +64,8 @@ class Project:
     # False when a file failed to read: cross-checks against it would only add noise.
     people_complete: bool = True
     checklists_complete: bool = True
+    # Contents to check instead of what is on disk (a log entry about to be appended).
+    overrides: dict[Path, bytes] = field(default_factory=dict)
 
     def display(self, path: Path) -> str:
         """The path shown in messages: relative to the project folder."""
@@ -73,21 +75,24 @@ class Project:
             return path.as_posix()
 
 
-def load_project(root: Path) -> tuple[Project, list[Diagnostic]]:
-    """Read and model every source under root/plans; return what was read and every problem."""
+def load_project(root: Path, overrides: dict[Path, bytes] | None = None) -> tuple[Project, list[Diagnostic]]:
+    """Read and model every source under root/plans; return what was read and every problem.
+
+    `overrides` gives the contents of files as they are about to be written.
+    """
     # Reading creates many small acyclic objects; the cyclic collector would rescan the
     # growing heap again and again, making a large project's load superlinear.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load_project(root)
+        return _load_project(root, overrides or {})
     finally:
         if collecting:
             gc.enable()
 
 
-def _load_project(root: Path) -> tuple[Project, list[Diagnostic]]:
-    project = Project(root)
+def _load_project(root: Path, overrides: dict[Path, bytes]) -> tuple[Project, list[Diagnostic]]:
+    project = Project(root, overrides=overrides)
     diagnostics: list[Diagnostic] = []
     plans_dir = root / PLANS_DIR
     if not plans_dir.is_dir():
@@ -162,12 +167,16 @@ def _read_plan_folder(project: Project, folder: Path, diagnostics: list[Diagnost
         return
     plan = _read(project, plan_path, Plan, diagnostics)
     log_path, postmortem_path = folder / LOG_FILE, folder / POSTMORTEM_FILE
-    log = _read(project, log_path, Log, diagnostics) if log_path.exists() else None
+    log = _read(project, log_path, Log, diagnostics) if _exists(project, log_path) else None
     postmortem = (
         _read(project, postmortem_path, Postmortem, diagnostics) if postmortem_path.exists() else None
     )
     if plan is not None:
         project.plans[folder.name] = PlanSources(folder.name, plan, log, postmortem)
+
+
+def _exists(project: Project, path: Path) -> bool:
+    return path in project.overrides or path.exists()
 
 
 def _yaml_files(folder: Path, project: Project, diagnostics: list[Diagnostic]) -> Iterator[Path]:
@@ -209,7 +218,8 @@ def _read(
 ) -> Source[ModelT] | None:
     file = project.display(path)
     try:
-        document = load_document(path, file)
+        override = project.overrides.get(path)
+        document = parse_document(override, file) if override is not None else load_document(path, file)
     except SourceError as error:
         diagnostics.extend(error.diagnostics)
         return None

@@ -67,9 +67,12 @@ class Validation:
         return not self.errors
 
 
-def validate_project(root: Path) -> Validation:
-    """Read every source under root/plans and check it; never raises for bad input."""
-    project, diagnostics = load_project(root)
+def validate_project(root: Path, overrides: dict[Path, bytes] | None = None) -> Validation:
+    """Read every source under root/plans and check it; never raises for bad input.
+
+    `overrides` gives the contents of files as they are about to be written.
+    """
+    project, diagnostics = load_project(root, overrides)
     checker = _Checker(project, diagnostics)
     checker.check()
     return Validation(project, sort_diagnostics(diagnostics), checker.schedules)
@@ -533,9 +536,9 @@ class _Checker:
                     )
                 )
             if entry.kind in KINDS_NEEDING_STEP and entry.step is None:
-                self.out.append(document.error(path, f"a {entry.kind} entry needs 'step'"))
+                self.out.append(document.error(path, f"{_a(entry.kind)} {entry.kind} entry needs 'step'"))
             if entry.kind in KINDS_NEEDING_TEXT and entry.text is None:
-                self.out.append(document.error(path, f"a {entry.kind} entry needs 'text'"))
+                self.out.append(document.error(path, f"{_a(entry.kind)} {entry.kind} entry needs 'text'"))
             if entry.kind == "issue" and entry.severity is None:
                 self.out.append(
                     document.error(path, "an issue entry needs 'severity'", "sev1 (worst) to sev4")
@@ -627,6 +630,10 @@ class _Checker:
             ordered=False,
             known_issues=log_issues,
         )
+
+
+def _a(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def format_minutes(delta: dt.timedelta) -> str:
