@@ -28,6 +28,7 @@ from generator.diagnostics import count_errors
 from generator.logbook import BY_VARIABLE, LogError, NewEntry, append_entry
 from generator.models.log import EntryKind, Severity
 from generator.pdf import PAPER_SIZES, PdfError, pdf_path, print_page, write_pdf
+from generator.postmortem import PostmortemError, create_postmortem
 from generator.report import REPORTERS
 from generator.scaffold import ScaffoldError, new_plan
 from generator.schemas import write_schemas
@@ -201,6 +202,17 @@ def cmd_log(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_postmortem(args: argparse.Namespace) -> int:
+    try:
+        path = create_postmortem(args.root, args.plan_id, dt.date.today())
+    except PostmortemError as error:
+        print(f"golive postmortem: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    shown = path.relative_to(args.root) if path.is_relative_to(args.root) else path
+    print(f"created {shown}: pre-filled from the plan and the log; fill it in and open a pull request")
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     for path in write_schemas(args.root):
         print(
@@ -321,6 +333,13 @@ def build_parser() -> argparse.ArgumentParser:
     log.add_argument(
         "--at", metavar="TIME", help="23:05 (during the window) or 2026-12-05 23:05; default: now"
     )
+    postmortem = add(
+        "postmortem",
+        cmd_postmortem,
+        "create postmortem.yaml pre-filled from the plan and the log (never overwrites)",
+        "golive postmortem shop-relaunch",
+    )
+    postmortem.add_argument("plan_id", metavar="PLAN_ID", help="the plan the post-mortem is about")
     add(
         "schema",
         cmd_schema,

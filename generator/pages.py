@@ -13,11 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from generator.calllog import CallLog, format_slip, format_span, read_log
 from generator.diagnostics import Diagnostic
 from generator.markup import safe_link
 from generator.models.checklist import PHASES
 from generator.models.people import Person
 from generator.models.plan import Channel, Plan, Step
+from generator.postmortem import prefill, prefilled_model
 from generator.schedule import Schedule, ScheduledStep, format_duration, format_t_offset
 from generator.sources import PlanSources, Project
 from generator.validate import PLACEHOLDERS, Validation, lead_of
@@ -41,6 +43,8 @@ PLAN_PAGES = (
     ("rollback.md", "Rollback"),
     ("checklists.md", "Checklists"),
     ("communications.md", "Communications"),
+    ("log.md", "Log"),
+    ("postmortem.md", "Post-mortem"),
     ("print.md", "Print"),
 )
 
@@ -214,6 +218,8 @@ class PlanView:
     crosses_dst: bool
     pages: tuple[tuple[str, str], ...] = PLAN_PAGES
     window_start_utc: str = ""  # ISO 8601, for the live mode's clock
+    log: LogView | None = None
+    postmortem: PostmortemView | None = None
     has_log: bool = False
     has_postmortem: bool = False
     checklist_ids: tuple[str, ...] = field(default=())
@@ -292,6 +298,13 @@ class _PlanViewBuilder:
         return contact(self.people.get(person_id), person_id)
 
     def build(self) -> PlanView:
+        view = self.build_plan()
+        call_log = read_log(self.sources.log.model.entries, self.schedule) if self.sources.log else None
+        view.log = log_view(self, call_log) if call_log is not None else None
+        view.postmortem = postmortem_view(self, call_log)
+        return view
+
+    def build_plan(self) -> PlanView:
         plan, schedule = self.plan, self.schedule
         steps = self.step_rows(schedule.steps, schedule.window_start, "T")
         by_id = {row.id: row for row in steps}
@@ -541,3 +554,264 @@ def people_rows(project: Project, plans: Sequence[PlanView]) -> tuple[PersonRow,
             )
         )
     return tuple(rows)
+
+
+# -- the call log and the post-mortem ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogRow:
+    time: str
+    t_offset: str
+    kind: str
+    by: str
+    step: str  # "#4 Scale checkout-web", or "" when the entry names no step
+    severity: str
+    text: str
+    extra: bool  # from the post-mortem's timeline_extra
+
+
+@dataclass(frozen=True)
+class StepActualRow:
+    number: int
+    title: str
+    planned_start: str
+    actual_start: str
+    planned_end: str
+    actual_end: str
+    slip: str
+    status: str  # on time | late | not logged
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    time: str
+    severity: str
+    text: str
+    by: str
+    resolution: str
+    resolved_at: str
+    time_to_resolve: str
+
+
+@dataclass(frozen=True)
+class LogView:
+    rows: tuple[LogRow, ...]
+    steps: tuple[StepActualRow, ...]
+    issues: tuple[IssueRow, ...]
+    steps_done: int
+    steps_total: int
+    steps_on_time: int
+    steps_late: int
+    by_severity: tuple[tuple[str, int], ...]
+    longest_issue: str
+    rollback: str
+    first_issue_to_last_resolution: str
+    schedule_slip: str
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    objective: str
+    metric: str
+    target: str
+    observed: str
+    met: str
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    id: str
+    text: str
+    owner: str
+    kind: str
+    priority: str
+    due: str
+    ticket: str
+    status: str
+
+
+@dataclass(frozen=True)
+class PostmortemView:
+    written: bool  # False: the pre-filled template shown before postmortem.yaml exists
+    status: str
+    date: str
+    authors: tuple[str, ...]
+    sections: tuple[tuple[str, str | None], ...]  # (heading, Markdown) in template order
+    results: tuple[ResultRow, ...]
+    lists: tuple[tuple[str, tuple[str, ...]], ...]
+    action_items: tuple[ActionRow, ...]
+    open_actions: int
+    timeline: tuple[LogRow, ...]
+    figures: tuple[tuple[str, str], ...]
+
+
+def log_view(view_builder: _PlanViewBuilder, call_log: CallLog) -> LogView:
+    schedule = view_builder.schedule
+    numbers = {s.id: n for n, s in enumerate(schedule.steps, start=1)}
+    titles = {s.id: s.step.title for s in (*schedule.steps, *schedule.rollback_steps)}
+    rollback_numbers = {s.id: n for n, s in enumerate(schedule.rollback_steps, start=1)}
+
+    def step_label(step_id: str | None) -> str:
+        if not step_id:
+            return ""
+        if step_id in numbers:
+            return f"#{numbers[step_id]} {titles[step_id]}"
+        return f"R{rollback_numbers.get(step_id, '?')} {titles.get(step_id, step_id)}"
+
+    def name(person_id: str) -> str:
+        return view_builder.contact(person_id).name
+
+    rows = tuple(
+        LogRow(
+            schedule.clock(t.at),
+            schedule.t_offset(t.at),
+            t.entry.kind,
+            name(t.entry.by),
+            step_label(t.entry.step),
+            t.entry.severity or "",
+            t.entry.text or "",
+            t.extra,
+        )
+        for t in call_log.entries
+    )
+    steps = tuple(
+        StepActualRow(
+            numbers[a.scheduled.id],
+            a.scheduled.step.title,
+            schedule.clock(a.scheduled.start),
+            schedule.clock(a.started) if a.started else "—",
+            schedule.clock(a.scheduled.end),
+            schedule.clock(a.done) if a.done else "—",
+            format_slip(a.slip),
+            "not logged" if a.on_time is None else "on time" if a.on_time else "late",
+        )
+        for a in call_log.steps
+    )
+    issues = tuple(
+        IssueRow(
+            schedule.clock(i.entry.at),
+            i.entry.entry.severity or "",
+            i.entry.entry.text or "",
+            name(i.entry.entry.by),
+            (i.resolution.entry.text or "") if i.resolution else "unresolved",
+            schedule.clock(i.resolution.at) if i.resolution else "—",
+            format_span(i.time_to_resolve),
+        )
+        for i in call_log.issues
+    )
+    longest = call_log.longest_issue
+    longest_text = "—"
+    if longest is not None:
+        issue, span = longest
+        state = "" if issue.resolution else ", still open at the last entry"
+        longest_text = f"{format_span(span)}: {issue.entry.entry.text or issue.entry.entry.id}{state}"
+    if call_log.rollback_started is None:
+        rollback = "not started"
+    else:
+        rollback = f"started at {schedule.clock(call_log.rollback_started)}"
+        if call_log.rollback_done is not None:
+            rollback += f", done at {schedule.clock(call_log.rollback_done)}"
+    # The slip of the whole plan: how late the step that was planned to end last was done.
+    slip = "—"
+    last_id = schedule.critical_path[-1] if schedule.critical_path else None
+    last = next(
+        (a for a in call_log.steps if a.scheduled.id == last_id),
+        None,
+    )
+    if last is not None and last.done is not None:
+        slip = format_slip(last.done - last.scheduled.end).replace("on plan", "none")
+    return LogView(
+        rows=rows,
+        steps=steps,
+        issues=issues,
+        steps_done=call_log.steps_done,
+        steps_total=len(call_log.steps),
+        steps_on_time=call_log.steps_on_time,
+        steps_late=call_log.steps_late,
+        by_severity=tuple(call_log.by_severity.items()),
+        longest_issue=longest_text,
+        rollback=rollback,
+        first_issue_to_last_resolution=format_span(call_log.first_issue_to_last_resolution),
+        schedule_slip=slip,
+    )
+
+
+POSTMORTEM_SECTIONS = (
+    ("Summary", "summary"),
+    ("Impact", "impact"),
+    ("Root causes", "root_causes"),
+    ("Trigger", "trigger"),
+    ("Detection", "detection"),
+    ("Resolution", "resolution"),
+)
+POSTMORTEM_LISTS = (
+    ("What went well", "went_well"),
+    ("What went wrong", "went_wrong"),
+    ("Where we got lucky", "lucky"),
+    ("Feedback from users and staff", "feedback"),
+)
+
+
+def postmortem_view(builder: _PlanViewBuilder, call_log: CallLog | None) -> PostmortemView:
+    sources = builder.sources
+    written = sources.postmortem is not None
+    if sources.postmortem is not None:
+        postmortem = sources.postmortem.model
+    else:
+        # Before one is written, show what `golive postmortem` would start from; dated by the
+        # window's last day so that the page does not depend on the clock.
+        day = builder.schedule.window_end.astimezone(builder.schedule.zone).date()
+        postmortem = prefilled_model(prefill(builder.plan, builder.schedule, call_log, day))
+    objectives = {o.id: o for o in builder.plan.objectives}
+    results = tuple(
+        ResultRow(
+            objectives[r.objective].text if r.objective in objectives else r.objective,
+            (objectives[r.objective].metric or "") if r.objective in objectives else "",
+            (objectives[r.objective].target or "") if r.objective in objectives else "",
+            r.observed or "",
+            "yes" if r.met is True else "no" if r.met is False else "",
+        )
+        for r in postmortem.results
+    )
+    actions = tuple(
+        ActionRow(
+            a.id,
+            a.text,
+            builder.contact(a.owner).name,
+            a.kind,
+            a.priority or "",
+            a.due.isoformat() if a.due else "",
+            a.ticket or "",
+            a.status,
+        )
+        for a in postmortem.action_items
+    )
+    timeline: tuple[LogRow, ...] = ()
+    figures: list[tuple[str, str]] = []
+    if call_log is not None or postmortem.timeline_extra:
+        entries = sources.log.model.entries if sources.log else []
+        merged = read_log(entries, builder.schedule, postmortem.timeline_extra)
+        merged_view = log_view(builder, merged)
+        timeline = merged_view.rows
+        figures = [
+            ("Steps done", f"{merged_view.steps_done} of {merged_view.steps_total}"),
+            ("Steps on time", f"{merged_view.steps_on_time} (late: {merged_view.steps_late})"),
+            ("Schedule slip at the end", merged_view.schedule_slip),
+            ("First issue to last resolution", merged_view.first_issue_to_last_resolution),
+            ("Issues", ", ".join(f"{n} {sev}" for sev, n in merged_view.by_severity if n) or "none"),
+            ("Rollback", merged_view.rollback),
+        ]
+    return PostmortemView(
+        written=written,
+        status=postmortem.status,
+        date=postmortem.date.isoformat() if postmortem.date else "",
+        authors=tuple(builder.contact(a).name for a in postmortem.authors),
+        sections=tuple((title, getattr(postmortem, key)) for title, key in POSTMORTEM_SECTIONS),
+        results=results,
+        lists=tuple((title, tuple(getattr(postmortem, key))) for title, key in POSTMORTEM_LISTS),
+        action_items=actions,
+        open_actions=sum(1 for a in postmortem.action_items if a.status in ("open", "in-progress")),
+        timeline=timeline,
+        figures=tuple(figures),
+    )

@@ -80,6 +80,7 @@ def render_site(validation: Validation) -> RenderedSite:
     checklists = [(cid, project.checklists[cid].model) for cid in sorted(project.checklists)]
     users = {cid: [v for v in views if cid in _checklist_ids(v)] for cid, _ in checklists}
     files["checklists.md"] = render_template("checklists_index.md.j2", checklists=checklists, users=users)
+    files["postmortem-template.md"] = render_template("postmortem_template.md.j2")
     files["golive.ics"] = calendar(views)
     files[NAV_FILE] = json.dumps(navigation(groups), indent=1, ensure_ascii=False) + "\n"
     for asset in ASSETS:
@@ -102,6 +103,8 @@ def render_plan(view: PlanView) -> dict[str, str | bytes]:
         "rollback.md": "rollback.md.j2",
         "checklists.md": "plan_checklists.md.j2",
         "communications.md": "communications.md.j2",
+        "log.md": "log.md.j2",
+        "postmortem.md": "postmortem.md.j2",
         "print.md": "print.md.j2",
     }
     return {f"{base}/{page}": render_template(template, view=view) for page, template in templates.items()}
@@ -113,6 +116,7 @@ def navigation(groups: Sequence[object]) -> list[object]:
         {"Dashboard": "index.md"},
         {"People": "people.md"},
         {"Checklists": "checklists.md"},
+        {"Post-mortem template": "postmortem-template.md"},
     ]
     by_status = []
     for group in groups:

@@ -1,0 +1,229 @@
+/* golive live mode, for the runbook during the call: a clock in the plan's zone, the T-offset,
+   tick boxes in the schedule that record when and by whom a step was done, and an export of
+   those ticks as entries for plans/<id>/log.yaml (SPEC 3.4). State lives in this browser's
+   localStorage only: nothing is sent anywhere, and pages without #golive-live are left alone. */
+(() => {
+  "use strict";
+  let timer = null;
+
+  function start() {
+    clearInterval(timer); // a page shown by instant navigation replaces the previous one
+    const root = document.getElementById("golive-live");
+    if (!root || root.dataset.ready) return;
+    root.dataset.ready = "1";
+    const plan = root.dataset.plan || "";
+    const revision = root.dataset.revision || "";
+    const people = (root.dataset.people || "").split(/\s+/).filter(Boolean);
+    const windowStart = Date.parse(root.dataset.windowStart || "");
+    const prefix = `golive:live:${plan}:`;
+    const key = prefix + revision;
+    let zone = root.dataset.zone || "UTC";
+    let parts;
+    let warning = "";
+    try {
+      parts = formatter(zone);
+    } catch { // an unknown zone: still usable, in UTC, and says so
+      warning = `Unknown time zone ${zone}: times are UTC`;
+      zone = "UTC";
+      parts = formatter(zone);
+    }
+
+    // -- the live bar (built with DOM calls: ids and titles are never parsed as HTML) --
+    const el = (tag, props = {}, ...children) => {
+      const node = Object.assign(document.createElement(tag), props);
+      node.append(...children);
+      return node;
+    };
+    const clock = el("time", { className: "golive-live__clock" });
+    const offset = el("span", { className: "golive-live__offset" });
+    const select = el("select", { className: "golive-live__by" }, el("option", { value: "", textContent: "—" }));
+    for (const id of people) select.append(el("option", { value: id, textContent: id }));
+    const copy = el("button", { type: "button", className: "golive-live__button", textContent: "Copy log entries" });
+    const clear = el("button", { type: "button", className: "golive-live__button", textContent: "Clear" });
+    const status = el("span", { className: "golive-live__status", role: "status" });
+    const exported = el("textarea", { className: "golive-live__export", readOnly: true, hidden: true, rows: 6 });
+    exported.setAttribute("aria-label", "Log entries to append under entries: in log.yaml");
+    root.append(
+      el("div", { className: "golive-live__bar" },
+        el("span", { className: "golive-live__label", textContent: "Live" }),
+        el("span", {}, clock, " ", el("span", { className: "golive-live__zone", textContent: zone })),
+        offset,
+        el("label", {}, "Your id ", select),
+        copy, clear, status),
+      exported);
+
+    // -- storage: every call may fail (storage disabled, quota), the page must still work --
+    const store = {
+      get(name) { try { return localStorage.getItem(name); } catch { return null; } },
+      set(name, value) { try { localStorage.setItem(name, value); return true; } catch { return false; } },
+      remove(name) { try { localStorage.removeItem(name); } catch { /* nothing to do */ } },
+    };
+    // Ticks of an older revision belong to a plan that has changed since: drop them.
+    try {
+      for (const name of Object.keys(localStorage)) {
+        if (name.startsWith(prefix) && name !== key) localStorage.removeItem(name);
+      }
+    } catch { /* no storage */ }
+    const remembered = store.get("golive:by");
+    if (remembered && people.includes(remembered)) select.value = remembered;
+    select.addEventListener("change", () => store.set("golive:by", select.value));
+
+    // -- the schedule: one tick box per step row, found by its "#step-<id>" link --
+    const rows = new Map(); // step id -> {box, actual, initials, row}
+    const table = document.querySelector(".golive-schedule table");
+    if (table) {
+      const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+      const column = (name, fallback) => (heads.includes(name) ? heads.indexOf(name) : fallback);
+      const [done, actual, initials] = [column("Done", 7), column("Actual", 8), column("Initials", 9)];
+      for (const row of table.querySelectorAll("tbody tr")) {
+        const link = row.querySelector('a[href^="#step-"]');
+        const cells = row.children;
+        if (!link || !cells[done] || !cells[initials]) continue;
+        const step = link.getAttribute("href").slice("#step-".length);
+        const box = el("input", { type: "checkbox", className: "golive-live__done" });
+        box.setAttribute("aria-label", `Done: ${link.textContent.trim()}`);
+        box.addEventListener("change", () => tick(step, box.checked));
+        cells[done].replaceChildren(box);
+        rows.set(step, { box, actual: cells[actual], initials: cells[initials], row });
+      }
+    }
+
+    let events = load();
+    function load() {
+      try {
+        const data = JSON.parse(store.get(key) || "[]");
+        return Array.isArray(data)
+          ? data.filter((e) => e && rows.has(e.step) && typeof e.at === "string" && typeof e.by === "string" &&
+              Number.isFinite(e.t))
+          : [];
+      } catch {
+        return []; // garbage in storage: start empty rather than break the page
+      }
+    }
+    function save() {
+      say(store.set(key, JSON.stringify(events)) ? "" : "Not saved: this browser blocks local storage");
+    }
+    function tick(step, checked) {
+      events = events.filter((e) => e.step !== step);
+      if (checked) {
+        const t = Date.now();
+        events.push({ step, kind: "step-done", at: logTime(t), t, by: select.value || people[0] || "" });
+      }
+      save();
+      render();
+    }
+    function render() {
+      const byStep = new Map(events.map((e) => [e.step, e]));
+      for (const [step, cells] of rows) {
+        const event = byStep.get(step);
+        cells.box.checked = Boolean(event);
+        cells.row.classList.toggle("golive-live__row--done", Boolean(event));
+        cells.actual.textContent = event ? event.at.slice(11, 16) : "";
+        cells.actual.title = event ? event.at : "";
+        cells.initials.textContent = event ? event.by : "";
+      }
+    }
+    function say(message) {
+      status.textContent = message || `${events.length} of ${rows.size} steps done`;
+    }
+
+    // The entries as YAML, two-space indent as in log.yaml; ids are slugs, times plain text.
+    function exportYaml() {
+      return [...events]
+        .sort((a, b) => a.t - b.t)
+        .map((e) => `  - at: ${e.at}\n    by: ${e.by}\n    kind: step-done\n    step: ${e.step}\n`)
+        .join("");
+    }
+    copy.addEventListener("click", async () => {
+      const text = exportYaml();
+      exported.value = text;
+      exported.rows = Math.min(Math.max(text.split("\n").length - 1, 2), 16);
+      exported.hidden = false;
+      exported.select();
+      if (!text) return say("Nothing ticked yet");
+      const count = `${events.length} ${events.length === 1 ? "entry" : "entries"}`;
+      try {
+        await navigator.clipboard.writeText(text);
+        say(`Copied ${count} for log.yaml`);
+      } catch { // no clipboard (plain http, permission): the selected text area still has them
+        say(`Copy the ${count} below by hand`);
+      }
+    });
+    clear.addEventListener("click", () => {
+      if (!events.length || !window.confirm("Clear every tick of this runbook in this browser?")) return;
+      events = [];
+      exported.value = "";
+      exported.hidden = true;
+      save();
+      render();
+    });
+    // Another tab of the same runbook ticked something: follow it.
+    window.addEventListener("storage", (event) => {
+      if (event.key !== key) return;
+      events = load();
+      render();
+      say();
+    });
+
+    // -- time in the plan's zone --
+    function wall(t) { // {year, month, day, hour, minute, second} as two-digit strings (year: four)
+      const out = {};
+      for (const part of parts.formatToParts(new Date(t))) out[part.type] = part.value;
+      return out;
+    }
+    function minuteText(t) {
+      const w = wall(t);
+      return `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}`;
+    }
+    function utcOffset(t) { // minutes east of UTC at instant t
+      const w = wall(t);
+      return Math.round((Date.UTC(+w.year, w.month - 1, +w.day, +w.hour, +w.minute, +w.second) -
+        Math.floor(t / 1000) * 1000) / 60000);
+    }
+    // "YYYY-MM-DD HH:MM", read by golive in the plan's zone. When the clocks go back, that
+    // wall time happens twice and golive would take the first; then the UTC offset is added.
+    function logTime(t) {
+      const text = minuteText(t);
+      const own = utcOffset(t);
+      for (const near of [utcOffset(t - 3 * 3600e3), utcOffset(t + 3 * 3600e3)]) {
+        const other = t + (own - near) * 60000;
+        if (other !== t && minuteText(other) === text) {
+          const m = Math.abs(own);
+          const pad = (n) => String(n).padStart(2, "0");
+          return `${text}${own < 0 ? "-" : "+"}${pad(Math.floor(m / 60))}:${pad(m % 60)}`;
+        }
+      }
+      return text;
+    }
+    function update() {
+      const now = Date.now();
+      const w = wall(now);
+      clock.textContent = `${w.hour}:${w.minute}:${w.second}`;
+      clock.dateTime = new Date(now).toISOString();
+      if (Number.isNaN(windowStart)) {
+        offset.textContent = "T?";
+        return;
+      }
+      const minutes = Math.floor(Math.abs(now - windowStart) / 60000);
+      offset.textContent = `T${now < windowStart ? "-" : "+"}${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, "0")}`;
+      offset.title = "Time since the window start";
+    }
+
+    render();
+    say(warning);
+    update();
+    timer = setInterval(update, 1000);
+    window.goliveLive = { exportYaml };
+  }
+
+  function formatter(zone) {
+    return new Intl.DateTimeFormat("en-GB", {
+      timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit",
+    });
+  }
+
+  // Material's instant navigation (if enabled) announces each new page on document$.
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(start);
+  else start();
+})();

@@ -1,0 +1,143 @@
+"""`golive postmortem`: a post-mortem started from what the plan and the log already say."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.calllog import CallLog, format_span, read_log
+from generator.models.plan import Plan
+from generator.models.postmortem import Postmortem
+from generator.schedule import Schedule
+from generator.sources import PLANS_DIR, POSTMORTEM_FILE
+from generator.validate import lead_of, validate_project
+
+
+class PostmortemError(Exception):
+    """The post-mortem was not created; the message says why."""
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """The facts a new post-mortem starts from."""
+
+    date: dt.date
+    authors: tuple[str, ...]
+    summary: str
+    objectives: tuple[str, ...]
+
+
+def prefill(plan: Plan, schedule: Schedule, call_log: CallLog | None, date: dt.date) -> Prefill:
+    """What golive can already say: the window, how the steps went, the issues, the rollback."""
+    zone = schedule.zone
+    start, end = schedule.window_start.astimezone(zone), schedule.window_end.astimezone(zone)
+    window = f"{start:%a %d %b %Y %H:%M} to {end:%H:%M %Z}"
+    lines = [f"{plan.title} (version {plan.version}) was planned for {window}."]
+    if call_log is None or not call_log.entries:
+        lines.append("Nothing was logged during the call.")
+    else:
+        logged = call_log.steps_on_time + call_log.steps_late
+        lines.append(
+            f"{call_log.steps_done} of {len(call_log.steps)} steps were logged done; of the {logged} steps "
+            f"with a logged time, {call_log.steps_on_time} kept to plan and {call_log.steps_late} were late."
+        )
+        if call_log.actual_end is not None and call_log.steps_done == len(call_log.steps):
+            slip = call_log.actual_end - schedule.end
+            lines.append(
+                f"The last step was done at {schedule.clock(call_log.actual_end)}, "
+                f"{format_span(abs(slip))} {'after' if slip > dt.timedelta(0) else 'before'} the planned end."
+            )
+        severities = ", ".join(f"{count} {sev}" for sev, count in call_log.by_severity.items() if count)
+        unresolved = sum(1 for i in call_log.issues if i.resolution is None)
+        issues = f"{len(call_log.issues)} issue{'s were' if len(call_log.issues) > 1 else ' was'} logged"
+        lines.append(
+            f"{issues} ({severities}), {unresolved} left unresolved."
+            if call_log.issues
+            else "No issue was logged."
+        )
+        lines.append("A rollback was started." if call_log.rollback_started else "No rollback was started.")
+    lead = plan.stakeholders[lead_of(plan)].person
+    return Prefill(date, (lead,), " ".join(lines), tuple(o.id for o in plan.objectives))
+
+
+def prefilled_model(fill: Prefill) -> Postmortem:
+    """The pre-filled post-mortem as a model, for the page shown before one is written."""
+    return Postmortem.model_validate(
+        {
+            "status": "draft",
+            "date": fill.date.isoformat(),
+            "authors": list(fill.authors),
+            "summary": fill.summary,
+            "results": [{"objective": objective} for objective in fill.objectives],
+        }
+    )
+
+
+def postmortem_yaml(fill: Prefill) -> str:
+    """The pre-filled post-mortem as YAML, with a hint above every part still to write."""
+    results = "".join(
+        f"  - objective: {objective}\n"
+        "    observed:        # what the metric showed\n"
+        "    met:             # true or false\n"
+        for objective in fill.objectives
+    )
+    return (
+        "# yaml-language-server: $schema=../../schemas/postmortem.schema.json\n"
+        "# Pre-filled by `golive postmortem` from the plan and the log; the timeline comes from\n"
+        "# log.yaml, add what it missed under timeline_extra. Blameless: systems, not people.\n"
+        "status: draft                  # draft | in-review | final\n"
+        f"date: {fill.date.isoformat()}\n"
+        f"authors: [{', '.join(fill.authors)}]\n"
+        "summary: |\n"
+        f"{textwrap.indent(textwrap.fill(fill.summary, 88), '  ')}\n"
+        "# Who was affected, how and for how long (customers, staff, money)?\n"
+        'impact: ""\n'
+        "# Why did it happen? The conditions that let the trigger cause harm.\n"
+        'root_causes: ""\n'
+        "# What set it off?\n"
+        'trigger: ""\n'
+        "# How did we notice: alert, dashboard, customer? How long after it started?\n"
+        'detection: ""\n'
+        "# What did we do to end the impact?\n"
+        'resolution: ""\n'
+        "# One result per objective of the plan.\n"
+        f"results:{' []' if not results else ''}\n{results}"
+        "went_well: []                 # - The snapshot finished 10 minutes early\n"
+        "went_wrong: []\n"
+        "lucky: []                     # where we got lucky\n"
+        "feedback: []                  # what users and staff said after the launch\n"
+        "# - {id: ai-1, text: ..., owner: <person>, kind: prevent, priority: P1, due: 2026-12-20,\n"
+        "#    ticket: OPS-123, status: open}   kind: mitigate | prevent | process | other\n"
+        "action_items: []\n"
+        "timeline_extra: []            # entries shaped like log entries that the log missed\n"
+    )
+
+
+def create_postmortem(root: Path, plan_id: str, today: dt.date) -> Path:
+    """Write plans/<plan_id>/postmortem.yaml pre-filled; never overwrite one."""
+    path = root / PLANS_DIR / plan_id / POSTMORTEM_FILE
+    if path.exists():
+        raise PostmortemError(
+            f"{PLANS_DIR}/{plan_id}/{POSTMORTEM_FILE} already exists; golive never overwrites it"
+        )
+    validation = validate_project(root)
+    sources = validation.project.plans.get(plan_id)
+    if sources is None or plan_id not in validation.schedules:
+        if not (root / PLANS_DIR / plan_id).is_dir():
+            raise PostmortemError(f"no plan '{plan_id}' in {PLANS_DIR}/")
+        raise PostmortemError(f"{PLANS_DIR}/{plan_id} has errors; run `golive validate` and fix them first")
+    schedule = validation.schedules[plan_id]
+    call_log = read_log(sources.log.model.entries, schedule) if sources.log else None
+    text = postmortem_yaml(prefill(sources.plan.model, schedule, call_log, today))
+    # A post-mortem that golive cannot read back would be a bad start: check before writing.
+    checked = validate_project(root, {path: text.encode("utf-8")})
+    problems = [d for d in checked.errors if d.file.endswith(f"{plan_id}/{POSTMORTEM_FILE}")]
+    if problems:
+        raise PostmortemError(
+            f"internal: the pre-filled post-mortem does not validate: {problems[0].message}"
+        )
+    with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+        handle.write(text)
+    return path
