@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from generator.diagnostics import Diagnostic
 from generator.models.common import parse_datetime_or_time
 from generator.models.plan import Stakeholder
-from generator.schedule import fixed_start, localize
+from generator.schedule import fixed_start, format_utc_offset, localize
 from generator.sources import LOG_FILE, PLAN_FILE, PLANS_DIR
 from generator.validate import validate_project
 
@@ -131,6 +131,16 @@ def _when(at: str | None, window_start: dt.datetime, zone: ZoneInfo, now: dt.dat
             return f"{written:%Y-%m-%d %H:%M}"
         else:
             moment = written.astimezone(zone)
+    return local_text(moment)
+
+
+def local_text(moment: dt.datetime) -> str:
+    """YYYY-MM-DD HH:MM in the moment's zone, with the UTC offset when the clocks go back and
+    that wall-clock time happens twice (otherwise it would be read as the first one)."""
+    other = moment.replace(fold=1 - moment.fold)
+    if other.utcoffset() != moment.utcoffset():
+        offset = format_utc_offset(moment.utcoffset())
+        return f"{moment:%Y-%m-%d %H:%M}{offset}"
     return f"{moment:%Y-%m-%d %H:%M}"
 
 

@@ -201,3 +201,25 @@ def test_killed_writers_never_corrupt_the_log(root: Path) -> None:
     assert len(set(added)) == len(added) and set(added) <= {f"note {n}" for n in range(12)}
     assert validate_project(root).ok
     assert not list((root / "plans" / PLAN).glob("*.tmp"))
+
+
+def test_times_in_the_repeated_hour_keep_their_offset(tmp_path: Path) -> None:
+    from conftest import make_project
+
+    root = make_project(tmp_path / "dst")
+    (root / "plans/shop/log.yaml").unlink()
+    (root / "plans/shop/postmortem.yaml").unlink()
+    plan = root / "plans/shop/plan.yaml"
+    text = (
+        plan.read_text()
+        .replace("2026-12-05 22:00", "2026-10-25 00:00")
+        .replace("2026-12-06 02:00", "2026-10-25 04:00")
+    )
+    plan.write_text(text.replace('start: "23:00"', 'start: "02:30"'))
+    # 01:40 BST, then 01:10 GMT half an hour later: the same wall-clock hour twice.
+    for moment in ("2026-10-25T00:40:00+00:00", "2026-10-25T01:10:00+00:00"):
+        result = golive("log", "shop", "note", "--by", "ana", "--at", moment, "--root", str(root))
+        assert result.returncode == 0, result.stderr
+    logged = yaml.safe_load((root / "plans/shop/log.yaml").read_text())["entries"]
+    assert [e["at"] for e in logged] == ["2026-10-25 01:40+01:00", "2026-10-25 01:10+00:00"]
+    assert validate_project(root).ok

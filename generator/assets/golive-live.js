@@ -40,7 +40,8 @@
     for (const id of people) select.append(el("option", { value: id, textContent: id }));
     const copy = el("button", { type: "button", className: "golive-live__button", textContent: "Copy log entries" });
     const clear = el("button", { type: "button", className: "golive-live__button", textContent: "Clear" });
-    const status = el("span", { className: "golive-live__status", role: "status" });
+    const status = el("span", { className: "golive-live__status" });
+    status.setAttribute("role", "status");
     const exported = el("textarea", { className: "golive-live__export", readOnly: true, hidden: true, rows: 6 });
     exported.setAttribute("aria-label", "Log entries to append under entries: in log.yaml");
     root.append(
@@ -56,7 +57,6 @@
     const store = {
       get(name) { try { return localStorage.getItem(name); } catch { return null; } },
       set(name, value) { try { localStorage.setItem(name, value); return true; } catch { return false; } },
-      remove(name) { try { localStorage.removeItem(name); } catch { /* nothing to do */ } },
     };
     // Ticks of an older revision belong to a plan that has changed since: drop them.
     try {

@@ -1,0 +1,240 @@
+"""Live mode of the runbook (assets/golive-live.js) in headless Chromium.
+
+Ticks are kept in the browser's localStorage; each test has a fresh browser context,
+so its storage starts empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from playwright.sync_api import Locator, Page, expect
+
+from conftest import SiteServer, copy_shipped_project
+from generator.validate import validate_project
+
+SHOP = "shop-checkout-relaunch"
+RUNBOOK = f"plans/{SHOP}/runbook/"
+TICKED = ("open-bridge", "provider-keys", "deploy-payments-service")
+CLOCK = re.compile(r"^\d\d:\d\d:\d\d$")
+OFFSET = re.compile(r"^T[+-]\d+:\d\d$")
+LOG_TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d$")
+
+
+@pytest.fixture(scope="module")
+def site(shipped_site: Path) -> Iterator[SiteServer]:
+    served = SiteServer(shipped_site / "site")
+    yield served
+    served.close()
+
+
+def open_runbook(page: Page, site: SiteServer) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site.url(RUNBOOK))
+    expect(page.locator(".golive-live__bar")).to_be_visible()
+    assert not errors, errors
+
+
+def row(page: Page, step: str) -> Locator:
+    return page.locator(".golive-schedule tbody tr").filter(has=page.locator(f'a[href="#step-{step}"]'))
+
+
+def box(page: Page, step: str) -> Locator:
+    return row(page, step).locator("input.golive-live__done")
+
+
+def actual(page: Page, step: str) -> Locator:
+    return row(page, step).locator("td").nth(8)
+
+
+def initials(page: Page, step: str) -> Locator:
+    return row(page, step).locator("td").nth(9)
+
+
+def export(page: Page) -> str:
+    text = page.evaluate("() => window.goliveLive.exportYaml()")
+    assert isinstance(text, str)
+    return text
+
+
+def stored_keys(page: Page) -> list[str]:
+    keys = page.evaluate("() => Object.keys(localStorage)")
+    assert isinstance(keys, list)
+    return sorted(keys)
+
+
+def test_ticks_show_time_and_initials_and_survive_a_reload(page: Page, site: SiteServer) -> None:
+    open_runbook(page, site)
+    bar = page.locator(".golive-live__bar")
+    expect(bar.locator(".golive-live__clock")).to_have_text(CLOCK)
+    expect(bar.locator(".golive-live__offset")).to_have_text(OFFSET)
+    # Every step row has a labelled box instead of the printed ☐.
+    rows = page.locator(".golive-schedule tbody tr")
+    expect(page.locator(".golive-schedule input.golive-live__done")).to_have_count(rows.count())
+    expect(page.locator(".golive-schedule td", has_text="☐")).to_have_count(0)
+    expect(
+        page.get_by_role("checkbox", name="Done: Open the bridge, roll call and plan review")
+    ).to_be_visible()
+
+    page.get_by_label("Your id").select_option("raj-patel")
+    for step in TICKED:
+        box(page, step).check()
+    times = {}
+    for step in TICKED:
+        expect(box(page, step)).to_be_checked()
+        expect(actual(page, step)).to_have_text(re.compile(r"^\d\d:\d\d$"))
+        expect(initials(page, step)).to_have_text("raj-patel")
+        times[step] = actual(page, step).inner_text()
+    expect(bar.locator(".golive-live__status")).to_have_text(f"3 of {rows.count()} steps done")
+
+    page.reload()
+    expect(page.locator(".golive-live__bar")).to_be_visible()
+    expect(page.get_by_label("Your id")).to_have_value("raj-patel")
+    for step in TICKED:
+        expect(box(page, step)).to_be_checked()
+        expect(actual(page, step)).to_have_text(times[step])
+        expect(initials(page, step)).to_have_text("raj-patel")
+    expect(page.locator("input.golive-live__done:checked")).to_have_count(len(TICKED))
+    expect(bar.locator(".golive-live__clock")).to_have_text(CLOCK)
+    expect(bar.locator(".golive-live__offset")).to_have_text(OFFSET)
+
+    # Unticking forgets the step, also after a reload.
+    box(page, TICKED[1]).uncheck()
+    expect(actual(page, TICKED[1])).to_have_text("")
+    expect(initials(page, TICKED[1])).to_have_text("")
+    page.reload()
+    expect(page.locator("input.golive-live__done:checked")).to_have_count(len(TICKED) - 1)
+    expect(box(page, TICKED[1])).not_to_be_checked()
+
+
+def test_export_appends_to_the_log_and_validates(page: Page, site: SiteServer, tmp_path: Path) -> None:
+    open_runbook(page, site)
+    # No id chosen: the plan's first stakeholder signs.
+    first = page.locator("#golive-live").get_attribute("data-people")
+    assert first
+    first = first.split()[0]
+    for step in TICKED:
+        box(page, step).check()
+        expect(initials(page, step)).to_have_text(first)
+
+    page.locator(".golive-live__bar").get_by_role("button", name="Copy log entries").click()
+    area = page.locator("textarea.golive-live__export")
+    expect(area).to_be_visible()
+    text = export(page)
+    expect(area).to_have_value(text)
+    assert text.startswith("  - at: ") and text.endswith("\n")
+    # The spec's shape, line by line.
+    lines = text.splitlines()
+    assert len(lines) == 4 * len(TICKED)
+    for index, step in enumerate(TICKED):
+        at, by, kind, named = lines[4 * index : 4 * index + 4]
+        assert re.fullmatch(r"  - at: \d{4}-\d\d-\d\d \d\d:\d\d", at), at
+        assert by == f"    by: {first}"
+        assert kind == "    kind: step-done"
+        assert named == f"    step: {step}"
+
+    root = copy_shipped_project(tmp_path / "p")
+    log = root / "plans" / SHOP / "log.yaml"
+    original = log.read_text(encoding="utf-8")
+    log.write_text(original + text, encoding="utf-8")
+    validation = validate_project(root)
+    assert validation.ok, validation.errors
+
+    entries: list[dict[str, Any]] = yaml.safe_load(log.read_text(encoding="utf-8"))["entries"]
+    added = entries[len(yaml.safe_load(original)["entries"]) :]
+    assert [entry["step"] for entry in added] == list(TICKED)
+    assert {entry["kind"] for entry in added} == {"step-done"}
+    for entry in added:
+        assert LOG_TIME.fullmatch(str(entry["at"])), entry
+
+
+def test_export_is_in_time_order_and_carries_the_offset_when_the_clocks_go_back(
+    page: Page, site: SiteServer, tmp_path: Path
+) -> None:
+    # 01:00-01:59 happens twice in London on 25 Oct 2026. A tick at 01:40 BST and a later one at
+    # 01:10 GMT: without the offset, golive would read 01:10 as BST and find the log out of order.
+    bst = dt.datetime(2026, 10, 25, 0, 40, tzinfo=dt.UTC)  # 01:40 BST
+    page.clock.install(time=bst)
+    open_runbook(page, site)
+    box(page, "smoke-test").check()
+    page.clock.set_system_time(bst + dt.timedelta(minutes=30))  # 01:10 GMT, 30 min later
+    box(page, "open-bridge").check()
+    expect(actual(page, "open-bridge")).to_have_text("01:10")
+    expect(actual(page, "smoke-test")).to_have_text("01:40")
+    text = export(page)
+    assert text.splitlines()[0] == "  - at: 2026-10-25 01:40+01:00"
+    assert text.splitlines()[4] == "  - at: 2026-10-25 01:10+00:00"
+    assert [line.split(": ")[1] for line in text.splitlines() if "step:" in line] == [
+        "smoke-test",
+        "open-bridge",
+    ]
+
+    root = copy_shipped_project(tmp_path / "p")
+    log = root / "plans" / SHOP / "log.yaml"
+    log.write_text(log.read_text(encoding="utf-8") + text, encoding="utf-8")
+    validation = validate_project(root)
+    assert validation.ok, validation.errors
+
+
+def test_a_new_revision_starts_fresh(page: Page, site: SiteServer) -> None:
+    open_runbook(page, site)
+    revision = page.locator("#golive-live").get_attribute("data-revision")
+    assert revision and re.fullmatch(r"[0-9a-f]{12}", revision)
+    stale = f"golive:live:{SHOP}:000000000000"
+    other_plan = "golive:live:mobile-banking-4-2:000000000000"
+    at = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)  # GMT in London: the same wall time
+    event = {"step": "open-bridge", "kind": "step-done", "at": f"{at:%Y-%m-%d %H:%M}", "by": "ana-souza"}
+    record = json.dumps([{**event, "t": int(at.timestamp() * 1000)}])
+    page.evaluate(
+        "([stale, other, record]) => { localStorage.setItem(stale, record);"
+        " localStorage.setItem(other, record); }",
+        [stale, other_plan, record],
+    )
+    page.reload()
+    expect(page.locator(".golive-live__bar")).to_be_visible()
+    expect(page.locator("input.golive-live__done")).not_to_have_count(0)
+    expect(page.locator("input.golive-live__done:checked")).to_have_count(0)
+    assert export(page) == ""
+    # The old revision of this plan is dropped; other plans' ticks are not touched.
+    assert stored_keys(page) == [other_plan]
+
+    # The same record under the current revision is shown.
+    current = f"golive:live:{SHOP}:{revision}"
+    page.evaluate("([key, record]) => localStorage.setItem(key, record)", [current, record])
+    page.reload()
+    expect(box(page, "open-bridge")).to_be_checked()
+    expect(actual(page, "open-bridge")).to_have_text("10:00")
+    expect(initials(page, "open-bridge")).to_have_text("ana-souza")
+
+
+def test_clear_asks_first(page: Page, site: SiteServer) -> None:
+    open_runbook(page, site)
+    box(page, "open-bridge").check()
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.locator(".golive-live__bar").get_by_role("button", name="Clear").click()
+    expect(box(page, "open-bridge")).to_be_checked()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(".golive-live__bar").get_by_role("button", name="Clear").click()
+    expect(box(page, "open-bridge")).not_to_be_checked()
+    expect(actual(page, "open-bridge")).to_have_text("")
+    page.reload()
+    expect(page.locator("input.golive-live__done:checked")).to_have_count(0)
+
+
+def test_pages_without_a_live_div_are_untouched(page: Page, site: SiteServer) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for path in ("", f"plans/{SHOP}/", f"plans/{SHOP}/rollback/", f"plans/{SHOP}/contacts/"):
+        page.goto(site.url(path))
+        expect(page.locator("article")).to_be_visible()
+        expect(page.locator(".golive-live__bar, input.golive-live__done")).to_have_count(0)
+        assert page.evaluate("() => window.goliveLive === undefined")
+    assert not errors, errors
