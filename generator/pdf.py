@@ -18,7 +18,7 @@ class PdfError(Exception):
 
 def print_page(site_dir: Path, plan_id: str) -> Path:
     """The built print page of a plan."""
-    return site_dir / "plans" / plan_id / "print" / "index.html"
+    return site_dir / "plans" / plan_id / "print.html"
 
 
 def pdf_path(site_dir: Path, plan_id: str) -> Path:

@@ -101,18 +101,20 @@ def test_dashboard_lists_every_plan_under_its_status(page: Page, server: SiteSer
     for group in groups:
         plan_id = DASHBOARD_GROUPS[group["heading"]]
         title = shipped_plan(plan_id)["title"]
-        assert [(row["title"], row["href"]) for row in group["rows"]] == [(title, f"plans/{plan_id}/")]
+        assert [(row["title"], row["href"]) for row in group["rows"]] == [
+            (title, f"plans/{plan_id}/index.html")
+        ]
         expect(content(page).get_by_role("link", name=title, exact=True)).to_be_visible()
 
     shop_title = shipped_plan(SHOP)["title"]
     content(page).get_by_role("link", name=shop_title, exact=True).click()
-    expect(page).to_have_url(server.url(f"plans/{SHOP}/"))
+    expect(page).to_have_url(server.url(f"plans/{SHOP}/index.html"))
     expect(content(page).locator("h1")).to_contain_text(shop_title)
 
 
 def test_runbook_schedule_timeline_and_revision(page: Page, server: SiteServer) -> None:
     steps = shipped_plan(SHOP)["steps"]
-    page.goto(server.url(f"plans/{SHOP}/runbook/"))
+    page.goto(server.url(f"plans/{SHOP}/runbook.html"))
 
     rows = page.locator(".golive-schedule table tbody tr")
     expect(rows).to_have_count(len(steps))
@@ -142,7 +144,7 @@ def test_runbook_schedule_timeline_and_revision(page: Page, server: SiteServer) 
         row["revision"]
         for group in dashboard_groups(page)
         for row in group["rows"]
-        if row["href"] == f"plans/{SHOP}/"
+        if row["href"] == f"plans/{SHOP}/index.html"
     ]
     assert on_dashboard == [revision]
 
@@ -150,7 +152,7 @@ def test_runbook_schedule_timeline_and_revision(page: Page, server: SiteServer) 
 def test_contact_sheet_has_a_row_with_a_phone_link_per_stakeholder(page: Page, server: SiteServer) -> None:
     stakeholders = shipped_plan(SHOP)["stakeholders"]
     people = {person["id"]: person for person in load_yaml(REPO / "plans/people.yaml")["people"]}
-    page.goto(server.url(f"plans/{SHOP}/contacts/"))
+    page.goto(server.url(f"plans/{SHOP}/contacts.html"))
 
     rows = page.locator(".golive-contacts table tbody tr")
     expect(rows).to_have_count(len(stakeholders))
@@ -176,7 +178,7 @@ def test_search_finds_a_step_by_its_title(page: Page, server: SiteServer) -> Non
     page.goto(server.url())
     search(page, "Reconcile")
 
-    target = server.url(f"plans/{SHOP}/runbook/")
+    target = server.url(f"plans/{SHOP}/runbook.html")
     # Material lists the page, then its matching sections: the step's own section links to its anchor.
     hit = page.locator(
         f'.md-search-result__item a.md-search-result__link[href^="{target}"][href$="#step-{step["id"]}"]'
@@ -213,7 +215,7 @@ def test_pages_only_talk_to_the_local_server(page: Page, server: SiteServer) -> 
 
     page.on("console", on_console)
 
-    for path in ("", f"plans/{SHOP}/runbook/", f"plans/{SHOP}/contacts/"):
+    for path in ("", f"plans/{SHOP}/runbook.html", f"plans/{SHOP}/contacts.html"):
         page.goto(server.url(path), wait_until="networkidle")
     page.goto(server.url())
     search(page, "Reconcile")
@@ -244,7 +246,7 @@ HOSTILE_INSTRUCTIONS = "\n\n".join(
         "{{ config }}",
     ]
 )
-HOSTILE_PAGES = ["plans/shop/runbook/", "plans/shop/", "plans/shop/contacts/", ""]
+HOSTILE_PAGES = ["plans/shop/runbook.html", "plans/shop/index.html", "plans/shop/contacts.html", ""]
 
 
 @pytest.fixture(scope="module")
@@ -322,7 +324,7 @@ def test_hostile_input_stays_inert(page: Page, hostile: SiteServer, path: str) -
 
 
 def test_hostile_runbook_shows_the_markup_as_text(page: Page, hostile: SiteServer) -> None:
-    _open_hostile(page, hostile, "plans/shop/runbook/")
+    _open_hostile(page, hostile, "plans/shop/runbook.html")
     expect(content(page).locator("h1")).to_contain_text(HOSTILE_TITLE)
     text = content(page).inner_text()
     for literal in (
@@ -341,7 +343,7 @@ def test_hostile_runbook_shows_the_markup_as_text(page: Page, hostile: SiteServe
 
 
 def test_hostile_step_title_keeps_the_schedule_table_intact(page: Page, hostile: SiteServer) -> None:
-    _open_hostile(page, hostile, "plans/shop/runbook/")
+    _open_hostile(page, hostile, "plans/shop/runbook.html")
     table = page.locator(".golive-schedule table")
     columns = table.locator("thead th").count()
     assert columns == 10
@@ -357,16 +359,16 @@ def test_hostile_dashboard_nav_overview_and_contacts_show_the_markup_as_text(
 ) -> None:
     _open_hostile(page, hostile, "")
     expect(content(page).get_by_role("link", name=HOSTILE_TITLE, exact=True)).to_have_attribute(
-        "href", "plans/shop/"
+        "href", "plans/shop/index.html"
     )
     # The navigation names the plan by its title too: as text, neither run nor escaped twice.
     nav_titles = page.locator("nav.md-nav--primary .md-nav__link").all_text_contents()
     assert HOSTILE_TITLE in [title.strip() for title in nav_titles]
 
-    page.goto(hostile.url("plans/shop/"))
+    page.goto(hostile.url("plans/shop/index.html"))
     expect(content(page).locator("h1")).to_contain_text(HOSTILE_TITLE)
 
-    page.goto(hostile.url("plans/shop/contacts/"))
+    page.goto(hostile.url("plans/shop/contacts.html"))
     row = page.locator(".golive-contacts table tbody tr", has_text="Devi Raman")
     expect(row.locator("td").nth(1)).to_have_text(HOSTILE_ROLE)
     expect(row.locator("b")).to_have_count(0)

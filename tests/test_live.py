@@ -21,7 +21,7 @@ from conftest import SiteServer, copy_shipped_project
 from generator.validate import validate_project
 
 SHOP = "shop-checkout-relaunch"
-RUNBOOK = f"plans/{SHOP}/runbook/"
+RUNBOOK = f"plans/{SHOP}/runbook.html"
 TICKED = ("open-bridge", "provider-keys", "deploy-payments-service")
 CLOCK = re.compile(r"^\d\d:\d\d:\d\d$")
 OFFSET = re.compile(r"^T[+-]\d+:\d\d$")
@@ -232,7 +232,12 @@ def test_clear_asks_first(page: Page, site: SiteServer) -> None:
 def test_pages_without_a_live_div_are_untouched(page: Page, site: SiteServer) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    for path in ("", f"plans/{SHOP}/", f"plans/{SHOP}/rollback/", f"plans/{SHOP}/contacts/"):
+    for path in (
+        "",
+        f"plans/{SHOP}/index.html",
+        f"plans/{SHOP}/rollback.html",
+        f"plans/{SHOP}/contacts.html",
+    ):
         page.goto(site.url(path))
         expect(page.locator("article")).to_be_visible()
         expect(page.locator(".golive-live__bar, input.golive-live__done")).to_have_count(0)

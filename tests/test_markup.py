@@ -109,7 +109,7 @@ def test_hostile_plan_builds_into_html_that_shows_and_runs_nothing(tmp_path: Pat
     plan["stakeholders"][0]["role"] = "Lead <b>bold</b> | x"
     plan_path.write_text(yaml.safe_dump(plan, allow_unicode=True))
     site = build_project(root)
-    for page in ("index.html", "runbook/index.html", "contacts/index.html"):
+    for page in ("index.html", "runbook.html", "contacts.html"):
         rendered = (site / "plans/shop" / page).read_text()
         assert "<script>alert" not in rendered, page
         assert "<img" not in rendered, page
@@ -117,7 +117,7 @@ def test_hostile_plan_builds_into_html_that_shows_and_runs_nothing(tmp_path: Pat
         assert (
             "&lt;script&gt;alert(&#x27;title&#x27;)" in rendered or "&lt;script&gt;alert('title')" in rendered
         )
-    runbook = (site / "plans/shop/runbook/index.html").read_text()
+    runbook = (site / "plans/shop/runbook.html").read_text()
     assert '&lt;img src=x onerror="alert(1)"&gt;' in runbook  # shown as text
     assert "root:x:0" not in runbook
     assert "--8&lt;--" in runbook

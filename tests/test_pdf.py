@@ -159,7 +159,7 @@ def server(shipped_site: Path) -> SiteServer:
 
 def test_browser_print_of_a_runbook_has_no_navigation(browser: Browser, server: SiteServer) -> None:
     page = browser.new_page()
-    page.goto(server.url("plans/shop-checkout-relaunch/runbook/"))
+    page.goto(server.url("plans/shop-checkout-relaunch/runbook.html"))
     text = " ".join(PdfReader(io.BytesIO(page.pdf(format="A4"))).pages[0].extract_text().split())
     page.close()
     assert "Runbook: Shop relaunch" in text
@@ -173,7 +173,7 @@ def test_browser_print_of_the_print_page_matches_weasyprint(
     plan_id = "shop-checkout-relaunch"
     titles = [squeeze(s["title"]) for s in load(REPO / "plans" / plan_id / "plan.yaml")["steps"]]
     page = browser.new_page()
-    page.goto(server.url(f"plans/{plan_id}/print/"))
+    page.goto(server.url(f"plans/{plan_id}/print.html"))
     browser_text = "".join(pages_of(page.pdf(format="A4")))
     page.close()
     weasy_text = "".join(pages_of(pdfs[plan_id]))

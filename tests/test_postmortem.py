@@ -18,7 +18,8 @@ SHOP = "shop-checkout-relaunch"  # completed, with log and final post-mortem
 
 
 def text_of(root: Path, page: str) -> str:
-    html = (root / "site" / page / "index.html").read_text(encoding="utf-8")
+    path = f"{page}.html" if page else "index.html"
+    html = (root / "site" / path).read_text(encoding="utf-8")
     return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&amp;", "&").split())
 
 

@@ -58,7 +58,7 @@ def test_contact_sheet_of_twenty_people_prints_on_one_page(
     browser: Browser, twenty_people: SiteServer, paper: str
 ) -> None:
     page = browser.new_page()
-    page.goto(twenty_people.url("plans/shop/contacts/"))
+    page.goto(twenty_people.url("plans/shop/contacts.html"))
     assert page.locator(".golive-contacts tbody tr").count() == 20
     assert pdf_pages(page.pdf(format=paper)) == 1
     page.close()
@@ -66,7 +66,7 @@ def test_contact_sheet_of_twenty_people_prints_on_one_page(
 
 def test_printed_runbook_has_no_site_chrome(browser: Browser, twenty_people: SiteServer) -> None:
     page = browser.new_page()
-    page.goto(twenty_people.url("plans/shop/runbook/"))
+    page.goto(twenty_people.url("plans/shop/runbook.html"))
     page.emulate_media(media="print")
     chrome_parts = (
         ".md-header",

@@ -28,7 +28,9 @@ def golive(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
 
 
 def html(root: Path, page: str) -> str:
-    return (root / "site" / page / "index.html").read_text(encoding="utf-8")
+    """The built HTML of a page given as in the nav: "" or "plans/x/" for an index, else "plans/x/runbook"."""
+    path = f"{page}index.html" if page.endswith("/") or not page else f"{page}.html"
+    return (root / "site" / path).read_text(encoding="utf-8")
 
 
 def text_of(markup: str) -> str:
@@ -90,8 +92,8 @@ def test_dashboard_lists_every_plan_by_status(shipped_site: Path) -> None:
         "learning-platform-launch",
         "shop-checkout-relaunch",
     ):
-        assert f'href="plans/{plan_id}/"' in page
-        assert f'href="plans/{plan_id}/runbook/"' in page
+        assert f'href="plans/{plan_id}/index.html"' in page
+        assert f'href="plans/{plan_id}/runbook.html"' in page
 
 
 def test_runbook_shows_schedule_values(shipped_site: Path) -> None:
@@ -142,7 +144,7 @@ def test_every_plan_page_carries_title_version_status_and_revision(shipped_site:
     site = render_site(validate_project(shipped_site))
     for view in site.plans:
         for page in ("", "runbook", "contacts", "rollback", "checklists", "communications"):
-            text = text_of(html(shipped_site, f"plans/{view.id}/{page}".rstrip("/")))
+            text = text_of(html(shipped_site, f"plans/{view.id}/{page}"))
             assert view.title in text
             assert f"Version {view.plan.version}" in text
             assert f"Revision {view.fingerprint}" in text
@@ -266,7 +268,7 @@ def test_build_command_writes_and_builds(built: Path) -> None:
         == f"golive: site_src/: 0 added, 0 changed, 0 removed, {count} unchanged"
     )
     assert (built / "site/index.html").exists()
-    assert (built / "site/plans/shop-checkout-relaunch/runbook/index.html").exists()
+    assert (built / "site/plans/shop-checkout-relaunch/runbook.html").exists()
 
 
 def test_serve_regenerates_pages_when_a_plan_changes(tmp_path: Path) -> None:
@@ -283,7 +285,7 @@ def test_serve_regenerates_pages_when_a_plan_changes(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}/plans/social-stories-launch/runbook/"
+    url = f"http://127.0.0.1:{port}/plans/social-stories-launch/runbook.html"
 
     def page_when(predicate: object, timeout: float = 30) -> str:
         deadline = time.monotonic() + timeout
