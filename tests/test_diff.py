@@ -1,0 +1,179 @@
+"""`golive diff` on a temporary git repository with scripted commits."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import make_project
+from generator.diff import JSON_SCHEMA
+
+GOLIVE = str(Path(sys.executable).with_name("golive"))
+
+
+def git(repo: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
+def golive_diff(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([GOLIVE, "diff", *args, "--root", str(repo)], capture_output=True, text=True, check=False)
+
+
+def edit(repo: Path, path: str, *replacements: tuple[str, str]) -> None:
+    file = repo / path
+    text = file.read_text()
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    file.write_text(text)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = make_project(tmp_path / "repo")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", "Test")
+    git(root, "config", "user.email", "test@example.com")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    return root
+
+
+def diff_json(repo: Path, *args: str) -> dict:  # type: ignore[type-arg]
+    result = golive_diff(repo, *args, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, JSON_SCHEMA)
+    return data
+
+
+def only_plan(data: dict) -> dict:  # type: ignore[type-arg]
+    [plan] = data["plans"]
+    return plan
+
+
+def changes(items: list[dict]) -> list[tuple[str, str, str]]:  # type: ignore[type-arg]
+    return [(c["what"], c["old"], c["new"]) for c in items]
+
+
+def test_no_change_reports_nothing(repo: Path) -> None:
+    assert diff_json(repo, "HEAD")["plans"] == []
+    assert golive_diff(repo, "HEAD").stdout.endswith("No plan changed.\n")
+
+
+def test_steps_and_their_schedule_consequences(repo: Path) -> None:
+    plan = "plans/shop/plan.yaml"
+    edit(
+        repo,
+        plan,
+        ("version: 3", "version: 4"),
+        ("title: Announce code freeze", "title: Announce the code freeze"),
+        ("    owner: dev\n    duration: 25m", "    owner: eli\n    duration: 45m"),
+        ('    start: "23:00"', '    start: "23:15"'),
+        (
+            "  - id: smoke\n    title: Run checkout smoke tests\n    owner: raj\n    duration: 15m\n",
+            "  - id: smoke-web\n    title: Smoke-test the web checkout\n    owner: rob\n    duration: 20m\n",
+        ),
+    )
+    status_before = git(repo, "status", "--porcelain")
+    head_before = git(repo, "rev-parse", "HEAD")
+    data = only_plan(diff_json(repo, "HEAD"))
+    assert git(repo, "status", "--porcelain") == status_before and git(repo, "rev-parse", "HEAD") == head_before
+    assert data["change"] == "changed"
+    assert data["version"] == {"what": "version", "old": "3", "new": "4"}
+    assert data["steps_added"] == ["smoke-web: Smoke-test the web checkout"]
+    assert data["steps_removed"] == ["smoke: Run checkout smoke tests"]
+    assert changes(data["steps_changed"]) == [
+        ("freeze renamed", "Announce code freeze", "Announce the code freeze"),
+        ("backup-db re-owned", "dev", "eli"),
+        ("backup-db duration", "25m", "45m"),
+        ("deploy-app fixed start", "23:00", "23:15"),
+    ]
+    # backup-db now ends 22:55, deploy waits for 23:15: everything after moves 15 minutes.
+    assert changes(data["schedule"]) == [
+        ("planned end", "23:45", "00:05"),
+        ("critical path", "deploy-app → smoke", "deploy-app → smoke-web"),
+        ("point of no return", "23:00 (deploy-app)", "23:15 (deploy-app)"),
+    ]
+    assert data["warnings"] == []
+
+
+def test_rollback_gates_contacts_status_and_approvals(repo: Path) -> None:
+    plan = "plans/shop/plan.yaml"
+    edit(
+        repo,
+        plan,
+        ("status: approved", "status: in-progress"),
+        ("decider: ana", "decider: ben"),
+        ("    - Payment provider errors above 1%\n", "    - Payment provider errors above 2% for 5 minutes\n"),
+        ("owner: dev, duration: 40m", "owner: dev, duration: 3h"),
+        ("  - person: raj\n    role: Checkout engineer\n", "  - person: rob\n    role: Checkout engineer\n"),
+    )
+    edit(repo, "plans/people.yaml", ('phone: "+44 20 7946 0018"', 'phone: "+44 20 7946 0099"'))
+    data = only_plan(diff_json(repo))  # default revision: the merge base with main
+    assert data["status"] == {"what": "status", "old": "approved", "new": "in-progress"}
+    assert changes(data["gates"])[0][0] == "gate go-no-go"
+    assert "ben decides" in changes(data["gates"])[0][2]
+    rollback = changes(data["rollback"])
+    assert ("trigger removed", "Payment provider errors above 1%", "") in rollback
+    assert ("trigger added", "", "Payment provider errors above 2% for 5 minutes") in rollback
+    assert ("rollback step rb-restore duration", "40m", "3h") in rollback
+    contacts = changes(data["contacts"])
+    assert ("stakeholder raj", "Checkout engineer", "none") in contacts
+    assert ("stakeholder rob", "none", "Checkout engineer") in contacts
+    assert ("phone of Ana Souza changed", "", "") in contacts
+    markdown = golive_diff(repo).stdout
+    assert "phone of Ana Souza changed" in markdown and "0099" not in markdown  # changed, not printed
+    # A 3h10m rollback from the point of no return (23:00) no longer ends inside the window.
+    assert ("latest rollback start", "01:10", "22:50") in changes(data["schedule"])
+    assert data["warnings"] == ["the plan changed but its version is still 3: bump it"]
+
+
+def test_window_fit_and_approvals(repo: Path) -> None:
+    edit(
+        repo,
+        "plans/shop/plan.yaml",
+        ("version: 3", "version: 4"),
+        ("end: 2026-12-06 02:00", "end: 2026-12-05 23:30"),
+        ("decision: approved", "decision: pending"),
+        ("status: approved", "status: in-review"),
+    )
+    data = only_plan(diff_json(repo, "HEAD"))
+    assert ("fits the window", "yes", "no (15 min late)") in changes(data["schedule"])
+    assert changes(data["approvals"]) == [("approval of mia", "approved", "pending")]
+    assert "window" in data["other"]
+
+
+def test_plans_added_and_removed_across_commits(repo: Path) -> None:
+    base = git(repo, "rev-parse", "HEAD")
+    result = subprocess.run([GOLIVE, "new", "payments", "--root", str(repo)], capture_output=True, text=True)
+    assert result.returncode == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "add payments")
+    git(repo, "rm", "-rq", "plans/shop")
+    data = diff_json(repo, base)
+    assert [(p["plan_id"], p["change"]) for p in data["plans"]] == [("payments", "added"), ("shop", "removed")]
+    markdown = golive_diff(repo, base).stdout
+    assert "(`payments`): new plan" in markdown and "(`shop`): removed" in markdown
+
+
+def test_feature_branch_compares_with_its_merge_base(repo: Path) -> None:
+    git(repo, "checkout", "-qb", "feature")
+    edit(repo, "plans/shop/plan.yaml", ("version: 3", "version: 4"), ("duration: 10m", "duration: 20m"))
+    git(repo, "commit", "-qam", "longer freeze")
+    data = diff_json(repo)
+    assert data["revision"] == git(repo, "rev-parse", "main")
+    assert changes(only_plan(data)["steps_changed"]) == [("freeze duration", "10m", "20m")]
+
+
+def test_bad_revision_is_a_clear_error(repo: Path) -> None:
+    result = golive_diff(repo, "no-such-rev")
+    assert result.returncode == 1
+    assert result.stderr.startswith("golive diff: ")
+    assert "Traceback" not in result.stderr
