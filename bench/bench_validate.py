@@ -30,10 +30,7 @@ def main(counts: list[int]) -> None:
                 capture_output=True,
             )
             cli = time.perf_counter() - started
-            print(
-                f"{count:>6} {count * 60:>6} {in_process:>13.2f} {cli:>7.2f}"
-                f" {1000 * in_process / count:>8.1f}"
-            )
+            print(f"{count:>6} {count * 60:>6} {in_process:>13.2f} {cli:>7.2f} {1000 * in_process / count:>8.1f}")
 
 
 if __name__ == "__main__":

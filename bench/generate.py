@@ -62,9 +62,7 @@ def plan(index: int, steps: int, stakeholders: int, staff: int, rng: random.Rand
             "verify": "Error rate below 0.1%",
         }
         if n:
-            step["depends_on"] = sorted(
-                {f"s{rng.randrange(max(0, n - 5), n):03d}" for _ in range(rng.randint(1, 2))}
-            )
+            step["depends_on"] = sorted({f"s{rng.randrange(max(0, n - 5), n):03d}" for _ in range(rng.randint(1, 2))})
         if n == steps // 2:
             step["point_of_no_return"] = True
         step_list.append(step)
@@ -82,8 +80,7 @@ def plan(index: int, steps: int, stakeholders: int, staff: int, rng: random.Rand
         "summary": "A generated go-live.",
         "objectives": [{"id": "live", "text": "Live", "metric": "errors", "target": "< 1%"}],
         "stakeholders": [
-            {"person": p, "role": "Go-live lead" if i == 0 else "Engineer"}
-            for i, p in enumerate(dict.fromkeys(owners))
+            {"person": p, "role": "Go-live lead" if i == 0 else "Engineer"} for i, p in enumerate(dict.fromkeys(owners))
         ],
         "channels": [
             {

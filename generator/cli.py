@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import logging
 import sys
 import textwrap
@@ -25,6 +26,7 @@ from generator.build import (
     write,
 )
 from generator.diagnostics import count_errors
+from generator.diff import DiffError, diff_against, render_markdown
 from generator.logbook import BY_VARIABLE, LogError, NewEntry, append_entry
 from generator.models.log import EntryKind, Severity
 from generator.pdf import PAPER_SIZES, PdfError, pdf_path, print_page, write_pdf
@@ -213,13 +215,22 @@ def cmd_postmortem(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    try:
+        diff = diff_against(args.root, args.revision)
+    except DiffError as error:
+        print(f"golive diff: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.format == "json":
+        print(json.dumps(diff.as_json(), indent=2, ensure_ascii=False))
+    else:
+        print(render_markdown(diff), end="")
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     for path in write_schemas(args.root):
-        print(
-            f"wrote {path.relative_to(args.root).as_posix()}"
-            if path.is_relative_to(args.root)
-            else f"wrote {path}"
-        )
+        print(f"wrote {path.relative_to(args.root).as_posix()}" if path.is_relative_to(args.root) else f"wrote {path}")
     return EXIT_OK
 
 
@@ -278,9 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
         "golive validate --format github --strict",
     )
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
-    validate.add_argument(
-        "--format", choices=sorted(REPORTERS), default="text", help="output format (default: text)"
-    )
+    validate.add_argument("--format", choices=sorted(REPORTERS), default="text", help="output format (default: text)")
 
     build = add(
         "build",
@@ -289,9 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
         "golive build --pdf && open site/index.html",
     )
     build.add_argument("--pdf", action="store_true", help="also write site/pdf/<plan-id>.pdf for every plan")
-    build.add_argument(
-        "--paper", choices=sorted(PAPER_SIZES), default="a4", help="paper for --pdf (default: a4)"
-    )
+    build.add_argument("--paper", choices=sorted(PAPER_SIZES), default="a4", help="paper for --pdf (default: a4)")
     pdf = add(
         "pdf",
         cmd_pdf,
@@ -313,9 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
         "build and serve the site with live reload; editing plans/ regenerates the pages",
         "golive serve --dev-addr 127.0.0.1:8000",
     )
-    serve.add_argument(
-        "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address to serve on"
-    )
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address to serve on")
     log = add(
         "log",
         cmd_log,
@@ -330,9 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     log.add_argument("--severity", choices=SEVERITIES, help="severity of an issue, sev1 (worst) to sev4")
     log.add_argument("--id", metavar="ID", help="an id for an issue, so a resolution can name it")
     log.add_argument("--resolves", metavar="ID", help="the issue a resolution resolves")
-    log.add_argument(
-        "--at", metavar="TIME", help="23:05 (during the window) or 2026-12-05 23:05; default: now"
-    )
+    log.add_argument("--at", metavar="TIME", help="23:05 (during the window) or 2026-12-05 23:05; default: now")
     postmortem = add(
         "postmortem",
         cmd_postmortem,
@@ -340,6 +343,19 @@ def build_parser() -> argparse.ArgumentParser:
         "golive postmortem shop-relaunch",
     )
     postmortem.add_argument("plan_id", metavar="PLAN_ID", help="the plan the post-mortem is about")
+    diff = add(
+        "diff",
+        cmd_diff,
+        "summarise for a reviewer what changed in each plan since a git revision",
+        'golive diff origin/main --format markdown >> "$GITHUB_STEP_SUMMARY"',
+    )
+    diff.add_argument(
+        "revision",
+        nargs="?",
+        metavar="GIT-REV",
+        help="compare with this revision (default: merge base with main)",
+    )
+    diff.add_argument("--format", choices=["markdown", "json"], default="markdown", help="output (default: markdown)")
     add(
         "schema",
         cmd_schema,
@@ -360,6 +376,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("golive: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and friends
+        sys.stderr.close()
+        return EXIT_OK
     except Exception as error:  # a bug in golive, not a problem with the sources
         if args.debug:
             traceback.print_exc()

@@ -191,9 +191,7 @@ def _compose(text: str, file: str) -> Any:
             ) from None
         if error.problem and "undefined alias" in error.problem:
             name = text[mark.index + 1 :].split(maxsplit=1)[0].rstrip(",]}") if mark else "?"
-            raise SourceError(
-                [_at(file, line, column, f"alias *{name} has no anchor &{name} before it")]
-            ) from None
+            raise SourceError([_at(file, line, column, f"alias *{name} has no anchor &{name} before it")]) from None
         raise SourceError([_syntax_error(error, text, file)]) from None
     except yaml.MarkedYAMLError as error:
         raise SourceError([_syntax_error(error, text, file)]) from None
@@ -201,9 +199,7 @@ def _compose(text: str, file: str) -> Any:
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
         character = error.character if isinstance(error.character, int) else ord(error.character)
-        raise SourceError(
-            [_at(file, line, column, f"control character U+{character:04X} is not allowed")]
-        ) from None
+        raise SourceError([_at(file, line, column, f"control character U+{character:04X} is not allowed")]) from None
     except yaml.YAMLError as error:
         raise SourceError([_at(file, 1, 1, f"not valid YAML: {error}")]) from None
     finally:
@@ -242,9 +238,7 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str, file: str) -> Diagnost
         problem, hint = "a quoted value is never closed", "add the closing quote"
     elif "mapping values are not allowed" in problem:
         problem, hint = "unexpected ':'", "quote a value that contains ': '"
-    elif (
-        "expected key" in problem or "expected '-' indicator" in problem or "expected <block end>" in problem
-    ):
+    elif "expected key" in problem or "expected '-' indicator" in problem or "expected <block end>" in problem:
         hint = "check the indentation: keys of one mapping start in the same column"
     elif "could not find expected ':'" in problem:
         hint = "a key needs ': ' after it, or a multi-line value needs '|'"
@@ -290,9 +284,7 @@ class _Converter:
         self.open.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
-                return [
-                    self.value(child, (*path, index), depth + 1) for index, child in enumerate(node.value)
-                ]
+                return [self.value(child, (*path, index), depth + 1) for index, child in enumerate(node.value)]
             return self._mapping(node, path, depth)
         finally:
             self.open.discard(id(node))

@@ -100,9 +100,7 @@ def _fields(
     people = [s.person for s in stakeholders]
     by = entry.by or os.environ.get(BY_VARIABLE)
     if not by:
-        raise LogError(
-            f"who is logging? pass --by or set {BY_VARIABLE}; this plan's people: {', '.join(people)}"
-        )
+        raise LogError(f"who is logging? pass --by or set {BY_VARIABLE}; this plan's people: {', '.join(people)}")
     fields: dict[str, str | None] = {
         "at": _when(entry.at, window_start, zone, now),
         "by": by,
@@ -184,9 +182,7 @@ def _as_options(errors: list[Diagnostic], old_lines: int) -> list[Diagnostic]:
             result.append(error)
             continue
         field = error.path.rsplit(".", 1)[-1] if "." in error.path else ""
-        result.append(
-            Diagnostic("golive log", 0, 0, "error", options.get(field, "entry"), error.message, error.hint)
-        )
+        result.append(Diagnostic("golive log", 0, 0, "error", options.get(field, "entry"), error.message, error.hint))
     return result
 
 

@@ -53,8 +53,7 @@ class GolivePlugin(BasePlugin):
         changes = write(root, generated.site)
         if changes.any:
             log.info(
-                f"golive: {len(changes.added) + len(changes.changed)} pages written, "
-                f"{len(changes.removed)} removed"
+                f"golive: {len(changes.added) + len(changes.changed)} pages written, {len(changes.removed)} removed"
             )
             self.on_config(config)
 

@@ -258,9 +258,7 @@ def plan_fingerprint(sources: PlanSources, project: Project) -> str:
     people_json = json.dumps([people[p].model_dump(mode="json") for p in used_people], sort_keys=True)
     digest.update(f"people\0{people_json}".encode())
     plan = sources.plan.model
-    for checklist_id in sorted(
-        {*plan.checklists.pre_launch, *plan.checklists.go_live, *plan.checklists.post_launch}
-    ):
+    for checklist_id in sorted({*plan.checklists.pre_launch, *plan.checklists.go_live, *plan.checklists.post_launch}):
         checklist = project.checklists.get(checklist_id)
         if checklist is not None:
             data = checklist.path.read_bytes()
@@ -284,9 +282,7 @@ def fill_message(template: str, values: dict[str, str]) -> str:
 
 
 class _PlanViewBuilder:
-    def __init__(
-        self, project: Project, sources: PlanSources, schedule: Schedule, warnings: Sequence[Diagnostic]
-    ):
+    def __init__(self, project: Project, sources: PlanSources, schedule: Schedule, warnings: Sequence[Diagnostic]):
         self.project = project
         self.sources = sources
         self.plan = sources.plan.model
@@ -313,11 +309,7 @@ class _PlanViewBuilder:
         rollback_steps = self.step_rows(schedule.rollback_steps, schedule.rollback_start, "R")
         point = next((row for row in steps if row.point_of_no_return), None)
         overrun = schedule.overrun
-        slack = (
-            f"{_format_gap(overrun)} late"
-            if overrun > dt.timedelta(0)
-            else f"{_format_gap(overrun)} to spare"
-        )
+        slack = f"{_format_gap(overrun)} late" if overrun > dt.timedelta(0) else f"{_format_gap(overrun)} to spare"
         channels = tuple(ChannelView(c.kind, c.name, c.link, c.details) for c in plan.channels)
         return PlanView(
             id=self.sources.id,
@@ -355,9 +347,7 @@ class _PlanViewBuilder:
             has_postmortem=self.sources.postmortem is not None,
         )
 
-    def step_rows(
-        self, scheduled: Sequence[ScheduledStep], origin: dt.datetime, prefix: str
-    ) -> tuple[StepRow, ...]:
+    def step_rows(self, scheduled: Sequence[ScheduledStep], origin: dt.datetime, prefix: str) -> tuple[StepRow, ...]:
         """Rows of a schedule; offsets count from `origin` (T: window start, R: rollback start)."""
         numbers = {s.id: n for n, s in enumerate(scheduled, start=1)}
         gates: dict[str, list[str]] = {}
@@ -388,9 +378,7 @@ class _PlanViewBuilder:
         return tuple(rows)
 
     def gate(self, gate_id: str, before: StepRow, decider: str, criteria: Sequence[str]) -> GateView:
-        return GateView(
-            gate_id, before.number, before.title, before.start, self.contact(decider), tuple(criteria)
-        )
+        return GateView(gate_id, before.number, before.title, before.start, self.contact(decider), tuple(criteria))
 
     def timeline(self, steps: Sequence[StepRow]) -> Timeline:
         schedule = self.schedule
@@ -461,8 +449,7 @@ class _PlanViewBuilder:
             for checklist_id in listed[phase]:
                 checklist = self.project.checklists[checklist_id].model
                 items = tuple(
-                    ChecklistItemView(i.text, self.contact(i.owner) if i.owner else None)
-                    for i in checklist.items
+                    ChecklistItemView(i.text, self.contact(i.owner) if i.owner else None) for i in checklist.items
                 )
                 groups.append(ChecklistGroup(checklist.title, checklist_id, items))
             own = tuple(
@@ -549,9 +536,7 @@ def people_rows(project: Project, plans: Sequence[PlanView]) -> tuple[PersonRow,
     for person in sorted(people, key=lambda p: p.name.casefold()):
         backup = contact(by_id.get(person.backup), person.backup) if person.backup else None
         rows.append(
-            PersonRow(
-                contact(person, person.id), person.role, person.team, backup, tuple(roles.get(person.id, ()))
-            )
+            PersonRow(contact(person, person.id), person.role, person.team, backup, tuple(roles.get(person.id, ())))
         )
     return tuple(rows)
 

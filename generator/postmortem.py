@@ -53,9 +53,7 @@ def prefill(plan: Plan, schedule: Schedule, call_log: CallLog | None, date: dt.d
         unresolved = sum(1 for i in call_log.issues if i.resolution is None)
         issues = f"{len(call_log.issues)} issue{'s were' if len(call_log.issues) > 1 else ' was'} logged"
         lines.append(
-            f"{issues} ({severities}), {unresolved} left unresolved."
-            if call_log.issues
-            else "No issue was logged."
+            f"{issues} ({severities}), {unresolved} left unresolved." if call_log.issues else "No issue was logged."
         )
         lines.append("A rollback was started." if call_log.rollback_started else "No rollback was started.")
     lead = plan.stakeholders[lead_of(plan)].person
@@ -119,9 +117,7 @@ def create_postmortem(root: Path, plan_id: str, today: dt.date) -> Path:
     """Write plans/<plan_id>/postmortem.yaml pre-filled; never overwrite one."""
     path = root / PLANS_DIR / plan_id / POSTMORTEM_FILE
     if path.exists():
-        raise PostmortemError(
-            f"{PLANS_DIR}/{plan_id}/{POSTMORTEM_FILE} already exists; golive never overwrites it"
-        )
+        raise PostmortemError(f"{PLANS_DIR}/{plan_id}/{POSTMORTEM_FILE} already exists; golive never overwrites it")
     validation = validate_project(root)
     sources = validation.project.plans.get(plan_id)
     if sources is None or plan_id not in validation.schedules:
@@ -135,9 +131,7 @@ def create_postmortem(root: Path, plan_id: str, today: dt.date) -> Path:
     checked = validate_project(root, {path: text.encode("utf-8")})
     problems = [d for d in checked.errors if d.file.endswith(f"{plan_id}/{POSTMORTEM_FILE}")]
     if problems:
-        raise PostmortemError(
-            f"internal: the pre-filled post-mortem does not validate: {problems[0].message}"
-        )
+        raise PostmortemError(f"internal: the pre-filled post-mortem does not validate: {problems[0].message}")
     with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(text)
     return path

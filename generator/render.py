@@ -147,15 +147,11 @@ def calendar(views: Sequence[PlanView]) -> bytes:
         event.add("summary", f"Go-live: {view.title}")
         bridge = view.bridge
         lines = [
-            f"Lead: {view.lead.person.name}"
-            + (f" ({view.lead.person.phone})" if view.lead.person.phone else ""),
-            f"Status: {STATUS_LABELS[view.plan.status]}, version {view.plan.version}, "
-            f"revision {view.fingerprint}",
+            f"Lead: {view.lead.person.name}" + (f" ({view.lead.person.phone})" if view.lead.person.phone else ""),
+            f"Status: {STATUS_LABELS[view.plan.status]}, version {view.plan.version}, revision {view.fingerprint}",
         ]
         if bridge is not None:
-            lines.append(
-                f"Bridge: {bridge.link or bridge.name}" + (f" ({bridge.details})" if bridge.details else "")
-            )
+            lines.append(f"Bridge: {bridge.link or bridge.name}" + (f" ({bridge.details})" if bridge.details else ""))
             if bridge.link and markup.safe_link(bridge.link):
                 event.add("location", bridge.link)
         event.add("description", "\n".join(lines))

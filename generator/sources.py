@@ -168,9 +168,7 @@ def _read_plan_folder(project: Project, folder: Path, diagnostics: list[Diagnost
     plan = _read(project, plan_path, Plan, diagnostics)
     log_path, postmortem_path = folder / LOG_FILE, folder / POSTMORTEM_FILE
     log = _read(project, log_path, Log, diagnostics) if _exists(project, log_path) else None
-    postmortem = (
-        _read(project, postmortem_path, Postmortem, diagnostics) if postmortem_path.exists() else None
-    )
+    postmortem = _read(project, postmortem_path, Postmortem, diagnostics) if postmortem_path.exists() else None
     if plan is not None:
         project.plans[folder.name] = PlanSources(folder.name, plan, log, postmortem)
 
@@ -191,9 +189,7 @@ def _yaml_files(folder: Path, project: Project, diagnostics: list[Diagnostic]) -
 
 def _stray(project: Project, path: Path) -> Diagnostic:
     hint = f"rename it to {path.stem}.yaml" if path.suffix == ".yml" else "move it, or remove it"
-    return Diagnostic(
-        project.display(path), 1, 1, "error", "", "not a golive source file in this place", hint
-    )
+    return Diagnostic(project.display(path), 1, 1, "error", "", "not a golive source file in this place", hint)
 
 
 def _check_slug_name(project: Project, path: Path, name: str, diagnostics: list[Diagnostic]) -> bool:
@@ -213,9 +209,7 @@ def _check_slug_name(project: Project, path: Path, name: str, diagnostics: list[
     return False
 
 
-def _read(
-    project: Project, path: Path, model: type[ModelT], diagnostics: list[Diagnostic]
-) -> Source[ModelT] | None:
+def _read(project: Project, path: Path, model: type[ModelT], diagnostics: list[Diagnostic]) -> Source[ModelT] | None:
     file = project.display(path)
     try:
         override = project.overrides.get(path)
@@ -253,9 +247,7 @@ def fingerprint(paths: list[Path]) -> str:
 
 # -- pydantic's errors in a release manager's words ---------------------------------
 
-SLUG_HINT = (
-    "ids are lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters"
-)
+SLUG_HINT = "ids are lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters"
 
 
 def _translate(document: Document, model: type[BaseModel], error: Any) -> Diagnostic:
@@ -276,9 +268,7 @@ def _translate(document: Document, model: type[BaseModel], error: Any) -> Diagno
         return document.error(loc, f"{_describe(value)} is not a valid id", SLUG_HINT)
     if kind == "value_error":
         message = str(error["ctx"]["error"])
-        hint = (
-            timezone_hint(value) if message.startswith("unknown time zone") and isinstance(value, str) else ""
-        )
+        hint = timezone_hint(value) if message.startswith("unknown time zone") and isinstance(value, str) else ""
         return document.error(loc, message, hint)
     if kind == "too_short":
         if error["ctx"].get("min_length") == 1:

@@ -106,18 +106,14 @@ class _Checker:
     def person_ref(self, document: Document, path: ValuePath, person_id: str | None) -> None:
         if person_id is None or not self.check_people_refs or person_id in self.people:
             return
-        self.out.append(
-            document.error(path, f"unknown person '{person_id}'", did_you_mean(person_id, self.people))
-        )
+        self.out.append(document.error(path, f"unknown person '{person_id}'", did_you_mean(person_id, self.people)))
 
     def unique(self, document: Document, items: Iterable[tuple[ValuePath, str]], what: str) -> None:
         seen: dict[str, ValuePath] = {}
         for path, item_id in items:
             if item_id in seen:
                 first = document.mark_of(seen[item_id])
-                self.out.append(
-                    document.error(path, f"{what} '{item_id}' is used twice; first on line {first.line}")
-                )
+                self.out.append(document.error(path, f"{what} '{item_id}' is used twice; first on line {first.line}"))
             else:
                 seen[item_id] = path
 
@@ -137,9 +133,7 @@ class _Checker:
         self.unique(document, ((("people", i, "id"), p.id) for i, p in enumerate(people)), "person id")
         for index, person in enumerate(people):
             if person.backup == person.id:
-                self.out.append(
-                    document.error(("people", index, "backup"), "a person cannot be their own backup")
-                )
+                self.out.append(document.error(("people", index, "backup"), "a person cannot be their own backup"))
             else:
                 self.person_ref(document, ("people", index, "backup"), person.backup)
 
@@ -237,9 +231,7 @@ class _Checker:
                     self.out.append(document.error(path, f"step '{step.id}' depends on itself"))
                     schedulable = False
                 elif dependency not in ids:
-                    self.out.append(
-                        document.error(path, f"unknown step '{dependency}'", did_you_mean(dependency, ids))
-                    )
+                    self.out.append(document.error(path, f"unknown step '{dependency}'", did_you_mean(dependency, ids)))
                     schedulable = False
         if len(ids) != len(steps):
             return False  # reported by check_unique_step_ids
@@ -431,9 +423,7 @@ class _Checker:
                     ok = False
                     continue
                 if not window_start <= start < window_end:
-                    self.out.append(
-                        document.error((*base, index, "start"), "the fixed start lies outside the window")
-                    )
+                    self.out.append(document.error((*base, index, "start"), "the fixed start lies outside the window"))
                     ok = False
         return schedule_plan(plan) if ok else None
 
@@ -540,15 +530,11 @@ class _Checker:
             if entry.kind in KINDS_NEEDING_TEXT and entry.text is None:
                 self.out.append(document.error(path, f"{_a(entry.kind)} {entry.kind} entry needs 'text'"))
             if entry.kind == "issue" and entry.severity is None:
-                self.out.append(
-                    document.error(path, "an issue entry needs 'severity'", "sev1 (worst) to sev4")
-                )
+                self.out.append(document.error(path, "an issue entry needs 'severity'", "sev1 (worst) to sev4"))
             if entry.kind != "issue" and entry.severity is not None:
                 self.out.append(document.error((*path, "severity"), "only an issue entry has a severity"))
             if entry.kind != "resolution" and entry.resolves is not None:
-                self.out.append(
-                    document.error((*path, "resolves"), "only a resolution entry resolves an issue")
-                )
+                self.out.append(document.error((*path, "resolves"), "only a resolution entry resolves an issue"))
             if entry.id is not None:
                 if entry.kind != "issue":
                     self.out.append(document.error((*path, "id"), "only an issue entry has an id"))
@@ -561,9 +547,7 @@ class _Checker:
                         )
                     )
                 elif entry.id in issues:
-                    self.out.append(
-                        document.error((*path, "id"), f"issue id '{entry.id}' is already used in the log")
-                    )
+                    self.out.append(document.error((*path, "id"), f"issue id '{entry.id}' is already used in the log"))
                 issues.add(entry.id)
                 issue_paths.setdefault(entry.id, (*path, "id"))
             if entry.resolves is not None and entry.resolves not in issues:
@@ -591,9 +575,7 @@ class _Checker:
             previous = (at, index)
         return issues
 
-    def check_postmortem(
-        self, plan: Plan, sources: PlanSources, zone: ZoneInfo, log_issues: set[str]
-    ) -> None:
+    def check_postmortem(self, plan: Plan, sources: PlanSources, zone: ZoneInfo, log_issues: set[str]) -> None:
         assert sources.postmortem is not None
         document = sources.postmortem.document
         postmortem = sources.postmortem.model

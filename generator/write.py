@@ -92,8 +92,6 @@ def _remove_staged_leftovers(site_src: Path) -> None:
 def _remove_empty_folders(site_src: Path) -> None:
     if not site_src.is_dir():
         return
-    for folder in sorted(
-        (p for p in site_src.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True
-    ):
+    for folder in sorted((p for p in site_src.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
         if not any(folder.iterdir()):
             folder.rmdir()

@@ -101,9 +101,7 @@ def test_dashboard_lists_every_plan_under_its_status(page: Page, server: SiteSer
     for group in groups:
         plan_id = DASHBOARD_GROUPS[group["heading"]]
         title = shipped_plan(plan_id)["title"]
-        assert [(row["title"], row["href"]) for row in group["rows"]] == [
-            (title, f"plans/{plan_id}/index.html")
-        ]
+        assert [(row["title"], row["href"]) for row in group["rows"]] == [(title, f"plans/{plan_id}/index.html")]
         expect(content(page).get_by_role("link", name=title, exact=True)).to_be_visible()
 
     shop_title = shipped_plan(SHOP)["title"]
@@ -223,9 +221,7 @@ def test_pages_only_talk_to_the_local_server(page: Page, server: SiteServer) -> 
 
     assert requests, "no request recorded"
     assert any(url.endswith("search/search_index.json") for url in requests), requests
-    outside = [
-        url for url in requests if not url.startswith(server.origin + "/") and not url.startswith("data:")
-    ]
+    outside = [url for url in requests if not url.startswith(server.origin + "/") and not url.startswith("data:")]
     assert outside == []
     assert broken == []
     assert errors == []
@@ -274,9 +270,7 @@ def _open_hostile(page: Page, hostile: SiteServer, path: str) -> list[str]:
     """Open a page of the hostile site (nothing may leave the machine); return its uncaught errors."""
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.context.route(
-        re.compile(r"^(?!" + re.escape(hostile.origin) + r"/)(?!data:).*"), lambda route: route.abort()
-    )
+    page.context.route(re.compile(r"^(?!" + re.escape(hostile.origin) + r"/)(?!data:).*"), lambda route: route.abort())
     page.goto(hostile.url(path))  # "load": inline scripts and image errors have happened by then
     return errors
 
@@ -354,9 +348,7 @@ def test_hostile_step_title_keeps_the_schedule_table_intact(page: Page, hostile:
     expect(row.locator("td").nth(5)).to_contain_text("Devi Raman")
 
 
-def test_hostile_dashboard_nav_overview_and_contacts_show_the_markup_as_text(
-    page: Page, hostile: SiteServer
-) -> None:
+def test_hostile_dashboard_nav_overview_and_contacts_show_the_markup_as_text(page: Page, hostile: SiteServer) -> None:
     _open_hostile(page, hostile, "")
     expect(content(page).get_by_role("link", name=HOSTILE_TITLE, exact=True)).to_have_attribute(
         "href", "plans/shop/index.html"

@@ -20,9 +20,7 @@ def golive(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
 
 def break_owner(project: Path) -> None:
     plan = project / "plans/shop/plan.yaml"
-    plan.write_text(
-        plan.read_text().replace("    owner: dev\n    duration: 25m", "    owner: deb\n    duration: 25m")
-    )
+    plan.write_text(plan.read_text().replace("    owner: dev\n    duration: 25m", "    owner: deb\n    duration: 25m"))
 
 
 def test_validate_valid_project_prints_one_summary_line(project: Path) -> None:
@@ -83,8 +81,7 @@ def test_warnings_pass_unless_strict(project: Path) -> None:
     lenient = golive("validate", "--root", str(project))
     strict = golive("validate", "--strict", "--root", str(project))
     warning = (
-        "plans/shop/plan.yaml:56:12: warning: steps[1].owner: "
-        "step owner 'dev' has no phone number in people.yaml\n"
+        "plans/shop/plan.yaml:56:12: warning: steps[1].owner: step owner 'dev' has no phone number in people.yaml\n"
     )
     assert (lenient.returncode, lenient.stdout) == (
         0,
@@ -115,8 +112,7 @@ def test_new_creates_a_valid_draft_and_refuses_to_overwrite(project: Path) -> No
     created = golive("new", "payments-cutover", "--root", str(project))
     assert created.returncode == 0
     assert (
-        created.stdout
-        == "created plans/payments-cutover/plan.yaml: a draft to edit; check it with `golive validate`\n"
+        created.stdout == "created plans/payments-cutover/plan.yaml: a draft to edit; check it with `golive validate`\n"
     )
     text = (project / "plans/payments-cutover/plan.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=../../schemas/plan.schema.json\n")

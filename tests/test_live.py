@@ -80,9 +80,7 @@ def test_ticks_show_time_and_initials_and_survive_a_reload(page: Page, site: Sit
     rows = page.locator(".golive-schedule tbody tr")
     expect(page.locator(".golive-schedule input.golive-live__done")).to_have_count(rows.count())
     expect(page.locator(".golive-schedule td", has_text="☐")).to_have_count(0)
-    expect(
-        page.get_by_role("checkbox", name="Done: Open the bridge, roll call and plan review")
-    ).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Done: Open the bridge, roll call and plan review")).to_be_visible()
 
     page.get_by_label("Your id").select_option("raj-patel")
     for step in TICKED:
@@ -194,8 +192,7 @@ def test_a_new_revision_starts_fresh(page: Page, site: SiteServer) -> None:
     event = {"step": "open-bridge", "kind": "step-done", "at": f"{at:%Y-%m-%d %H:%M}", "by": "ana-souza"}
     record = json.dumps([{**event, "t": int(at.timestamp() * 1000)}])
     page.evaluate(
-        "([stale, other, record]) => { localStorage.setItem(stale, record);"
-        " localStorage.setItem(other, record); }",
+        "([stale, other, record]) => { localStorage.setItem(stale, record); localStorage.setItem(other, record); }",
         [stale, other_plan, record],
     )
     page.reload()

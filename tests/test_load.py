@@ -23,9 +23,7 @@ def problems(text: str | bytes) -> list[str]:
 
 
 def test_yaml_1_1_surprises_are_not_applied() -> None:
-    data = load(
-        "a: 23:00\nb: no\nc: off\nd: NO\ne: 0755\nf: 2026-12-05\ng: 2026-12-05 22:00\nh: yes\ni: 1:30:00\n"
-    )
+    data = load("a: 23:00\nb: no\nc: off\nd: NO\ne: 0755\nf: 2026-12-05\ng: 2026-12-05 22:00\nh: yes\ni: 1:30:00\n")
     assert data == {
         "a": "23:00",
         "b": "no",

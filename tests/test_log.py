@@ -45,10 +45,7 @@ def test_append_keeps_every_earlier_byte_and_comment(root: Path) -> None:
         "--by", "arjun-menon", "--at", "2026-11-26 22:45", "--root", str(root),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert (
-        result.stdout
-        == f"golive: logged 2026-11-26 22:45 resolution by arjun-menon in plans/{PLAN}/log.yaml\n"
-    )
+    assert result.stdout == f"golive: logged 2026-11-26 22:45 resolution by arjun-menon in plans/{PLAN}/log.yaml\n"
     after = log_file(root).read_bytes()
     assert after.startswith(before)
     assert after[len(before) :].decode() == (
@@ -126,9 +123,7 @@ def test_by_is_required(root: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "GOLIVE_BY"}
     result = golive("log", PLAN, "hello", "--root", str(root), env=env)
     assert result.returncode == 1
-    assert result.stderr.startswith(
-        "golive log: who is logging? pass --by or set GOLIVE_BY; this plan's people: "
-    )
+    assert result.stderr.startswith("golive log: who is logging? pass --by or set GOLIVE_BY; this plan's people: ")
 
 
 def test_twenty_concurrent_appends_give_twenty_entries(root: Path) -> None:
@@ -157,9 +152,7 @@ def test_twenty_concurrent_appends_give_twenty_entries(root: Path) -> None:
     assert [writer.returncode for writer in writers] == [0] * 20, errors
     logged = entries(root)
     assert len(logged) == count_before + 20
-    assert sorted(str(e["text"]) for e in logged[count_before:]) == sorted(
-        f"concurrent note {n}" for n in range(20)
-    )
+    assert sorted(str(e["text"]) for e in logged[count_before:]) == sorted(f"concurrent note {n}" for n in range(20))
     assert validate_project(root).ok
 
 
@@ -211,9 +204,7 @@ def test_times_in_the_repeated_hour_keep_their_offset(tmp_path: Path) -> None:
     (root / "plans/shop/postmortem.yaml").unlink()
     plan = root / "plans/shop/plan.yaml"
     text = (
-        plan.read_text()
-        .replace("2026-12-05 22:00", "2026-10-25 00:00")
-        .replace("2026-12-06 02:00", "2026-10-25 04:00")
+        plan.read_text().replace("2026-12-05 22:00", "2026-10-25 00:00").replace("2026-12-06 02:00", "2026-10-25 04:00")
     )
     plan.write_text(text.replace('start: "23:00"', 'start: "02:30"'))
     # 01:40 BST, then 01:10 GMT half an hour later: the same wall-clock hour twice.

@@ -67,9 +67,7 @@ def test_markdown_field_keeps_formatting_but_not_html_or_unsafe_links() -> None:
 
 
 def test_code_in_markdown_is_escaped_once() -> None:
-    assert "<code>kubectl get pods | grep &lt;name&gt;</code>" in markdown_html(
-        "`kubectl get pods | grep <name>`"
-    )
+    assert "<code>kubectl get pods | grep &lt;name&gt;</code>" in markdown_html("`kubectl get pods | grep <name>`")
 
 
 @pytest.mark.parametrize(
@@ -102,8 +100,7 @@ def test_hostile_plan_builds_into_html_that_shows_and_runs_nothing(tmp_path: Pat
     plan["title"] = "<script>alert('title')</script> Launch | pipes"
     plan["steps"][0]["title"] = 'Freeze <img src=x onerror="alert(1)"> | now'
     plan["steps"][0]["instructions"] = (
-        "<script>alert('md')</script>\n\n[click](javascript:alert(1))\n\n"
-        '--8<-- "/etc/passwd"\n\n{{ config }}'
+        "<script>alert('md')</script>\n\n[click](javascript:alert(1))\n\n--8<-- \"/etc/passwd\"\n\n{{ config }}"
     )
     plan["steps"][0]["commands"] = ["echo '```' && echo '<script>alert(1)</script>'"]
     plan["stakeholders"][0]["role"] = "Lead <b>bold</b> | x"
@@ -114,9 +111,7 @@ def test_hostile_plan_builds_into_html_that_shows_and_runs_nothing(tmp_path: Pat
         assert "<script>alert" not in rendered, page
         assert "<img" not in rendered, page
         assert 'href="javascript' not in rendered.lower(), page
-        assert (
-            "&lt;script&gt;alert(&#x27;title&#x27;)" in rendered or "&lt;script&gt;alert('title')" in rendered
-        )
+        assert "&lt;script&gt;alert(&#x27;title&#x27;)" in rendered or "&lt;script&gt;alert('title')" in rendered
     runbook = (site / "plans/shop/runbook.html").read_text()
     assert '&lt;img src=x onerror="alert(1)"&gt;' in runbook  # shown as text
     assert "root:x:0" not in runbook

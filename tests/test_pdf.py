@@ -50,8 +50,7 @@ def load(path: Path) -> dict:  # type: ignore[type-arg]
 def pdfs(shipped_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("pdf")
     return {
-        plan_id: write_pdf(print_page(shipped_site / "site", plan_id), folder / f"{plan_id}.pdf")
-        for plan_id in PLANS
+        plan_id: write_pdf(print_page(shipped_site / "site", plan_id), folder / f"{plan_id}.pdf") for plan_id in PLANS
     }
 
 
@@ -116,9 +115,7 @@ def test_pdf_command_writes_letter_paper(shipped_site: Path, tmp_path: Path) -> 
 
 
 def test_pdf_command_refuses_an_unknown_plan(shipped_site: Path) -> None:
-    result = subprocess.run(
-        [GOLIVE, "pdf", "shop", "--root", str(shipped_site)], capture_output=True, text=True
-    )
+    result = subprocess.run([GOLIVE, "pdf", "shop", "--root", str(shipped_site)], capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr.startswith("golive pdf: no plan 'shop' (plans: learning-platform-launch, ")
 

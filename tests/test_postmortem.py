@@ -30,9 +30,7 @@ def test_log_page_shows_planned_against_actual_and_issues(shipped_site: Path) ->
     assert "Schedule slip at the end +9 min" in text
     assert "Rollback not started" in text
     # step 7 was planned 22:40-22:50 and logged done at 22:58
-    assert (
-        "7 Zero-value authorisation against the production provider 22:40 — 22:50 22:58 +8 min late" in text
-    )
+    assert "7 Zero-value authorisation against the production provider 22:40 — 22:50 22:58 +8 min late" in text
     # the sev3 webhook issue was logged at 22:36 and resolved at 22:47
     assert re.search(r"22:36 sev3 Provider test webhooks rejected .*? 22:47 11 min", text)
     assert "First issue to last resolution 2 h 53 min" in text
@@ -96,14 +94,11 @@ def test_postmortem_command_prefills_a_valid_file_and_never_overwrites(root: Pat
     again = subprocess.run([GOLIVE, "postmortem", plan, "--root", str(root)], capture_output=True, text=True)
     assert again.returncode == 1
     assert (
-        again.stderr
-        == f"golive postmortem: plans/{plan}/postmortem.yaml already exists; golive never overwrites it\n"
+        again.stderr == f"golive postmortem: plans/{plan}/postmortem.yaml already exists; golive never overwrites it\n"
     )
     assert path.read_text() == written
 
 
 def test_postmortem_command_for_an_unknown_plan(root: Path) -> None:
-    result = subprocess.run(
-        [GOLIVE, "postmortem", "nope", "--root", str(root)], capture_output=True, text=True
-    )
+    result = subprocess.run([GOLIVE, "postmortem", "nope", "--root", str(root)], capture_output=True, text=True)
     assert (result.returncode, result.stderr) == (1, "golive postmortem: no plan 'nope' in plans/\n")

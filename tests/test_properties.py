@@ -14,9 +14,7 @@ from conftest import BASE_PROJECT
 from generator.load import SourceError, parse_document
 from generator.validate import validate_project
 
-SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 keys = st.sampled_from(
     [

@@ -13,9 +13,7 @@ from generator.schedule import DependencyCycle, NonexistentTime, format_t_offset
 UTC = dt.UTC
 
 
-def plan(
-    steps: list[dict[str, Any]], *, start: str, end: str, zone: str = "Europe/London", **extra: Any
-) -> Plan:
+def plan(steps: list[dict[str, Any]], *, start: str, end: str, zone: str = "Europe/London", **extra: Any) -> Plan:
     return Plan.model_validate(
         {
             "title": "Test",
@@ -137,10 +135,7 @@ def test_end_of_daylight_saving_counts_elapsed_time() -> None:
     )
     assert schedule.window_end - schedule.window_start == dt.timedelta(hours=5)
     assert schedule.crosses_dst_change
-    rows = [
-        (s.id, schedule.clock(s.start), schedule.clock(s.end), schedule.t_offset(s.end))
-        for s in schedule.steps
-    ]
+    rows = [(s.id, schedule.clock(s.start), schedule.clock(s.end), schedule.t_offset(s.end)) for s in schedule.steps]
     assert rows == [
         ("a", "00:00 +01:00", "01:30 +01:00", "T+1:30"),
         ("b", "01:30 +01:00", "01:30 +00:00", "T+2:30"),

@@ -55,9 +55,7 @@ def test_golden_markdown_of_one_shipped_plan(request: pytest.FixtureRequest) -> 
     expected = {f"plans/{GOLDEN_PLAN}/{p.name}": p.read_bytes() for p in sorted(folder.iterdir())}
     assert pages.keys() == expected.keys()
     for path, data in pages.items():
-        assert data.decode() == expected[path].decode(), (
-            f"{path} differs from tests/golden (use --update-golden)"
-        )
+        assert data.decode() == expected[path].decode(), f"{path} differs from tests/golden (use --update-golden)"
 
 
 def test_rendering_is_deterministic_across_runs_time_zones_and_folders(tmp_path: Path) -> None:
@@ -153,9 +151,7 @@ def test_every_plan_page_carries_title_version_status_and_revision(shipped_site:
 def test_calendar_has_every_window(shipped_site: Path) -> None:
     calendar = icalendar.Calendar.from_ical((shipped_site / "site/golive.ics").read_bytes())
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
-    assert set(events) == {
-        f"{p.name}@golive" for p in (REPO / "plans").iterdir() if (p / "plan.yaml").exists()
-    }
+    assert set(events) == {f"{p.name}@golive" for p in (REPO / "plans").iterdir() if (p / "plan.yaml").exists()}
     shop = events[f"{GOLDEN_PLAN}@golive"]
     assert shop.decoded("dtstart").isoformat() == "2026-10-17T21:00:00+00:00"
     assert shop.decoded("dtend").isoformat() == "2026-10-18T02:00:00+00:00"
@@ -237,9 +233,7 @@ def test_invalid_sources_write_nothing(built: Path) -> None:
 def test_interrupted_write_leaves_site_src_as_it_was(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = snapshot(built / "site_src")
     for plan in (built / "plans").glob("*/plan.yaml"):
-        plan.write_text(
-            plan.read_text().replace("version:", "version: 9  # was", 1).replace("# was ", "# was v")
-        )
+        plan.write_text(plan.read_text().replace("version:", "version: 9  # was", 1).replace("# was ", "# was v"))
     generated = generate(built)
     assert generated.site is not None, generated.validation.errors
     calls = 0
@@ -263,10 +257,7 @@ def test_build_command_writes_and_builds(built: Path) -> None:
     result = golive("build", "--root", str(built))
     assert result.returncode == 0, result.stderr
     count = len(render_site(validate_project(built)).files)
-    assert (
-        result.stdout.splitlines()[0]
-        == f"golive: site_src/: 0 added, 0 changed, 0 removed, {count} unchanged"
-    )
+    assert result.stdout.splitlines()[0] == f"golive: site_src/: 0 added, 0 changed, 0 removed, {count} unchanged"
     assert (built / "site/index.html").exists()
     assert (built / "site/plans/shop-checkout-relaunch/runbook.html").exists()
 

@@ -20,9 +20,7 @@ from generator.models.common import (
     TimeZoneName,
 )
 
-Status = Literal[
-    "draft", "in-review", "approved", "in-progress", "live", "rolled-back", "completed", "cancelled"
-]
+Status = Literal["draft", "in-review", "approved", "in-progress", "live", "rolled-back", "completed", "cancelled"]
 # States in which the plan must be ready to run: rollback written, approvals given.
 COMMITTED_STATUSES: tuple[Status, ...] = (
     "approved",
