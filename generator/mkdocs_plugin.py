@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
 
 from generator.render import NAV_FILE
 
@@ -30,6 +31,25 @@ class GolivePlugin(BasePlugin):
         if config.nav is None and nav_file.exists():
             config.nav = json.loads(nav_file.read_text(encoding="utf-8"))
         return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Add each plan's history page, made from git (so site_src/ never depends on git state)."""
+        from generator.history import histories
+        from generator.pages import build_plan_view
+        from generator.render import render_template
+        from generator.validate import validate_project
+
+        root = Path(config.config_file_path).parent
+        validation = validate_project(root)
+        plan_ids = sorted(validation.schedules)
+        revisions = histories(root, plan_ids)
+        for plan_id in plan_ids:
+            view = build_plan_view(validation, plan_id)
+            content = render_template(
+                "history.md.j2", view=view, revisions=None if revisions is None else revisions[plan_id]
+            )
+            files.append(File.generated(config, f"plans/{plan_id}/history.md", content=content))
+        return files
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
         # The print page's template ships with golive, not with the theme.

@@ -45,6 +45,7 @@ PLAN_PAGES = (
     ("communications.md", "Communications"),
     ("log.md", "Log"),
     ("postmortem.md", "Post-mortem"),
+    ("history.md", "History"),  # made from git at build time by the MkDocs plugin
     ("print.md", "Print"),
 )
 

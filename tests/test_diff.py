@@ -177,3 +177,39 @@ def test_bad_revision_is_a_clear_error(repo: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("golive diff: ")
     assert "Traceback" not in result.stderr
+
+
+def test_history_page_lists_the_commits_of_a_plan(repo: Path) -> None:
+    import re
+
+    from conftest import REPO, build_project
+
+    (repo / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text())
+    git(repo, "add", "mkdocs.yml")
+    git(repo, "commit", "-qm", "site configuration")
+    edit(repo, "plans/shop/plan.yaml", ("version: 3", "version: 4"), ("duration: 10m", "duration: 20m"))
+    git(repo, "commit", "-qam", "Longer freeze")
+    edit(repo, "plans/people.yaml", ("name: Mia Chen", "name: Mia Chen-Li"))
+    git(repo, "commit", "-qam", "Rename Mia (not a plan change)")
+    edit(repo, "plans/shop/plan.yaml", ("version: 4", "version: 5"), ("status: approved", "status: in-progress"))
+    git(repo, "commit", "-qam", "Call started")
+    site = build_project(repo)
+    page = (site / "plans/shop/history.html").read_text()
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    rows = re.findall(r"(\d{4}-\d\d-\d\d) ([0-9a-f]{10}) (.+?) Test (\d+|invalid) ", text)
+    assert [(subject, version) for _, _, subject, version in rows] == [
+        ("Call started", "5"),
+        ("Longer freeze", "4"),
+        ("base", "3"),
+    ]
+    assert "status approved → in-progress" in text
+    assert "freeze duration: 10m → 20m" in text
+    assert "Schedule:" not in text  # deploy-app's fixed 23:00 start absorbs the longer freeze
+    assert "plan added" in text
+    # site_src/ stays free of git state: the history page exists only in the HTML.
+    assert not (repo / "site_src/plans/shop/history.md").exists()
+
+
+def test_history_page_without_git(shipped_site: Path) -> None:
+    page = (shipped_site / "site/plans/shop-checkout-relaunch/history.html").read_text()
+    assert "No git history here" in page

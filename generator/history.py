@@ -1,0 +1,93 @@
+"""A plan's history from git, for the history page that `golive build` adds to the HTML.
+
+The page is made at build time, not written to site_src/: site_src/ must not
+depend on git state, and a reviewer already sees the history in git itself.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.diff import DiffError, PlanDiff, checkout_of, diff_plan
+from generator.sources import PLANS_DIR
+from generator.validate import Validation, validate_project
+
+MAX_COMMITS = 20
+
+
+@dataclass(frozen=True)
+class Revision:
+    commit: str
+    date: str
+    author: str
+    subject: str
+    version: int | None  # None: the plan did not read cleanly at this commit
+    change: PlanDiff | None  # None: the first commit of the plan, or unreadable
+
+
+class _Validations:
+    """Each commit's plans validated once, however many plans' histories need it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.cache: dict[str, Validation] = {}
+
+    def at(self, commit: str) -> Validation:
+        if commit not in self.cache:
+            with checkout_of(self.root, commit) as old_root:
+                self.cache[commit] = validate_project(old_root)
+        return self.cache[commit]
+
+
+def git_available(root: Path) -> bool:
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--verify", "HEAD"], cwd=root, capture_output=True, text=True, check=False
+        )
+    except FileNotFoundError:
+        return False
+    return result.returncode == 0
+
+
+def histories(root: Path, plan_ids: list[str]) -> dict[str, list[Revision]] | None:
+    """The latest commits that changed each plan, newest first; None without git history."""
+    if not git_available(root):
+        return None
+    validations = _Validations(root)
+    return {plan_id: _plan_history(root, plan_id, validations) for plan_id in plan_ids}
+
+
+def _plan_history(root: Path, plan_id: str, validations: _Validations) -> list[Revision]:
+    log = subprocess.run(
+        [
+            "git",
+            "log",
+            f"-n{MAX_COMMITS}",
+            "--format=%H%x1f%P%x1f%ad%x1f%an%x1f%s",
+            "--date=short",
+            "--",
+            f"{PLANS_DIR}/{plan_id}",
+        ],  # fmt: skip
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    revisions = []
+    for line in log.stdout.splitlines():
+        commit, parents, date, author, subject = line.split("\x1f")
+        try:
+            after = validations.at(commit)
+            parent = parents.split()[0] if parents else None
+            before = validations.at(parent) if parent else None
+        except DiffError:
+            continue
+        plan = after.project.plans.get(plan_id)
+        change = None
+        if plan is not None and before is not None and plan_id in before.project.plans:
+            change = diff_plan(plan_id, before, after)
+        version = plan.plan.model.version if plan else None
+        revisions.append(Revision(commit, date, author, subject, version, change))
+    return revisions
