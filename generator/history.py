@@ -69,7 +69,7 @@ def _plan_history(root: Path, plan_id: str, validations: _Validations) -> list[R
             "--date=short",
             "--",
             f"{PLANS_DIR}/{plan_id}",
-        ],  # fmt: skip
+        ],
         cwd=root,
         capture_output=True,
         text=True,
