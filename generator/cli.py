@@ -245,6 +245,32 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from generator.publish import PublishError, publish_site
+
+    started = time.perf_counter()
+    try:
+        result = publish_site(args.root, args.version, args.alias or [], push=args.push, branch=args.branch)
+    except PublishError as error:
+        output = REPORTERS["text"](error.diagnostics)
+        for line in [*([output] if output else []), *error.details]:
+            print(line, file=sys.stderr)
+        print(f"golive publish: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    named = f"{result.version} [{', '.join(result.aliases)}]" if result.aliases else result.version
+    if not result.changed:
+        print(f"golive: {result.branch} already holds this build of {named}; nothing committed")
+    else:
+        pushed = ", pushed" if result.pushed else " (not pushed; --push to push)"
+        print(
+            f"golive: published {named} to {result.branch} at {result.commit[:12]}{pushed} "
+            f"in {time.perf_counter() - started:.1f}s"
+        )
+    held = ", ".join(f"{v.version} [{', '.join(v.aliases)}]" if v.aliases else v.version for v in result.versions)
+    print(f"golive: {result.branch} holds {held}")
+    return EXIT_OK
+
+
 def _example(text: str) -> str:
     return "example:\n" + textwrap.indent(textwrap.dedent(text).strip(), "  ")
 
@@ -364,6 +390,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     new = add("new", cmd_new, "create a valid draft plan to start from", "golive new shop-relaunch")
     new.add_argument("plan_id", metavar="PLAN_ID", help="the new plan's id, e.g. shop-relaunch")
+    publish = add(
+        "publish",
+        cmd_publish,
+        "publish the built site as a version with mike (refused when invalid or site_src/ is stale)",
+        "golive publish 2026.11.27 --alias latest --push",
+    )
+    publish.add_argument("version", metavar="VERSION", help="the version to publish, e.g. 2026.11.27 or 1.4")
+    publish.add_argument(
+        "--alias",
+        action="append",
+        metavar="A",
+        help="also publish as this alias, moving it from the version that had it (repeatable)",
+    )
+    publish.add_argument("--push", action="store_true", help="push the branch to the remote afterwards")
+    publish.add_argument(
+        "--branch", default="gh-pages", metavar="B", help="branch holding the versions (default: gh-pages)"
+    )
     return parser
 
 

@@ -296,7 +296,7 @@ def _diff_schedule(old: Schedule, new: Schedule) -> list[Change]:
         return {
             "planned end": s.clock(s.end),
             "fits the window": "yes" if s.fits_window else f"no ({round(s.overrun.total_seconds() / 60)} min late)",
-            "critical path": " > ".join(s.critical_path),
+            "critical path": ", ".join(s.critical_path),
             "point of no return": f"{s.clock(point.start)} ({point.id})" if point else "none",
             "latest rollback start": s.clock(s.latest_rollback_start),
         }

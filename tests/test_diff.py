@@ -98,7 +98,7 @@ def test_steps_and_their_schedule_consequences(repo: Path) -> None:
     # backup-db now ends 22:55, deploy waits for 23:15: everything after moves 15 minutes.
     assert changes(data["schedule"]) == [
         ("planned end", "23:45", "00:05"),
-        ("critical path", "deploy-app > smoke", "deploy-app > smoke-web"),
+        ("critical path", "deploy-app, smoke", "deploy-app, smoke-web"),
         ("point of no return", "23:00 (deploy-app)", "23:15 (deploy-app)"),
     ]
     assert data["warnings"] == []
