@@ -298,19 +298,8 @@ class _Converter:
             if name in _ALLOWED_SCALAR_TAGS or name in ("map", "seq"):
                 return name
         shown = "!!" + tag[len(_CORE_TAG) :] if tag.startswith(_CORE_TAG) else tag
-        raise SourceError(
-            [
-                Diagnostic(
-                    self.document.file,
-                    mark.line,
-                    mark.column,
-                    "error",
-                    format_path(path),
-                    f"tag '{shown}' is not allowed",
-                    "golive reads plain YAML; tags that build objects are refused",
-                )
-            ]
-        )
+        hint = "golive reads plain YAML; tags that build objects are refused"
+        raise SourceError([self._diagnostic(mark, path, f"tag '{shown}' is not allowed", hint)])
 
     def _mapping(self, node: Any, path: ValuePath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -360,17 +349,10 @@ class _Converter:
         return text
 
     def _error(self, mark: Mark, path: ValuePath, message: str, hint: str = "") -> None:
-        self.errors.append(
-            Diagnostic(
-                self.document.file,
-                mark.line,
-                mark.column,
-                "error",
-                format_path(path),
-                message,
-                hint,
-            )
-        )
+        self.errors.append(self._diagnostic(mark, path, message, hint))
+
+    def _diagnostic(self, mark: Mark, path: ValuePath, message: str, hint: str = "") -> Diagnostic:
+        return Diagnostic(self.document.file, mark.line, mark.column, "error", format_path(path), message, hint)
 
 
 def _resolve_plain(text: str) -> Any:

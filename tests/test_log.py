@@ -126,28 +126,15 @@ def test_by_is_required(root: Path) -> None:
     assert result.stderr.startswith("golive log: who is logging? pass --by or set GOLIVE_BY; this plan's people: ")
 
 
+def start_writer(root: Path, text: str, stderr: int) -> subprocess.Popen[str]:
+    """A scribe appending one note at the same minute as everyone else."""
+    command = [GOLIVE, "log", PLAN, text, "--by", "ben-okafor", "--at", "2026-11-27 00:30", "--root", str(root)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
+
+
 def test_twenty_concurrent_appends_give_twenty_entries(root: Path) -> None:
     count_before = len(entries(root))
-    writers = [
-        subprocess.Popen(
-            [
-                GOLIVE,
-                "log",
-                PLAN,
-                f"concurrent note {n}",
-                "--by",
-                "ben-okafor",
-                "--at",
-                "2026-11-27 00:30",
-                "--root",
-                str(root),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for n in range(20)
-    ]
+    writers = [start_writer(root, f"concurrent note {n}", subprocess.PIPE) for n in range(20)]
     errors = [writer.communicate(timeout=120)[1] for writer in writers]
     assert [writer.returncode for writer in writers] == [0] * 20, errors
     logged = entries(root)
@@ -159,25 +146,7 @@ def test_twenty_concurrent_appends_give_twenty_entries(root: Path) -> None:
 def test_killed_writers_never_corrupt_the_log(root: Path) -> None:
     before = log_file(root).read_bytes()
     rng = random.Random(7)
-    writers = [
-        subprocess.Popen(
-            [
-                GOLIVE,
-                "log",
-                PLAN,
-                f"note {n}",
-                "--by",
-                "ben-okafor",
-                "--at",
-                "2026-11-27 00:30",
-                "--root",
-                str(root),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for n in range(12)
-    ]
+    writers = [start_writer(root, f"note {n}", subprocess.DEVNULL) for n in range(12)]
     deadline = time.monotonic() + 60
     for writer in writers:
         time.sleep(rng.uniform(0, 0.4))
