@@ -100,7 +100,20 @@ def test_wrong_usage_exits_2(args: tuple[str, ...]) -> None:
     assert "usage: golive" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["validate", "schema", "new"])
+def _commands() -> list[str]:
+    from generator.cli import build_parser
+
+    parser = build_parser()
+    [subparsers] = [a for a in parser._actions if a.dest == "command"]
+    return sorted(subparsers.choices)  # type: ignore[arg-type]
+
+
+def test_every_spec_command_exists() -> None:
+    spec = ["build", "check", "diff", "log", "new", "pdf", "postmortem", "publish", "schema", "serve", "validate"]
+    assert _commands() == spec
+
+
+@pytest.mark.parametrize("command", _commands())
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = golive(command, "--help")
     assert result.returncode == 0
