@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Re-install only when the package's requirements change.
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint validate schema clean
+.PHONY: site pdf test lint schema clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,6 +13,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 site: $(STAMP)
+	$(BIN)/golive build
+
+# The printable runbooks as PDF too (needs the Pango library: apt-get install libpango-1.0-0 libpangoft2-1.0-0).
+pdf: $(STAMP)
 	$(BIN)/golive build --pdf
 
 test: $(STAMP)
