@@ -177,3 +177,13 @@ def test_shipped_plans_are_valid_and_quiet() -> None:
     assert result.returncode == 0, result.stdout
     [line] = result.stdout.splitlines()
     assert line.endswith(": all valid")
+
+
+def test_the_plan_in_the_readme_is_valid(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    plan = readme.split("# plans/shop-relaunch/plan.yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "plans/shop-relaunch").mkdir(parents=True)
+    (tmp_path / "plans/shop-relaunch/plan.yaml").write_text(plan)
+    (tmp_path / "plans/people.yaml").write_text((REPO / "tests/data/base/plans/people.yaml").read_text())
+    result = golive("validate", "--root", str(tmp_path))
+    assert (result.returncode, result.stdout) == (0, "golive: 1 plan, 2 files read: all valid\n")
