@@ -79,7 +79,8 @@ def render_site(validation: Validation) -> RenderedSite:
     files["people.md"] = render_template("people.md.j2", rows=people_rows(project, views))
     checklists = [(cid, project.checklists[cid].model) for cid in sorted(project.checklists)]
     users = {cid: [v for v in views if cid in _checklist_ids(v)] for cid, _ in checklists}
-    files["checklists.md"] = render_template("checklists_index.md.j2", checklists=checklists, users=users)
+    names = {p.id: p.name for p in (project.people.model.people if project.people else [])}
+    files["checklists.md"] = render_template("checklists_index.md.j2", checklists=checklists, users=users, names=names)
     files["postmortem-template.md"] = render_template("postmortem_template.md.j2")
     files["golive.ics"] = calendar(views)
     files[NAV_FILE] = json.dumps(navigation(groups), indent=1, ensure_ascii=False) + "\n"

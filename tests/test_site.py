@@ -107,6 +107,9 @@ def test_runbook_shows_schedule_values(shipped_site: Path) -> None:
     assert page.count('class="golive-timeline__row is-critical') == 13
     assert "critical path: 13 steps ending at 02:00" in text
     assert "Point of no return at 23:15" in text
+    # each step's instructions are a block of their own, not swallowed by the line above them
+    assert page.count('<div class="golive-text"') > 10
+    assert not re.search(r'</a>\s*<div class="golive-text"', page)
     assert "latest rollback start that still ends inside the window is 01:15" in text
     assert 'class="md-clipboard' in page or "content.code.copy" in page
     assert "<code>pg_dump" in page or "pg_dump" in text
