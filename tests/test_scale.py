@@ -14,7 +14,7 @@ from generator.build import generate, write
 from generator.validate import validate_project
 
 sys.path.insert(0, str(REPO / "bench"))
-from generate import generate as generate_plans  # noqa: E402  (the benchmark's realistic plans)
+from generate import generate as generate_plans  # the benchmark's realistic plans
 
 
 def mtimes(folder: Path) -> dict[str, int]:
