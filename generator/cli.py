@@ -279,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="golive",
         description="Go-live plans kept as YAML in git, validated and rendered into a MkDocs site.",
-        epilog=_example("golive validate\n  golive new shop-relaunch"),
+        epilog=_example("golive validate\ngolive new shop-relaunch\ngolive build"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"golive {__version__}")
