@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +27,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TIMEOUT_MS = 10_000
+# Only a test repository's own git configuration counts: no global hooks, signing or identity.
+GIT_ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 
 
 def make_project(target: Path, overlay: Path | None = None) -> Path:
@@ -134,3 +138,19 @@ def page(browser: Browser) -> Iterator[Page]:
     opened = context.new_page()
     yield opened
     context.close()
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in a test repository; return its output."""
+    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True, env=GIT_ENV)
+    return result.stdout.strip()
+
+
+def commit_all(repo: Path, message: str) -> None:
+    """Make `repo` a git repository on main (if it is not yet) and commit everything in it."""
+    if not (repo / ".git").exists():
+        git(repo, "init", "-q", "-b", "main")
+        git(repo, "config", "user.name", "Test")
+        git(repo, "config", "user.email", "test@example.com")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", message)

@@ -10,19 +10,15 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import make_project
+from conftest import GIT_ENV, commit_all, git, make_project
 from generator.diff import JSON_SCHEMA
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))
 
 
-def git(repo: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
-    return result.stdout.strip()
-
-
 def golive_diff(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([GOLIVE, "diff", *args, "--root", str(repo)], capture_output=True, text=True, check=False)
+    command = [GOLIVE, "diff", *args, "--root", str(repo)]
+    return subprocess.run(command, capture_output=True, text=True, check=False, env=GIT_ENV)
 
 
 def edit(repo: Path, path: str, *replacements: tuple[str, str]) -> None:
@@ -37,11 +33,7 @@ def edit(repo: Path, path: str, *replacements: tuple[str, str]) -> None:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = make_project(tmp_path / "repo")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Test")
-    git(root, "config", "user.email", "test@example.com")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
+    commit_all(root, "base")
     return root
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shlex
 import shutil
@@ -16,21 +15,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, copy_shipped_project
+from conftest import GIT_ENV, REPO, commit_all, copy_shipped_project, git
 from generator.cli import build_parser
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))
-# Only the repository's own git configuration counts: no global hooks, signing or identity.
-GIT_ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 WORKFLOW = REPO / ".github/workflows/golive.yml"
 HOOKS = REPO / ".pre-commit-hooks.yaml"
 STALE = "golive publish: site_src/ is stale; run `golive build` and commit site_src/ before publishing\n"
 INVALID = "golive publish: the plans have 1 error; fix them, run `golive build` and commit site_src/\n"
-
-
-def git(repo: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True, env=GIT_ENV)
-    return result.stdout.strip()
 
 
 def golive(*args: str) -> subprocess.CompletedProcess[str]:
@@ -48,11 +40,7 @@ def committed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / ".gitignore").write_text("site/\n")
     result = golive("build", "--root", str(root))
     assert result.returncode == 0, result.stderr
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Test")
-    git(root, "config", "user.email", "test@example.com")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "plans and site_src")
+    commit_all(root, "plans and site_src")
     return root
 
 

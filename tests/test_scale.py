@@ -64,19 +64,23 @@ def timed(action: Callable[[], object]) -> float:
     return best
 
 
+def growth(small: Path, large: Path) -> float:
+    """How many times as long validating `large` takes as validating `small`."""
+    assert validate_project(small).ok and validate_project(large).ok
+    return timed(lambda: validate_project(large)) / timed(lambda: validate_project(small))
+
+
 def test_validation_grows_linearly_with_steps(tmp_path: Path) -> None:
     # 500 and 2,000 steps in all: four times the work. Linear growth takes about 4 to 5 times as
     # long here (measured: 5.2), quadratic would take 16; the guard sits between, at twice linear.
     small = generate_plans(tmp_path / "small", 10, steps=50, log_entries=10)
     large = generate_plans(tmp_path / "large", 40, steps=50, log_entries=10)
-    assert validate_project(small).ok and validate_project(large).ok
-    ratio = timed(lambda: validate_project(large)) / timed(lambda: validate_project(small))
+    ratio = growth(small, large)
     assert ratio < 2 * 4, f"2,000 steps took {ratio:.1f} times as long as 500"
 
 
 def test_one_long_plan_schedules_linearly(tmp_path: Path) -> None:
     small = generate_plans(tmp_path / "small", 1, steps=500, log_entries=10)
     large = generate_plans(tmp_path / "large", 1, steps=2000, log_entries=10)
-    assert validate_project(small).ok and validate_project(large).ok
-    ratio = timed(lambda: validate_project(large)) / timed(lambda: validate_project(small))
+    ratio = growth(small, large)
     assert ratio < 2 * 4, f"a 2,000-step plan took {ratio:.1f} times as long as a 500-step one"
