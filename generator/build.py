@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.mkdocs_plugin import GolivePlugin
+from generator.pages import PlanView
 from generator.render import RenderedSite, render_site
 from generator.validate import Validation, validate_project
 from generator.write import Changes, compare, write_site_src
@@ -72,8 +74,12 @@ def _captured_mkdocs_log() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
-def build_html(root: Path, site_dir: Path | None = None) -> Path:
-    """Run `mkdocs build --strict` on root/mkdocs.yml; return the site folder."""
+def build_html(root: Path, site_dir: Path | None = None, views: Sequence[PlanView] | None = None) -> Path:
+    """Run `mkdocs build --strict` on root/mkdocs.yml; return the site folder.
+
+    `views` are the plans just rendered; given, the golive plugin uses them instead of
+    validating and rendering the project a second time.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -82,6 +88,9 @@ def build_html(root: Path, site_dir: Path | None = None) -> Path:
     with _captured_mkdocs_log() as messages:
         try:
             config = load_config(str(root / MKDOCS_CONFIG), strict=True, site_dir=str(target))
+            plugin = config.plugins.get("golive")
+            if views is not None and isinstance(plugin, GolivePlugin):
+                plugin.views = tuple(views)
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)

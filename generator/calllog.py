@@ -100,10 +100,15 @@ class CallLog:
         return max(resolved) - min(i.entry.at for i in self.issues)
 
     @property
-    def actual_end(self) -> dt.datetime | None:
-        """When the last step was logged done."""
-        done = [s.done for s in self.steps if s.done is not None]
-        return max(done) if done else None
+    def final_step(self) -> StepActual | None:
+        """The step planned to end last (the end of the critical path)."""
+        return max(self.steps, key=lambda s: s.scheduled.end, default=None)
+
+    @property
+    def final_slip(self) -> dt.timedelta | None:
+        """How late (or early) the plan's last step was done; None until it is logged done."""
+        last = self.final_step
+        return last.done - last.scheduled.end if last is not None and last.done is not None else None
 
 
 def read_log(entries: Sequence[LogEntry], schedule: Schedule, extra: Sequence[LogEntry] = ()) -> CallLog:
@@ -150,11 +155,3 @@ def format_slip(delta: dt.timedelta | None) -> str:
         return "—"
     minutes = round(delta.total_seconds() / 60)
     return "on plan" if minutes == 0 else f"{minutes:+d} min"
-
-
-def format_span(delta: dt.timedelta | None) -> str:
-    """1 h 05 min, 11 min, or a dash."""
-    if delta is None:
-        return "—"
-    minutes = round(delta.total_seconds() / 60)
-    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"

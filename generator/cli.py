@@ -25,7 +25,6 @@ from generator.build import (
     generate,
     write,
 )
-from generator.diagnostics import count_errors
 from generator.diff import DiffError, diff_against, render_markdown
 from generator.logbook import BY_VARIABLE, LogError, NewEntry, append_entry
 from generator.models.log import EntryKind, Severity
@@ -69,7 +68,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if output:
             print(output)
         print(summary_line(validation), file=sys.stderr if args.format == "github" else sys.stdout)
-    failed = count_errors(validation.diagnostics) > 0 or (args.strict and validation.warnings)
+    failed = not validation.ok or (args.strict and validation.warnings)
     return EXIT_INVALID if failed else EXIT_OK
 
 
@@ -109,7 +108,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     # Build the HTML only when it is missing or site_src/ just changed.
     if changes.any or not print_page(args.root / SITE_DIR, args.plan_id).exists():
         try:
-            build_html(args.root)
+            build_html(args.root, views=generated.site.plans)
         except BuildError as error:
             for message in error.messages:
                 print(f"mkdocs: {message}", file=sys.stderr)
@@ -130,7 +129,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"{len(changes.removed)} removed, {changes.unchanged} unchanged"
     )
     try:
-        site = build_html(args.root)
+        site = build_html(args.root, views=generated.site.plans)
     except BuildError as error:
         for message in error.messages:
             print(f"mkdocs: {message}", file=sys.stderr)

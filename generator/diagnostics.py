@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -51,7 +51,3 @@ def did_you_mean(value: object, choices: Iterable[str]) -> str:
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Order by file, then line and column; drop exact repeats."""
     return sorted(set(diagnostics))
-
-
-def count_errors(diagnostics: Sequence[Diagnostic]) -> int:
-    return sum(1 for d in diagnostics if d.is_error)

@@ -7,6 +7,7 @@ schedule, so a changed duration shows up as the planned end it moves.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 import tarfile
@@ -281,7 +282,7 @@ def _diff_steps(
 def _start(step: Step) -> str:
     if step.start is None:
         return "none"
-    return step.start.strftime("%H:%M") if not hasattr(step.start, "date") else f"{step.start:%Y-%m-%d %H:%M}"
+    return f"{step.start:%Y-%m-%d %H:%M}" if isinstance(step.start, dt.datetime) else f"{step.start:%H:%M}"
 
 
 def _deps(step: Step) -> str:

@@ -20,10 +20,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from generator.diagnostics import Diagnostic
+from generator.load import SourceError, load_document
 from generator.models.common import parse_datetime_or_time
-from generator.models.plan import Stakeholder
+from generator.models.plan import Plan, Stakeholder
 from generator.schedule import fixed_start, format_utc_offset, localize
-from generator.sources import LOG_FILE, PLAN_FILE, PLANS_DIR
+from generator.sources import LOG_FILE, PLAN_FILE, PLANS_DIR, model_document
 from generator.validate import validate_project
 
 LOG_HEADER = "# yaml-language-server: $schema=../../schemas/log.schema.json\nentries:\n"
@@ -72,12 +73,7 @@ def append_entry(root: Path, plan_id: str, entry: NewEntry, now: dt.datetime) ->
     path = log_path(root, plan_id)
     with _locked(path):
         current = path.read_bytes() if path.exists() else b""
-        validation = validate_project(root, {path: current})
-        sources = validation.project.plans.get(plan_id)
-        if sources is None:
-            plan_errors = [d for d in validation.errors if d.file.startswith(f"{PLANS_DIR}/{plan_id}/")]
-            raise LogError(f"{PLANS_DIR}/{plan_id}/{PLAN_FILE} has errors; fix them first", plan_errors)
-        plan = sources.plan.model
+        plan = _read_plan(plan_file, f"{PLANS_DIR}/{plan_id}/{PLAN_FILE}")
         zone = ZoneInfo(plan.timezone)
         fields = _fields(entry, plan.stakeholders, plan.window.start, zone, now)
         updated = extend(current.decode("utf-8") if current else "", fields)
@@ -88,6 +84,18 @@ def append_entry(root: Path, plan_id: str, entry: NewEntry, now: dt.datetime) ->
             raise LogError("the entry was not logged", _as_options(errors, current.count(b"\n")))
         _replace(path, updated.encode("utf-8"))
     return Appended(path, fields)
+
+
+def _read_plan(path: Path, shown: str) -> Plan:
+    """Only the plan itself: its zone, window and people time the entry; the full check comes after."""
+    problems: list[Diagnostic] = []
+    try:
+        plan = model_document(load_document(path, shown), Plan, problems)
+    except SourceError as error:
+        problems, plan = error.diagnostics, None
+    if plan is None:
+        raise LogError(f"{shown} has errors; fix them first", problems)
+    return plan
 
 
 def _fields(

@@ -13,6 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from generator.pages import PlanView
 from generator.render import NAV_FILE
 
 log = logging.getLogger("mkdocs.plugins.golive")
@@ -22,6 +23,8 @@ class GolivePlugin(BasePlugin):
     """Use the nav that golive wrote into site_src/, and re-render from plans/ during `serve`."""
 
     serving = False
+    # The plans as golive last rendered them in this process, so that history pages reuse them.
+    views: tuple[PlanView, ...] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -35,16 +38,13 @@ class GolivePlugin(BasePlugin):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add each plan's history page, made from git (so site_src/ never depends on git state)."""
         from generator.history import histories
-        from generator.pages import build_plan_view
         from generator.render import render_template
-        from generator.validate import validate_project
 
         root = Path(config.config_file_path).parent
-        validation = validate_project(root)
-        plan_ids = sorted(validation.schedules)
-        revisions = histories(root, plan_ids)
-        for plan_id in plan_ids:
-            view = build_plan_view(validation, plan_id)
+        views = self.views if self.views is not None else _render_views(root)
+        revisions = histories(root, [view.id for view in views])
+        for view in views:
+            plan_id = view.id
             content = render_template(
                 "history.md.j2", view=view, revisions=None if revisions is None else revisions[plan_id]
             )
@@ -70,6 +70,7 @@ class GolivePlugin(BasePlugin):
         if generated.site is None:
             log.warning("golive: the sources have errors; site_src/ is left as it was")
             return
+        self.views = generated.site.plans
         changes = write(root, generated.site)
         if changes.any:
             log.info(
@@ -80,3 +81,12 @@ class GolivePlugin(BasePlugin):
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(Path(config.config_file_path).parent / "plans"))
         return server
+
+
+def _render_views(root: Path) -> tuple[PlanView, ...]:
+    """The plans' page contexts, for a build that MkDocs started on its own (`mkdocs build`)."""
+    from generator.pages import build_plan_view
+    from generator.validate import validate_project
+
+    validation = validate_project(root)
+    return tuple(build_plan_view(validation, plan_id) for plan_id in sorted(validation.schedules))

@@ -10,17 +10,16 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from generator.calllog import CallLog, format_slip, format_span, read_log
+from generator.calllog import CallLog, format_slip, read_log
 from generator.diagnostics import Diagnostic
-from generator.markup import safe_link
 from generator.models.checklist import PHASES
 from generator.models.people import Person
-from generator.models.plan import Channel, Plan, Step
+from generator.models.plan import Plan, Step
 from generator.postmortem import prefill, prefilled_model
-from generator.schedule import Schedule, ScheduledStep, format_duration, format_t_offset
+from generator.schedule import Schedule, ScheduledStep, format_duration, format_span, format_t_offset
 from generator.sources import PlanSources, Project
 from generator.validate import PLACEHOLDERS, Validation, lead_of
 
@@ -197,7 +196,6 @@ class PlanView:
     lead: StakeholderView
     window_local: str
     window_utc: str
-    window_start_date: dt.date
     planned_end: str
     fits_window: bool
     slack: str  # "1 h 00 min to spare" or "35 min late"
@@ -221,9 +219,6 @@ class PlanView:
     window_start_utc: str = ""  # ISO 8601, for the live mode's clock
     log: LogView | None = None
     postmortem: PostmortemView | None = None
-    has_log: bool = False
-    has_postmortem: bool = False
-    checklist_ids: tuple[str, ...] = field(default=())
 
     @property
     def title(self) -> str:
@@ -232,12 +227,6 @@ class PlanView:
     @property
     def bridge(self) -> ChannelView | None:
         return next((c for c in self.channels if c.kind == "bridge"), None)
-
-
-def _format_gap(delta: dt.timedelta) -> str:
-    minutes = round(abs(delta).total_seconds() / 60)
-    text = f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
-    return text
 
 
 def _window_text(start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> str:
@@ -298,7 +287,7 @@ class _PlanViewBuilder:
         view = self.build_plan()
         call_log = read_log(self.sources.log.model.entries, self.schedule) if self.sources.log else None
         view.log = log_view(self, call_log) if call_log is not None else None
-        view.postmortem = postmortem_view(self, call_log)
+        view.postmortem = postmortem_view(self, call_log, view.log)
         return view
 
     def build_plan(self) -> PlanView:
@@ -310,7 +299,7 @@ class _PlanViewBuilder:
         rollback_steps = self.step_rows(schedule.rollback_steps, schedule.rollback_start, "R")
         point = next((row for row in steps if row.point_of_no_return), None)
         overrun = schedule.overrun
-        slack = f"{_format_gap(overrun)} late" if overrun > dt.timedelta(0) else f"{_format_gap(overrun)} to spare"
+        slack = f"{format_span(overrun)} late" if overrun > dt.timedelta(0) else f"{format_span(overrun)} to spare"
         channels = tuple(ChannelView(c.kind, c.name, c.link, c.details) for c in plan.channels)
         return PlanView(
             id=self.sources.id,
@@ -320,7 +309,6 @@ class _PlanViewBuilder:
             lead=lead,
             window_local=_window_text(schedule.window_start, schedule.window_end, schedule.zone),
             window_utc=_window_text(schedule.window_start, schedule.window_end, ZoneInfo("UTC")),
-            window_start_date=schedule.window_start.astimezone(schedule.zone).date(),
             planned_end=schedule.clock(schedule.end),
             fits_window=schedule.fits_window,
             slack=slack,
@@ -344,8 +332,6 @@ class _PlanViewBuilder:
             warnings=tuple(f"{w.path}: {w.message}" if w.path else w.message for w in self.warnings),
             crosses_dst=schedule.crosses_dst_change,
             window_start_utc=schedule.window_start.isoformat().replace("+00:00", "Z"),
-            has_log=self.sources.log is not None,
-            has_postmortem=self.sources.postmortem is not None,
         )
 
     def step_rows(self, scheduled: Sequence[ScheduledStep], origin: dt.datetime, prefix: str) -> tuple[StepRow, ...]:
@@ -493,10 +479,6 @@ def build_plan_view(validation: Validation, plan_id: str) -> PlanView:
     sources = validation.project.plans[plan_id]
     warnings = [d for d in validation.warnings if d.file.startswith(f"plans/{plan_id}/")]
     return _PlanViewBuilder(validation.project, sources, validation.schedules[plan_id], warnings).build()
-
-
-def channel_link(channel: Channel) -> str | None:
-    return safe_link(channel.link)
 
 
 @dataclass(frozen=True)
@@ -698,15 +680,7 @@ def log_view(view_builder: _PlanViewBuilder, call_log: CallLog) -> LogView:
         rollback = f"started at {schedule.clock(call_log.rollback_started)}"
         if call_log.rollback_done is not None:
             rollback += f", done at {schedule.clock(call_log.rollback_done)}"
-    # The slip of the whole plan: how late the step that was planned to end last was done.
-    slip = "—"
-    last_id = schedule.critical_path[-1] if schedule.critical_path else None
-    last = next(
-        (a for a in call_log.steps if a.scheduled.id == last_id),
-        None,
-    )
-    if last is not None and last.done is not None:
-        slip = format_slip(last.done - last.scheduled.end).replace("on plan", "none")
+    slip = format_slip(call_log.final_slip)
     return LogView(
         rows=rows,
         steps=steps,
@@ -739,7 +713,7 @@ POSTMORTEM_LISTS = (
 )
 
 
-def postmortem_view(builder: _PlanViewBuilder, call_log: CallLog | None) -> PostmortemView:
+def postmortem_view(builder: _PlanViewBuilder, call_log: CallLog | None, log: LogView | None) -> PostmortemView:
     sources = builder.sources
     written = sources.postmortem is not None
     if sources.postmortem is not None:
@@ -775,10 +749,11 @@ def postmortem_view(builder: _PlanViewBuilder, call_log: CallLog | None) -> Post
     )
     timeline: tuple[LogRow, ...] = ()
     figures: list[tuple[str, str]] = []
-    if call_log is not None or postmortem.timeline_extra:
+    merged_view = log
+    if postmortem.timeline_extra:  # the log read again with what the post-mortem adds to it
         entries = sources.log.model.entries if sources.log else []
-        merged = read_log(entries, builder.schedule, postmortem.timeline_extra)
-        merged_view = log_view(builder, merged)
+        merged_view = log_view(builder, read_log(entries, builder.schedule, postmortem.timeline_extra))
+    if merged_view is not None:
         timeline = merged_view.rows
         figures = [
             ("Steps done", f"{merged_view.steps_done} of {merged_view.steps_total}"),

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.calllog import CallLog, format_span, read_log
+from generator.calllog import CallLog, read_log
 from generator.models.plan import Plan
 from generator.models.postmortem import Postmortem
-from generator.schedule import Schedule
+from generator.schedule import Schedule, format_span
 from generator.sources import PLANS_DIR, POSTMORTEM_FILE
 from generator.validate import lead_of, validate_project
 
@@ -43,11 +42,11 @@ def prefill(plan: Plan, schedule: Schedule, call_log: CallLog | None, date: dt.d
             f"{call_log.steps_done} of {len(call_log.steps)} steps were logged done; of the {logged} steps "
             f"with a logged time, {call_log.steps_on_time} kept to plan and {call_log.steps_late} were late."
         )
-        if call_log.actual_end is not None and call_log.steps_done == len(call_log.steps):
-            slip = call_log.actual_end - schedule.end
+        last, slip = call_log.final_step, call_log.final_slip
+        if last is not None and last.done is not None and slip is not None:
             lines.append(
-                f"The last step was done at {schedule.clock(call_log.actual_end)}, "
-                f"{format_span(abs(slip))} {'after' if slip > dt.timedelta(0) else 'before'} the planned end."
+                f"The plan's last step was done at {schedule.clock(last.done)}, "
+                f"{format_span(slip)} {'after' if slip > dt.timedelta(0) else 'before'} its planned end."
             )
         severities = ", ".join(f"{count} {sev}" for sev, count in call_log.by_severity.items() if count)
         unresolved = sum(1 for i in call_log.issues if i.resolution is None)
@@ -75,42 +74,9 @@ def prefilled_model(fill: Prefill) -> Postmortem:
 
 def postmortem_yaml(fill: Prefill) -> str:
     """The pre-filled post-mortem as YAML, with a hint above every part still to write."""
-    results = "".join(
-        f"  - objective: {objective}\n"
-        "    observed:        # what the metric showed\n"
-        "    met:             # true or false\n"
-        for objective in fill.objectives
-    )
-    return (
-        "# yaml-language-server: $schema=../../schemas/postmortem.schema.json\n"
-        "# Pre-filled by `golive postmortem` from the plan and the log; the timeline comes from\n"
-        "# log.yaml, add what it missed under timeline_extra. Blameless: systems, not people.\n"
-        "status: draft                  # draft | in-review | final\n"
-        f"date: {fill.date.isoformat()}\n"
-        f"authors: [{', '.join(fill.authors)}]\n"
-        "summary: |\n"
-        f"{textwrap.indent(textwrap.fill(fill.summary, 88), '  ')}\n"
-        "# Who was affected, how and for how long (customers, staff, money)?\n"
-        'impact: ""\n'
-        "# Why did it happen? The conditions that let the trigger cause harm.\n"
-        'root_causes: ""\n'
-        "# What set it off?\n"
-        'trigger: ""\n'
-        "# How did we notice: alert, dashboard, customer? How long after it started?\n"
-        'detection: ""\n'
-        "# What did we do to end the impact?\n"
-        'resolution: ""\n'
-        "# One result per objective of the plan.\n"
-        f"results:{' []' if not results else ''}\n{results}"
-        "went_well: []                 # - The snapshot finished 10 minutes early\n"
-        "went_wrong: []\n"
-        "lucky: []                     # where we got lucky\n"
-        "feedback: []                  # what users and staff said after the launch\n"
-        "# - {id: ai-1, text: ..., owner: <person>, kind: prevent, priority: P1, due: 2026-12-20,\n"
-        "#    ticket: OPS-123, status: open}   kind: mitigate | prevent | process | other\n"
-        "action_items: []\n"
-        "timeline_extra: []            # entries shaped like log entries that the log missed\n"
-    )
+    from generator.render import render_template
+
+    return render_template("postmortem.yaml.j2", fill=fill)
 
 
 def create_postmortem(root: Path, plan_id: str, today: dt.date) -> Path:

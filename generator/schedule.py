@@ -138,6 +138,14 @@ def format_utc_offset(offset: dt.timedelta | None) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+def format_span(delta: dt.timedelta | None) -> str:
+    """A gap in words, whichever its sign: 35 min, 1 h 05 min; a dash for None."""
+    if delta is None:
+        return "—"
+    minutes = round(abs(delta).total_seconds() / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
 def format_duration(delta: dt.timedelta) -> str:
     """1h30m, 45m, 2h, 45s: the way durations are written in plans."""
     seconds = int(delta.total_seconds())

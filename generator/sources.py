@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import re
 import types
 import typing
@@ -38,10 +37,6 @@ class Source(Generic[ModelT]):
     document: Document
     model: ModelT
 
-    @property
-    def file(self) -> str:
-        return self.document.file
-
 
 @dataclass
 class PlanSources:
@@ -61,8 +56,7 @@ class Project:
     people: Source[PeopleFile] | None = None
     checklists: dict[str, Source[Checklist]] = field(default_factory=dict)
     plans: dict[str, PlanSources] = field(default_factory=dict)
-    # False when a file failed to read: cross-checks against it would only add noise.
-    people_complete: bool = True
+    # False when a checklist failed to read: "unknown checklist" errors would only add noise.
     checklists_complete: bool = True
     # Contents to check instead of what is on disk (a log entry about to be appended).
     overrides: dict[Path, bytes] = field(default_factory=dict)
@@ -112,7 +106,6 @@ def _load_project(root: Path, overrides: dict[Path, bytes]) -> tuple[Project, li
     people_path = plans_dir / PEOPLE_FILE
     if people_path.exists():
         project.people = _read(project, people_path, PeopleFile, diagnostics)
-    project.people_complete = project.people is not None or not people_path.exists()
     if not people_path.exists():
         diagnostics.append(
             Diagnostic(
@@ -233,16 +226,6 @@ def model_document(document: Document, model: type[ModelT], diagnostics: list[Di
     except ValidationError as error:
         diagnostics.extend(_translate(document, model, e) for e in error.errors(include_url=False))
         return None
-
-
-def fingerprint(paths: list[Path]) -> str:
-    """First 12 hex digits of SHA-256 over the given files, in the given order."""
-    digest = hashlib.sha256()
-    for path in paths:
-        data = path.read_bytes()
-        digest.update(f"{path.name}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()[:12]
 
 
 # -- pydantic's errors in a release manager's words ---------------------------------

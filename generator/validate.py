@@ -26,6 +26,7 @@ from generator.schedule import (
     effective_dependencies,
     fixed_start,
     format_duration,
+    format_span,
     localize,
     schedule_plan,
 )
@@ -431,7 +432,7 @@ class _Checker:
 
     def warn_schedule(self, plan: Plan, document: Document, schedule: Schedule) -> None:
         if not schedule.fits_window:
-            late = format_minutes(schedule.overrun)
+            late = format_span(schedule.overrun)
             self.out.append(
                 document.warning(
                     ("steps",),
@@ -451,7 +452,7 @@ class _Checker:
                     ("rollback",),
                     f"a rollback started at the point of no return ({schedule.clock(point.start)}) takes "
                     f"{format_duration(schedule.rollback_duration)} and ends at {schedule.clock(ends)}, "
-                    f"{format_minutes(ends - schedule.window_end)} after the window",
+                    f"{format_span(ends - schedule.window_end)} after the window",
                 )
             )
 
@@ -616,11 +617,3 @@ class _Checker:
 
 def _a(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
-
-
-def format_minutes(delta: dt.timedelta) -> str:
-    """35 min, 1 h 05 min: a gap in words for messages."""
-    minutes = round(delta.total_seconds() / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"

@@ -70,7 +70,7 @@ def build_project(root: Path) -> Path:
     generated = generate(root)
     assert generated.site is not None, [d for d in generated.validation.errors]
     write(root, generated.site)
-    return build_html(root)
+    return build_html(root, views=generated.site.plans)
 
 
 @pytest.fixture(scope="session")

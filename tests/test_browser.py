@@ -116,6 +116,11 @@ def test_runbook_schedule_timeline_and_revision(page: Page, server: SiteServer) 
 
     rows = page.locator(".golive-schedule table tbody tr")
     expect(rows).to_have_count(len(steps))
+    # every command block has Material's copy button
+    commands = sum(len(step.get("commands", [])) for step in steps)
+    copy_buttons = page.locator('article .highlight button[data-md-type="copy"]')
+    expect(copy_buttons.first).to_be_attached()
+    assert copy_buttons.count() == commands
     first = rows.first.locator("td")
     expect(first.nth(1)).to_have_text("22:00")
     expect(first.nth(2)).to_have_text("T+0:00")
