@@ -123,8 +123,12 @@ def markdown_html(text: str | None) -> str:
 
 
 def markdown_block(text: str | None) -> str:
-    """A Markdown field as an HTML block that the page's Markdown passes through untouched."""
+    """A Markdown field as a golive HTML block: the page's Markdown passes it through untouched."""
+    converted = markdown_in_html(text)
+    return f"<!-- golive:html -->\n{converted}\n<!-- /golive:html -->" if converted else ""
+
+
+def markdown_in_html(text: str | None) -> str:
+    """A Markdown field as HTML, for a place inside a golive HTML block (see html_blocks)."""
     converted = markdown_html(text)
-    if not converted:
-        return ""
-    return f'<div class="golive-text" markdown="0">\n{converted}\n</div>'
+    return f'<div class="golive-text">\n{converted}\n</div>' if converted else ""

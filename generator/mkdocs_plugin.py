@@ -10,9 +10,12 @@ from typing import Any
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
+from generator.html_blocks import UNSEARCHED_END, UNSEARCHED_START, without_unsearched
 from generator.pages import PlanView
 from generator.render import NAV_FILE
 
@@ -26,10 +29,17 @@ class GolivePlugin(BasePlugin):
     # The plans as golive last rendered them in this process, so that history pages reuse them.
     views: tuple[PlanView, ...] | None = None
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._full_content: dict[str, str] = {}  # page content while the search plugin reads it
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if config.use_directory_urls:
+            # golive's HTML blocks link to sibling pages as page.html (see html_blocks.py).
+            raise PluginError("golive: set use_directory_urls: false in mkdocs.yml")
         nav_file = Path(config.docs_dir) / NAV_FILE
         if config.nav is None and nav_file.exists():
             config.nav = json.loads(nav_file.read_text(encoding="utf-8"))
@@ -50,6 +60,24 @@ class GolivePlugin(BasePlugin):
             )
             files.append(File.generated(config, f"plans/{plan_id}/history.md", content=content))
         return files
+
+    # The search plugin indexes page.content when its own on_page_context runs (priority 0):
+    # show it the page without the blocks golive marked no-search, then put them back.
+    @event_priority(50)
+    def _hide_unsearched(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        if page.content and UNSEARCHED_START in page.content:
+            self._full_content[page.file.src_uri] = page.content
+            page.content = without_unsearched(page.content)
+        return context
+
+    @event_priority(-50)
+    def _restore_unsearched(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        full = self._full_content.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = full.replace(UNSEARCHED_START + "\n", "").replace("\n" + UNSEARCHED_END, "")
+        return context
+
+    on_page_context = CombinedEvent(_hide_unsearched, _restore_unsearched)
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
         # The print page's template ships with golive, not with the theme.

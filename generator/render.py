@@ -45,6 +45,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["text"] = markup.plain
     env.filters["md"] = markup.markdown_block
+    env.filters["md_html"] = markup.markdown_in_html
     env.filters["attr"] = markup.attribute
     env.filters["safe_link"] = markup.safe_link
     env.filters["fence"] = markup.fence
