@@ -244,7 +244,7 @@ def plan_fingerprint(sources: PlanSources, project: Project) -> str:
             digest.update(f"{source.path.name}\0{len(data)}\0".encode())
             digest.update(data)
     people = {p.id: p for p in (project.people.model.people if project.people else [])}
-    used_people = sorted(_people_used(sources.plan.model) & people.keys())
+    used_people = sorted(_people_used(sources.plan.model, people) & people.keys())
     people_json = json.dumps([people[p].model_dump(mode="json") for p in used_people], sort_keys=True)
     digest.update(f"people\0{people_json}".encode())
     plan = sources.plan.model
@@ -257,8 +257,13 @@ def plan_fingerprint(sources: PlanSources, project: Project) -> str:
     return digest.hexdigest()[:12]
 
 
-def _people_used(plan: Plan) -> set[str]:
+def _people_used(plan: Plan, people: dict[str, Person]) -> set[str]:
     used = {s.person for s in plan.stakeholders} | {s.backup for s in plan.stakeholders if s.backup}
+    # The contact sheet falls back to a stakeholder's own backup from people.yaml.
+    for stakeholder in plan.stakeholders:
+        person = people.get(stakeholder.person)
+        if person is not None and person.backup:
+            used.add(person.backup)
     used |= {a.person for a in plan.approvals} | {g.decider for g in plan.gates}
     used |= {s.owner for s in plan.steps} | {i.owner for i in plan.checklists.items if i.owner}
     if plan.rollback is not None:
@@ -474,10 +479,11 @@ class _PlanViewBuilder:
         )
 
 
-def build_plan_view(validation: Validation, plan_id: str) -> PlanView:
-    """The page context of one valid plan."""
+def build_plan_view(validation: Validation, plan_id: str, warnings: Sequence[Diagnostic] | None = None) -> PlanView:
+    """The page context of one valid plan; `warnings` are its own, when the caller has them at hand."""
     sources = validation.project.plans[plan_id]
-    warnings = [d for d in validation.warnings if d.file.startswith(f"plans/{plan_id}/")]
+    if warnings is None:
+        warnings = [d for d in validation.warnings if d.file.startswith(f"plans/{plan_id}/")]
     return _PlanViewBuilder(validation.project, sources, validation.schedules[plan_id], warnings).build()
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import icalendar
 import jinja2
 
 from generator import markup
+from generator.diagnostics import Diagnostic
 from generator.pages import (
     PLAN_PAGES,
     PlanView,
@@ -22,6 +23,21 @@ from generator.validate import Validation
 
 ASSETS = ("golive.css", "golive-print.css", "golive-live.js")
 NAV_FILE = ".golive-nav.json"
+# Written out rather than taken from `calendar`, whose names follow the machine's locale.
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 STATUS_LABELS = {
     "draft": "Draft",
     "in-review": "In review",
@@ -66,15 +82,53 @@ class RenderedSite:
 
     files: dict[str, bytes]
     plans: tuple[PlanView, ...]
+    rendered: tuple[str, ...] = ()  # the plans whose pages were rendered, not taken from a cache
 
 
-def render_site(validation: Validation) -> RenderedSite:
+@dataclass
+class RenderCache:
+    """Each plan's view and pages, reused while the plan's sources are the very same objects.
+
+    `golive serve` keeps one across rebuilds (see incremental.py): sources that did not
+    change on disk are the same objects, so an unchanged plan is not rendered again.
+    """
+
+    # plan id -> (the sources the pages came from, the plan's warnings, its view, its pages)
+    entries: dict[str, tuple[tuple[object, ...], list[Diagnostic], PlanView, dict[str, bytes]]] = field(
+        default_factory=dict
+    )
+
+
+def render_site(validation: Validation, cache: RenderCache | None = None) -> RenderedSite:
     """Render every page of a valid project; pure: same input, same bytes."""
     project = validation.project
-    views = tuple(build_plan_view(validation, plan_id) for plan_id in sorted(project.plans))
+    warnings = warnings_by_plan(validation)
+    views: list[PlanView] = []
+    rendered: list[str] = []
     files: dict[str, str | bytes] = {}
-    for view in views:
-        files.update(render_plan(view))
+    for plan_id in sorted(project.plans):
+        sources = project.plans[plan_id]
+        inputs = (sources.plan, sources.log, sources.postmortem, project.people, *project.checklists.values())
+        plan_warnings = warnings.get(plan_id, [])
+        cached = cache.entries.get(plan_id) if cache is not None else None
+        if (
+            cached is not None
+            and len(cached[0]) == len(inputs)
+            and all(a is b for a, b in zip(cached[0], inputs))
+            and cached[1] == plan_warnings
+        ):
+            _, _, view, pages = cached
+        else:
+            view = build_plan_view(validation, plan_id, plan_warnings)
+            pages = {path: text.encode("utf-8") for path, text in render_plan(view).items()}
+            rendered.append(plan_id)
+            if cache is not None:
+                cache.entries[plan_id] = (inputs, plan_warnings, view, pages)
+        views.append(view)
+        files.update(pages)
+    if cache is not None:
+        for gone in cache.entries.keys() - project.plans.keys():
+            del cache.entries[gone]
     groups = dashboard_groups(views)
     files["index.md"] = render_template("dashboard.md.j2", groups=groups, plans=views)
     files["people.md"] = render_template("people.md.j2", rows=people_rows(project, views))
@@ -84,18 +138,28 @@ def render_site(validation: Validation) -> RenderedSite:
     files["checklists.md"] = render_template("checklists_index.md.j2", checklists=checklists, users=users, names=names)
     files["postmortem-template.md"] = render_template("postmortem_template.md.j2")
     files["golive.ics"] = calendar(views)
-    files[NAV_FILE] = json.dumps(navigation(groups), indent=1, ensure_ascii=False) + "\n"
+    files[NAV_FILE] = json.dumps(navigation(views), indent=1, ensure_ascii=False) + "\n"
     for asset in ASSETS:
         files[f"assets/{asset}"] = resources.files("generator").joinpath("assets", asset).read_bytes()
     encoded = {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in files.items()}
-    return RenderedSite(encoded, views)
+    return RenderedSite(encoded, tuple(views), tuple(rendered))
+
+
+def warnings_by_plan(validation: Validation) -> dict[str, list[Diagnostic]]:
+    """Each plan's warnings, found in one pass (not one pass over all warnings per plan)."""
+    found: dict[str, list[Diagnostic]] = {}
+    for warning in validation.warnings:
+        parts = warning.file.split("/")
+        if len(parts) == 3 and parts[0] == "plans":
+            found.setdefault(parts[1], []).append(warning)
+    return found
 
 
 def _checklist_ids(view: PlanView) -> set[str]:
     return {group.source for groups in view.checklists.values() for group in groups if group.source}
 
 
-def render_plan(view: PlanView) -> dict[str, str | bytes]:
+def render_plan(view: PlanView) -> dict[str, str]:
     """The pages of one plan, by path relative to site_src/."""
     base = f"plans/{view.id}"
     templates = {
@@ -112,23 +176,33 @@ def render_plan(view: PlanView) -> dict[str, str | bytes]:
     return {f"{base}/{page}": render_template(template, view=view) for page, template in templates.items()}
 
 
-def navigation(groups: Sequence[object]) -> list[object]:
-    """The MkDocs nav: site pages, then each go-live by status, each with its pages."""
+def navigation(views: Sequence[PlanView]) -> list[object]:
+    """The MkDocs nav: site pages, then the go-lives by year and month of their window, newest first.
+
+    With Material's navigation.prune a page carries only its own branch of the nav, so
+    grouping keeps every page small however many go-lives pile up: a few years, twelve
+    months and that month's go-lives, not the whole history.
+    """
     nav: list[object] = [
         {"Dashboard": "index.md"},
         {"People": "people.md"},
         {"Checklists": "checklists.md"},
         {"Post-mortem template": "postmortem-template.md"},
     ]
-    by_status = []
-    for group in groups:
+    months: dict[int, dict[int, list[PlanView]]] = {}
+    for view in views:
+        start = view.schedule.window_start.astimezone(view.schedule.zone)
+        months.setdefault(start.year, {}).setdefault(start.month, []).append(view)
+    years = []
+    for year in sorted(months, reverse=True):
         sections = []
-        for view in group.plans:  # type: ignore[attr-defined]
-            pages = [{title: f"plans/{view.id}/{page}"} for page, title in PLAN_PAGES]
+        for month in sorted(months[year], reverse=True):
+            plans = sorted(months[year][month], key=lambda v: (v.schedule.window_start, v.id), reverse=True)
             # MkDocs themes print nav titles as HTML: a plain field must be escaped here too.
-            sections.append({markup.attribute(view.title): pages})
-        by_status.append({STATUS_LABELS[group.status]: sections})  # type: ignore[attr-defined]
-    nav.append({"Go-lives": by_status})
+            pages = [{markup.attribute(v.title): [{t: f"plans/{v.id}/{p}"} for p, t in PLAN_PAGES]} for v in plans]
+            sections.append({MONTHS[month - 1]: pages})
+        years.append({str(year): sections})
+    nav.append({"Go-lives": years})
     return nav
 
 

@@ -35,8 +35,14 @@ def existing_files(site_src: Path) -> dict[str, Path]:
     return found
 
 
-def compare(site_src: Path, files: dict[str, bytes]) -> Changes:
-    """What writing `files` would do to site_src, without touching it."""
+def compare(site_src: Path, files: dict[str, bytes], previous: dict[str, bytes] | None = None) -> Changes:
+    """What writing `files` would do to site_src, without touching it.
+
+    `previous` is what this process last wrote there: files equal to it are taken as
+    unchanged without reading them back (`golive serve` regenerates a large site often).
+    """
+    if previous is not None:
+        return _compare_in_memory(files, previous)
     current = existing_files(site_src)
     changes = Changes()
     for relative, data in sorted(files.items()):
@@ -51,15 +57,31 @@ def compare(site_src: Path, files: dict[str, bytes]) -> Changes:
     return changes
 
 
-def write_site_src(site_src: Path, files: dict[str, bytes]) -> Changes:
+def _compare_in_memory(files: dict[str, bytes], previous: dict[str, bytes]) -> Changes:
+    changes = Changes()
+    for relative, data in sorted(files.items()):
+        before = previous.get(relative)
+        if before is None:
+            changes.added.append(relative)
+        elif before is not data and before != data:
+            changes.changed.append(relative)
+        else:
+            changes.unchanged += 1
+    changes.removed = sorted(previous.keys() - files.keys())
+    return changes
+
+
+def write_site_src(site_src: Path, files: dict[str, bytes], previous: dict[str, bytes] | None = None) -> Changes:
     """Make site_src hold exactly `files`, rewriting only files whose bytes differ.
 
-    Every new or changed file is first written in full and synced beside its
-    target; only then are they moved into place and stale files deleted, so an
-    interruption while writing leaves the previous site_src as it was.
+    Every new or changed file is first written in full beside its target; only
+    then are they moved into place and stale files deleted, so an interruption
+    while writing leaves the previous site_src as it was. (No fsync: site_src/ is
+    made again from plans/ by any build, and syncing thousands of pages one by one
+    costs seconds.)
     """
     _remove_staged_leftovers(site_src)
-    changes = compare(site_src, files)
+    changes = compare(site_src, files, previous)
     staged: list[tuple[Path, Path]] = []
     try:
         for relative in (*changes.added, *changes.changed):
@@ -69,8 +91,6 @@ def write_site_src(site_src: Path, files: dict[str, bytes]) -> Changes:
             staged.append((temporary, target))
             with open(temporary, "wb") as handle:
                 handle.write(files[relative])
-                handle.flush()
-                os.fsync(handle.fileno())
     except BaseException:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
@@ -78,8 +98,9 @@ def write_site_src(site_src: Path, files: dict[str, bytes]) -> Changes:
     for temporary, target in staged:
         os.replace(temporary, target)
     for relative in changes.removed:
-        (site_src / relative).unlink()
-    _remove_empty_folders(site_src)
+        (site_src / relative).unlink(missing_ok=True)
+    if changes.removed:
+        _remove_empty_folders(site_src)
     return changes
 
 
