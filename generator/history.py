@@ -51,6 +51,15 @@ def git_available(root: Path) -> bool:
     return result.returncode == 0
 
 
+def head_commit(root: Path) -> str | None:
+    """The commit checked out at root, or None outside git (or before the first commit)."""
+    try:
+        result = subprocess.run(["git", "rev-parse", "--verify", "HEAD"], cwd=root, capture_output=True, text=True)
+    except FileNotFoundError:
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
 def histories(root: Path, plan_ids: list[str]) -> dict[str, list[Revision]] | None:
     """The latest commits that changed each plan, newest first; None without git history."""
     if not git_available(root):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import time
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -14,8 +17,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import clean_directory
 
+from generator.history import Revision
 from generator.html_blocks import UNSEARCHED_END, UNSEARCHED_START, without_unsearched
+from generator.incremental import Regenerator
 from generator.pages import PlanView
 from generator.render import NAV_FILE
 
@@ -32,6 +38,10 @@ class GolivePlugin(BasePlugin):
     def __init__(self) -> None:
         super().__init__()
         self._full_content: dict[str, str] = {}  # page content while the search plugin reads it
+        self._regenerator: Regenerator | None = None  # serve: kept across rebuilds (MkDocs keeps this plugin)
+        self._nav_changed = False
+        self._history: dict[str, str] = {}  # the history pages of the last build
+        self._revisions: tuple[str | None, dict[str, list[Revision] | None]] | None = None  # git HEAD, revisions
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -40,26 +50,72 @@ class GolivePlugin(BasePlugin):
         if config.use_directory_urls:
             # golive's HTML blocks link to sibling pages as page.html (see html_blocks.py).
             raise PluginError("golive: set use_directory_urls: false in mkdocs.yml")
+        if self.serving:
+            self._regenerate(Path(config.config_file_path).parent)
         nav_file = Path(config.docs_dir) / NAV_FILE
         if config.nav is None and nav_file.exists():
             config.nav = json.loads(nav_file.read_text(encoding="utf-8"))
         return config
 
+    def _regenerate(self, root: Path) -> None:
+        """Bring site_src/ in line with plans/, writing only what changed (MkDocs then rebuilds only that)."""
+        from generator.report import format_text
+
+        if self._regenerator is None:
+            self._regenerator = Regenerator(root)
+        started = time.perf_counter()
+        result = self._regenerator.run()
+        for line in format_text(result.validation.diagnostics).splitlines():
+            log.warning(line)
+        if result.site is None:
+            log.warning("golive: the sources have errors; site_src/ is left as it was")
+            return
+        self.views = result.site.plans
+        changes = result.changes
+        self._nav_changed = NAV_FILE in changes.changed
+        if changes.any:
+            log.info(
+                f"golive: {len(changes.added) + len(changes.changed)} pages written, {len(changes.removed)} removed "
+                f"({len(result.rendered)} plans rendered) in {time.perf_counter() - started:.2f}s"
+            )
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.serving and self._nav_changed:
+            # `golive serve` rebuilds only changed pages; a new nav belongs on every page.
+            clean_directory(config.site_dir)
+            self._nav_changed = False
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add each plan's history page, made from git (so site_src/ never depends on git state)."""
-        from generator.history import histories
-        from generator.render import render_template
-
         root = Path(config.config_file_path).parent
         views = self.views if self.views is not None else _render_views(root)
-        revisions = histories(root, [view.id for view in views])
-        for view in views:
-            plan_id = view.id
-            content = render_template(
-                "history.md.j2", view=view, revisions=None if revisions is None else revisions[plan_id]
-            )
-            files.append(File.generated(config, f"plans/{plan_id}/history.md", content=content))
+        pages = self._history_pages(root, views)
+        for path, content in pages.items():
+            page = _GeneratedPage.generated(config, path, content=content)
+            assert isinstance(page, _GeneratedPage)
+            # A rebuild while serving skips the page when it reads as before.
+            page.unchanged = self._history.get(path) == content
+            files.append(page)
+        self._history = pages
         return files
+
+    def _history_pages(self, root: Path, views: Sequence[PlanView]) -> dict[str, str]:
+        from generator.history import head_commit, histories
+        from generator.render import render_template
+
+        # Revisions come from commits: while HEAD stays, a rebuild reuses those it read before.
+        head = head_commit(root)
+        if self._revisions is None or self._revisions[0] != head:
+            self._revisions = (head, {})
+        known = self._revisions[1]
+        missing = [view.id for view in views if view.id not in known]
+        if missing:
+            found = histories(root, missing)
+            known.update({plan_id: None if found is None else found[plan_id] for plan_id in missing})
+        return {
+            f"plans/{view.id}/history.md": render_template("history.md.j2", view=view, revisions=known[view.id])
+            for view in views
+        }
 
     # The search plugin indexes page.content when its own on_page_context runs (priority 0):
     # show it the page without the blocks golive marked no-search, then put them back.
@@ -85,30 +141,18 @@ class GolivePlugin(BasePlugin):
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.FileSystemLoader(str(theme_dir))])
         return env
 
-    def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        if not self.serving:
-            return
-        from generator.build import generate, write
-        from generator.report import format_text
-
-        root = Path(config.config_file_path).parent
-        generated = generate(root)
-        for line in format_text(generated.validation.diagnostics).splitlines():
-            log.warning(line)
-        if generated.site is None:
-            log.warning("golive: the sources have errors; site_src/ is left as it was")
-            return
-        self.views = generated.site.plans
-        changes = write(root, generated.site)
-        if changes.any:
-            log.info(
-                f"golive: {len(changes.added) + len(changes.changed)} pages written, {len(changes.removed)} removed"
-            )
-            self.on_config(config)
-
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(Path(config.config_file_path).parent / "plans"))
         return server
+
+
+class _GeneratedPage(File):
+    """A page made at build time that a dirty rebuild (serve) skips when its content is as before."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not self.unchanged or not os.path.isfile(self.abs_dest_path)
 
 
 def _render_views(root: Path) -> tuple[PlanView, ...]:

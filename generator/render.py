@@ -114,7 +114,7 @@ def render_site(validation: Validation, cache: RenderCache | None = None) -> Ren
         if (
             cached is not None
             and len(cached[0]) == len(inputs)
-            and all(a is b for a, b in zip(cached[0], inputs))
+            and all(a is b for a, b in zip(cached[0], inputs, strict=True))
             and cached[1] == plan_warnings
         ):
             _, _, view, pages = cached

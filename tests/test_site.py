@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import icalendar
 import pytest
@@ -240,16 +241,16 @@ def test_interrupted_write_leaves_site_src_as_it_was(built: Path, monkeypatch: p
     generated = generate(built)
     assert generated.site is not None, generated.validation.errors
     calls = 0
-    real_fsync = os.fsync
+    real_mkdir = Path.mkdir
 
-    def failing_fsync(fd: int) -> None:
+    def failing_mkdir(path: Path, *args: Any, **kwargs: Any) -> None:  # called before each staged file
         nonlocal calls
         calls += 1
         if calls == 5:
             raise KeyboardInterrupt  # the user pressed Ctrl-C halfway through
-        real_fsync(fd)
+        real_mkdir(path, *args, **kwargs)
 
-    monkeypatch.setattr(write_module.os, "fsync", failing_fsync)
+    monkeypatch.setattr(write_module.Path, "mkdir", failing_mkdir)
     with pytest.raises(KeyboardInterrupt):
         write(built, generated.site)
     assert snapshot(built / "site_src") == before
