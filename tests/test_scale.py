@@ -11,6 +11,7 @@ import pytest
 
 from conftest import REPO
 from generator.build import generate, write
+from generator.incremental import Regenerator
 from generator.validate import validate_project
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -84,3 +85,30 @@ def test_one_long_plan_schedules_linearly(tmp_path: Path) -> None:
     large = generate_plans(tmp_path / "large", 1, steps=2000, log_entries=10)
     ratio = growth(small, large)
     assert ratio < 2 * 4, f"a 2,000-step plan took {ratio:.1f} times as long as a 500-step one"
+
+
+def test_serve_regeneration_renders_only_the_changed_plan(tmp_path: Path) -> None:
+    root = generate_plans(tmp_path / "project", 20, steps=30, log_entries=20)
+    regenerator = Regenerator(root)
+    first = regenerator.run()
+    assert first.site is not None, first.validation.errors[:3]
+    assert len(first.rendered) == 20 and first.changes.added
+    before = mtimes(root / "site_src")
+
+    again = regenerator.run()
+    assert again.rendered == () and not again.changes.any
+    assert mtimes(root / "site_src") == before
+
+    plan = root / "plans/golive-0011/plan.yaml"
+    data = plan.read_text()
+    first_step = data.index("duration: ", data.index("steps:"))  # the first step takes 45 minutes now
+    plan.write_text(data[:first_step] + "duration: 45m  # was " + data[first_step + len("duration: ") :])
+    changed = regenerator.run()
+    assert changed.site is not None, changed.validation.errors[:3]
+    assert changed.rendered == ("golive-0011",)
+    after = mtimes(root / "site_src")
+    rewritten = {path for path in after if after[path] != before.get(path)}
+    assert rewritten == set(changed.changes.changed)
+    assert {p for p in rewritten if p.startswith("plans/")} <= {p for p in after if p.startswith("plans/golive-0011/")}
+    assert "plans/golive-0011/runbook.md" in rewritten
+    assert rewritten - {p for p in after if p.startswith("plans/golive-0011/")} <= {"index.md", "golive.ics"}
