@@ -2,8 +2,8 @@
 
 Plain fields (titles, names, phone numbers...) are escaped for the Markdown
 they are written into, so that a `|` never breaks a table and `<script>` is
-shown as text. Markdown fields are converted here, by a locked-down
-Python-Markdown (no raw HTML, no includes, only allowed link schemes), and the
+shown as text. Markdown fields are converted here, by cmark-gfm (GitHub's
+dialect; raw HTML shown as text, no includes, only allowed link schemes), and the
 resulting HTML is placed in the page: the page's own Markdown processing, which
 allows golive's templates to use HTML, never sees the author's text.
 """
@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import html
 import re
-import xml.etree.ElementTree as etree
 from urllib.parse import urlsplit
 
-import markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+import cmarkgfm
+from cmarkgfm import cmark
 
 from generator.models.common import LINK_SCHEMES
 
@@ -69,57 +67,42 @@ def fence(code: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-class _DropUnsafeLinks(Treeprocessor):
-    """Unwrap links whose scheme is not allowed; turn images into plain links (no remote loads)."""
-
-    def run(self, root: etree.Element) -> None:
-        for parent in root.iter():
-            for index, child in enumerate(list(parent)):
-                if child.tag == "a" and safe_link(child.get("href")) is None:
-                    del child.attrib["href"]
-                    child.tag = "span"
-                elif child.tag == "img":
-                    source = safe_link(child.get("src"))
-                    alt = child.get("alt") or "image"
-                    replacement = etree.Element("a" if source else "span")
-                    if source:
-                        replacement.set("href", source)
-                    replacement.text = alt
-                    replacement.tail = child.tail
-                    parent.remove(child)
-                    parent.insert(index, replacement)
+# cmark-gfm, the C library behind GitHub's own Markdown, converts a field some 25 times as
+# fast as Python-Markdown, and authors who review plans on GitHub read its dialect there.
+_EXTENSIONS = ["table", "tasklist", "strikethrough", "autolink"]
+# While cmark reads a field, "<" is replaced by a private-use character: no raw HTML can
+# form, and the character becomes "&lt;" afterwards, in text and code alike. So cmark may
+# run in its unsafe mode (whose safe mode would drop raw HTML instead of showing it).
+_LESS_THAN = "\ue000"
+_LINK = re.compile(r'<a href="([^"]*)"((?: title="[^"]*")?)>(.*?)</a>', re.DOTALL)
+_IMAGE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"(?: title="[^"]*")? />')
 
 
-class _SafeContent(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_DropUnsafeLinks(md), "golive_safe_links", 0)
+def _link(match: re.Match[str]) -> str:
+    """A link stays a link only when its scheme is allowed; else its text stays, as text."""
+    if safe_link(html.unescape(match.group(1))) is None:
+        return f"<span>{match.group(3)}</span>"
+    return match.group(0)
 
 
-def _make_converter() -> markdown.Markdown:
-    return markdown.Markdown(
-        extensions=[
-            "fenced_code",
-            "tables",
-            "sane_lists",
-            "admonition",
-            "pymdownx.tasklist",
-            _SafeContent(),
-        ],
-        output_format="html",
-    )
-
-
-_converter = _make_converter()
+def _image(match: re.Match[str]) -> str:
+    """An image becomes a link to it (no remote loads), or its text when the scheme is not allowed."""
+    source, alt = match.group(1), match.group(2) or "image"
+    if safe_link(html.unescape(source)) is None:
+        return f"<span>{alt}</span>"
+    return f'<a href="{source}">{alt}</a>'
 
 
 def markdown_html(text: str | None) -> str:
     """Convert an author's Markdown field into safe HTML."""
     if not text:
         return ""
-    _converter.reset()
-    return _converter.convert(text)
+    source = text.replace(_LESS_THAN, "\ufffd").replace("<", _LESS_THAN)
+    converted = cmarkgfm.markdown_to_html_with_extensions(
+        source, options=cmark.Options.CMARK_OPT_UNSAFE, extensions=_EXTENSIONS
+    )
+    converted = converted.replace(_LESS_THAN, "&lt;")
+    return _LINK.sub(_link, _IMAGE.sub(_image, converted)).rstrip("\n")
 
 
 def markdown_block(text: str | None) -> str:

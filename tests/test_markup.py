@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import markdown
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO, build_project, make_project
 from generator.markup import fence, markdown_html, plain, safe_link
@@ -118,3 +122,22 @@ def test_hostile_plan_builds_into_html_that_shows_and_runs_nothing(tmp_path: Pat
     assert "--8&lt;--" in runbook
     row = next(line for line in runbook.split("<tr>")[1:] if "Freeze" in line)
     assert row.count("<td") == 10  # the pipes in the title did not split the row
+
+
+ALLOWED_TAGS = {"p", "a", "span", "strong", "em", "del", "code", "pre", "ul", "ol", "li", "blockquote", "hr", "br"}
+ALLOWED_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "input"}
+ALLOWED_ATTRIBUTES = {"href", "title", "type", "checked", "disabled", "start", "align", "class"}
+PIECES = ["<", ">", "&", '"', "`", "*", "_", "[", "]", "(", ")", "!", ":", " ", "\n", "-", "#", "|", "a", "\ue000"]
+PIECES += ["javascript:", "https://x.example", "<script>", "<img src=x onerror=alert(1)>", "](", "```", "www.x.io"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_markdown_field_never_yields_markup_of_its_own(text: str) -> None:
+    converted = markdown_html(text)
+    assert {tag.lower() for tag in re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", converted)} <= ALLOWED_TAGS
+    for tag in re.findall(r"<[a-zA-Z][^>]*>", converted):
+        assert set(re.findall(r"\s([a-zA-Z-]+)=", tag)) <= ALLOWED_ATTRIBUTES, tag
+    for href in re.findall(r'href="([^"]*)"', converted):
+        assert safe_link(html.unescape(href)) is not None
+    assert "\ue000" not in converted
