@@ -15,7 +15,8 @@ into values with golive's own, narrower rules:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from array import array
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,20 +59,86 @@ class Mark:
     column: int
 
 
-@dataclass
 class Document:
-    """The values of one source file with the place each was written."""
+    """The values of one source file with the place each was written.
 
-    file: str
-    data: Any
-    value_marks: dict[ValuePath, Mark] = field(default_factory=dict)
-    key_marks: dict[ValuePath, Mark] = field(default_factory=dict)
+    Places are kept compactly until a diagnostic asks for one: most documents
+    are valid, and their marks are never looked at.
+    """
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        file: str,
+        data: Any,
+        value_marks: dict[ValuePath, Mark] | None = None,
+        key_marks: dict[ValuePath, Mark] | None = None,
+    ) -> None:
+        self.file = file
+        self.data = data
+        self._value_marks: dict[ValuePath, Mark] = {} if value_marks is None else value_marks
+        self._key_marks: dict[ValuePath, Mark] = {} if key_marks is None else key_marks
+        # Packed (line << 32 | column, 0-based) start of every node, in document order:
+        # each value, and each mapping key just before its value.
+        self._packed: array[int] | None = None
+
+    @property
+    def value_marks(self) -> dict[ValuePath, Mark]:
+        if self._packed is not None:
+            self._unpack()
+        return self._value_marks
+
+    @property
+    def key_marks(self) -> dict[ValuePath, Mark]:
+        if self._packed is not None:
+            self._unpack()
+        return self._key_marks
+
+    def _unpack(self) -> None:
+        """Pair the packed marks with the values, walking them in the order they were written."""
+        packed, self._packed = self._packed, None
+        assert packed is not None
+        marks = iter(packed)
+        value_marks, key_marks = self._value_marks, self._key_marks
+        # (path, value, is_key): a key's mark comes just before its value's subtree
+        stack: list[tuple[ValuePath, Any, bool]] = [((), self.data, False)]
+        while stack:
+            path, value, is_key = stack.pop()
+            written = next(marks)
+            mark = Mark((written >> 32) + 1, (written & 0xFFFFFFFF) + 1)
+            if is_key:
+                key_marks[path] = mark
+                stack.append((path, value, False))
+                continue
+            value_marks[path] = mark
+            if type(value) is dict:
+                stack.extend(reversed([((*path, key), child, True) for key, child in value.items()]))
+            elif type(value) is list:
+                stack.extend(reversed([((*path, index), child, False) for index, child in enumerate(value)]))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Document):
+            return NotImplemented
+        return (self.file, self.data, self.value_marks, self.key_marks) == (
+            other.file,
+            other.data,
+            other.value_marks,
+            other.key_marks,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Document(file={self.file!r}, data={self.data!r}, "
+            f"value_marks={self.value_marks!r}, key_marks={self.key_marks!r})"
+        )
 
     def mark_of(self, path: ValuePath) -> Mark:
         """Where the value at `path` is written, else its nearest written parent."""
-        while path not in self.value_marks and path:
+        value_marks = self.value_marks
+        while path not in value_marks and path:
             path = path[:-1]
-        return self.value_marks.get(path, Mark(1, 1))
+        return value_marks.get(path, Mark(1, 1))
 
     def key_mark_of(self, path: ValuePath) -> Mark:
         """Where the key of the value at `path` is written."""
@@ -118,6 +185,11 @@ def parse_document(raw: bytes, file: str) -> Document:
     if len(raw) > MAX_FILE_BYTES:
         raise SourceError([_at(file, 1, 1, "file is larger than 16 MiB")])
     text = _decode(raw, file)
+    plain = _read_plain(text)
+    if plain is not None:
+        document = Document(file, plain[0])
+        document._packed = plain[1]
+        return document
     root = _compose(text, file)
     if root is None:
         raise SourceError([_at(file, 1, 1, "file is empty", "a source file holds one YAML mapping")])
@@ -167,6 +239,96 @@ def _decode(raw: bytes, file: str) -> str:
             ]
         ) from None
     return text
+
+
+class _NotPlain(Exception):
+    """The file uses something the fast reader leaves to the full one."""
+
+
+_CParser = getattr(getattr(yaml, "_yaml", None), "CParser", None)
+_NO_KEY = object()
+
+
+def _read_plain(text: str) -> tuple[Any, array[int]] | None:
+    """Read a file with no anchors, aliases, tags, merge keys or repeated keys straight from
+    libyaml's events; None when the file has any of those, or a problem, or libyaml is absent.
+
+    The full reader (_compose and _Converter) gives the same values and marks for such a file,
+    and is what reports every problem.
+    """
+    if _CParser is None:
+        return None
+    parser = _CParser(text)
+    try:
+        return _read_events(parser.get_event)
+    except (yaml.YAMLError, _NotPlain):
+        return None
+    finally:
+        parser.dispose()
+
+
+def _read_events(get_event: Any) -> tuple[Any, array[int]]:
+    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    resolve = _resolve_plain
+    packed: array[int] = array("q")
+    add_mark = packed.append
+    get_event()  # stream start
+    if type(get_event()) is not yaml.DocumentStartEvent:
+        raise _NotPlain  # an empty file
+    root: Any = None
+    # the open collections above the current one, each with its pending key
+    stack: list[tuple[Any, Any]] = []
+    container: Any = None
+    key: Any = _NO_KEY
+    is_mapping = False
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is scalar_event:
+            if event.anchor is not None or event.tag is not None:
+                raise _NotPlain
+            mark = event.start_mark
+            add_mark(mark.line << 32 | mark.column)
+            text = event.value
+            if is_mapping:
+                if key is _NO_KEY:
+                    if text in container or text == "<<":
+                        raise _NotPlain
+                    key = text
+                else:
+                    container[key] = resolve(text) if event.implicit[0] else text
+                    key = _NO_KEY
+            elif container is not None:
+                container.append(resolve(text) if event.implicit[0] else text)
+            else:
+                root = resolve(text) if event.implicit[0] else text
+        elif kind is mapping_start or kind is sequence_start:
+            if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+                raise _NotPlain
+            if is_mapping and key is _NO_KEY:
+                raise _NotPlain  # a key that is a collection
+            mark = event.start_mark
+            add_mark(mark.line << 32 | mark.column)
+            value: Any = {} if kind is mapping_start else []
+            if is_mapping:
+                container[key] = value
+            elif container is not None:
+                container.append(value)
+            else:
+                root = value
+            stack.append((container, key))
+            container, key, is_mapping = value, _NO_KEY, kind is mapping_start
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            container, key = stack.pop()
+            if is_mapping := type(container) is dict:
+                key = _NO_KEY
+        elif kind is yaml.DocumentEndEvent:
+            break
+        else:
+            raise _NotPlain  # an alias
+    if type(get_event()) is not yaml.StreamEndEvent:
+        raise _NotPlain  # a second document
+    return root, packed
 
 
 def _compose(text: str, file: str) -> Any:
