@@ -62,8 +62,8 @@ class Mark:
 class Document:
     """The values of one source file with the place each was written.
 
-    Places are kept compactly until a diagnostic asks for one: most documents
-    are valid, and their marks are never looked at.
+    A file read from libyaml's events keeps its places packed, and finds one
+    only when a diagnostic asks: most values are never pointed at.
     """
 
     __hash__ = None  # type: ignore[assignment]
@@ -79,9 +79,12 @@ class Document:
         self.data = data
         self._value_marks: dict[ValuePath, Mark] = {} if value_marks is None else value_marks
         self._key_marks: dict[ValuePath, Mark] = {} if key_marks is None else key_marks
-        # Packed (line << 32 | column, 0-based) start of every node, in document order:
-        # each value, and each mapping key just before its value.
+        # Every node in document order, each mapping key just before its value: the
+        # node's 0-based start as line << 32 | column, and after a collection's start,
+        # how many entries its contents take (see _read_events).
         self._packed: array[int] | None = None
+        # The positions of a collection's children, by the collection's position.
+        self._children: dict[int, Any] = {}
 
     @property
     def value_marks(self) -> dict[ValuePath, Mark]:
@@ -96,26 +99,73 @@ class Document:
         return self._key_marks
 
     def _unpack(self) -> None:
-        """Pair the packed marks with the values, walking them in the order they were written."""
+        """Give every value and key its mark, walking them in the order they were written."""
         packed, self._packed = self._packed, None
         assert packed is not None
-        marks = iter(packed)
+        self._children = {}
         value_marks, key_marks = self._value_marks, self._key_marks
+        position = 0
         # (path, value, is_key): a key's mark comes just before its value's subtree
         stack: list[tuple[ValuePath, Any, bool]] = [((), self.data, False)]
         while stack:
             path, value, is_key = stack.pop()
-            written = next(marks)
-            mark = Mark((written >> 32) + 1, (written & 0xFFFFFFFF) + 1)
+            mark = _unpacked(packed[position])
+            position += 1
             if is_key:
                 key_marks[path] = mark
                 stack.append((path, value, False))
                 continue
             value_marks[path] = mark
             if type(value) is dict:
+                position += 1  # the size of its contents
                 stack.extend(reversed([((*path, key), child, True) for key, child in value.items()]))
             elif type(value) is list:
+                position += 1
                 stack.extend(reversed([((*path, index), child, False) for index, child in enumerate(value)]))
+
+    def _locate(self, path: ValuePath) -> tuple[int, int, int]:
+        """Packed positions of the deepest value written along `path`, of its key (-1 if none),
+        and how many parts of `path` lead to it."""
+        packed = self._packed
+        assert packed is not None
+        value, position, key_position, depth = self.data, 0, -1, 0
+        for part in path:
+            kind = type(value)
+            if kind is dict:
+                if part not in value:
+                    break
+                key_position, position = self._child_positions(position, value)[part]
+            elif kind is list:
+                if not isinstance(part, int) or not 0 <= part < len(value):
+                    break
+                key_position, position = -1, self._child_positions(position, value)[part]
+            else:
+                break
+            value = value[part]
+            depth += 1
+        return position, key_position, depth
+
+    def _child_positions(self, position: int, collection: Any) -> Any:
+        known = self._children.get(position)
+        if known is not None:
+            return known
+        packed = self._packed
+        assert packed is not None
+        at = position + 2  # past the collection's mark and size
+        if type(collection) is dict:
+            by_key: dict[Any, tuple[int, int]] = {}
+            for key, child in collection.items():
+                by_key[key] = (at, at + 1)
+                at += 1
+                at += 2 + packed[at + 1] if type(child) is dict or type(child) is list else 1
+            self._children[position] = by_key
+            return by_key
+        starts: list[int] = []
+        for child in collection:
+            starts.append(at)
+            at += 2 + packed[at + 1] if type(child) is dict or type(child) is list else 1
+        self._children[position] = starts
+        return starts
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Document):
@@ -135,6 +185,8 @@ class Document:
 
     def mark_of(self, path: ValuePath) -> Mark:
         """Where the value at `path` is written, else its nearest written parent."""
+        if self._packed is not None:
+            return _unpacked(self._packed[self._locate(path)[0]])
         value_marks = self.value_marks
         while path not in value_marks and path:
             path = path[:-1]
@@ -142,6 +194,10 @@ class Document:
 
     def key_mark_of(self, path: ValuePath) -> Mark:
         """Where the key of the value at `path` is written."""
+        if self._packed is not None:
+            position, key_position, depth = self._locate(path)
+            written = key_position if key_position >= 0 and depth == len(path) else position
+            return _unpacked(self._packed[written])
         return self.key_marks.get(path) or self.mark_of(path)
 
     def error(self, path: ValuePath, message: str, hint: str = "", *, at_key: bool = False) -> Diagnostic:
@@ -155,6 +211,10 @@ class Document:
     ) -> Diagnostic:
         mark = self.key_mark_of(path) if at_key else self.mark_of(path)
         return Diagnostic(self.file, mark.line, mark.column, severity, format_path(path), message, hint)
+
+
+def _unpacked(written: int) -> Mark:
+    return Mark((written >> 32) + 1, (written & 0xFFFFFFFF) + 1)
 
 
 class SourceError(Exception):
@@ -277,7 +337,7 @@ def _read_events(get_event: Any) -> tuple[Any, array[int]]:
         raise _NotPlain  # an empty file
     root: Any = None
     # the open collections above the current one, each with its pending key
-    stack: list[tuple[Any, Any]] = []
+    stack: list[tuple[Any, Any, int]] = []
     container: Any = None
     key: Any = _NO_KEY
     is_mapping = False
@@ -309,6 +369,7 @@ def _read_events(get_event: Any) -> tuple[Any, array[int]]:
                 raise _NotPlain  # a key that is a collection
             mark = event.start_mark
             add_mark(mark.line << 32 | mark.column)
+            add_mark(0)  # the size of its contents, set at its end
             value: Any = {} if kind is mapping_start else []
             if is_mapping:
                 container[key] = value
@@ -316,10 +377,11 @@ def _read_events(get_event: Any) -> tuple[Any, array[int]]:
                 container.append(value)
             else:
                 root = value
-            stack.append((container, key))
+            stack.append((container, key, len(packed)))
             container, key, is_mapping = value, _NO_KEY, kind is mapping_start
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            container, key = stack.pop()
+            container, key, contents = stack.pop()
+            packed[contents - 1] = len(packed) - contents
             if is_mapping := type(container) is dict:
                 key = _NO_KEY
         elif kind is yaml.DocumentEndEvent:
@@ -517,13 +579,15 @@ class _Converter:
         return Diagnostic(self.document.file, mark.line, mark.column, "error", format_path(path), message, hint)
 
 
+_WORDS: dict[str, Any] = {**dict.fromkeys(_NULLS), "true": True, "false": False}
+_NUMBER_START = frozenset("-.0123456789")
+
+
 def _resolve_plain(text: str) -> Any:
-    if text in _NULLS:
-        return None
-    if text == "true":
-        return True
-    if text == "false":
-        return False
+    if text in _WORDS:
+        return _WORDS[text]
+    if text[0] not in _NUMBER_START:
+        return text  # most values: ids, names, durations
     if _INT.fullmatch(text) and len(text) <= 19:
         return int(text)
     if _FLOAT.fullmatch(text) and not re.match(r"[-+]?0[0-9]", text):

@@ -8,6 +8,7 @@ used to read the sources and to show times.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import graphlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,7 +73,8 @@ class Schedule:
     rollback_steps: tuple[ScheduledStep, ...]
     point_of_no_return: ScheduledStep | None
 
-    @property
+    # A schedule never changes: what is derived from every step is computed once.
+    @functools.cached_property
     def end(self) -> dt.datetime:
         """Planned end of the last step."""
         return max((s.end for s in self.steps), default=self.window_start)
@@ -86,7 +88,7 @@ class Schedule:
     def fits_window(self) -> bool:
         return self.end <= self.window_end
 
-    @property
+    @functools.cached_property
     def rollback_duration(self) -> dt.timedelta:
         ends = [s.end for s in self.rollback_steps]
         return max(ends) - self.rollback_start if ends else dt.timedelta(0)
@@ -102,17 +104,21 @@ class Schedule:
             return True
         return self.point_of_no_return.start <= self.latest_rollback_start
 
-    @property
+    @functools.cached_property
     def crosses_dst_change(self) -> bool:
         """True when the UTC offset changes between window start and the later of end and schedule end."""
         last = max(self.window_end, self.end)
         return self.window_start.astimezone(self.zone).utcoffset() != last.astimezone(self.zone).utcoffset()
 
     def step(self, step_id: str) -> ScheduledStep:
+        return self._by_id[step_id]
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, ScheduledStep]:
+        by_id: dict[str, ScheduledStep] = {}
         for scheduled in (*self.steps, *self.rollback_steps):
-            if scheduled.id == step_id:
-                return scheduled
-        raise KeyError(step_id)
+            by_id.setdefault(scheduled.id, scheduled)  # the first listed wins
+        return by_id
 
     def clock(self, moment: dt.datetime) -> str:
         """Local HH:MM, with the UTC offset when the window spans a clock change."""
@@ -175,14 +181,44 @@ def effective_dependencies(steps: Sequence[Step]) -> dict[str, tuple[str, ...]]:
 
 
 def dependency_order(dependencies: dict[str, tuple[str, ...]]) -> list[str]:
-    """Step ids so that each comes after what it depends on; raise DependencyCycle."""
+    """Step ids so that each comes after what it depends on; raise DependencyCycle.
+
+    The order is graphlib's static order (ready steps in rounds, in the order first
+    named), computed here in linear time; a cycle is left to graphlib to report.
+    """
+    waiting: dict[str, int] = {}
+    successors: dict[str, list[str]] = {}
+    for step_id, needs in dependencies.items():
+        if step_id not in waiting:
+            waiting[step_id] = 0
+            successors[step_id] = []
+        waiting[step_id] += len(needs)
+        for need in needs:
+            if need not in waiting:
+                waiting[need] = 0
+                successors[need] = []
+            successors[need].append(step_id)
+    ready = [step_id for step_id, count in waiting.items() if count == 0]
+    order: list[str] = []
+    while ready:
+        order.extend(ready)
+        released: list[str] = []
+        for step_id in ready:
+            for successor in successors[step_id]:
+                waiting[successor] -= 1
+                if waiting[successor] == 0:
+                    released.append(successor)
+        ready = released
+    if len(order) == len(waiting):
+        return order
     sorter = graphlib.TopologicalSorter(dependencies)
     try:
-        return list(sorter.static_order())
+        sorter.prepare()
     except graphlib.CycleError as error:
         cycle = list(error.args[1])
         # graphlib reports the cycle from the end; show it in dependency order
         raise DependencyCycle(list(reversed(cycle))) from None
+    raise AssertionError("unreachable: steps left unordered without a cycle")
 
 
 def fixed_start(value: dt.datetime | dt.time, window_start: dt.datetime, zone: ZoneInfo) -> dt.datetime:

@@ -169,6 +169,11 @@ def test_fast_reader_agrees_with_full_reader(text: str, monkeypatch: pytest.Monk
     assert fast._packed is not None  # read from libyaml's events
     monkeypatch.setattr(generator.load, "_read_plain", lambda text: None)
     full = parse_document(text.encode(), "f.yaml")
+    written = list(full.value_marks)
+    for path in written + [(*p, extra) for p in written for extra in ("x", 0, 5, -1)]:
+        assert fast.mark_of(path) == full.mark_of(path), path
+        assert fast.key_mark_of(path) == full.key_mark_of(path), path
+    assert fast._packed is not None  # looked up without unpacking every mark
     assert fast.data == full.data
     assert fast.value_marks == full.value_marks
     assert fast.key_marks == full.key_marks
