@@ -329,7 +329,7 @@ def _read_plain(text: str) -> tuple[Any, array[int]] | None:
 
 def _read_events(get_event: Any) -> tuple[Any, array[int]]:
     scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
-    resolve = _resolve_plain
+    resolve, words, number_start = _resolve_plain, _WORDS, _NUMBER_START
     packed: array[int] = array("q")
     add_mark = packed.append
     get_event()  # stream start
@@ -350,18 +350,27 @@ def _read_events(get_event: Any) -> tuple[Any, array[int]]:
             mark = event.start_mark
             add_mark(mark.line << 32 | mark.column)
             text = event.value
-            if is_mapping:
-                if key is _NO_KEY:
-                    if text in container or text == "<<":
-                        raise _NotPlain
-                    key = text
-                else:
-                    container[key] = resolve(text) if event.implicit[0] else text
-                    key = _NO_KEY
-            elif container is not None:
-                container.append(resolve(text) if event.implicit[0] else text)
+            if is_mapping and key is _NO_KEY:
+                if text in container or text == "<<":
+                    raise _NotPlain
+                key = text
+                continue
+            # _resolve_plain, its commonest outcomes inline
+            if not event.implicit[0]:
+                scalar = text  # quoted or a block: text as written
+            elif text in words:
+                scalar = words[text]
+            elif text[0] in number_start:
+                scalar = resolve(text)
             else:
-                root = resolve(text) if event.implicit[0] else text
+                scalar = text
+            if is_mapping:
+                container[key] = scalar
+                key = _NO_KEY
+            elif container is not None:
+                container.append(scalar)
+            else:
+                root = scalar
         elif kind is mapping_start or kind is sequence_start:
             if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
                 raise _NotPlain

@@ -39,10 +39,10 @@ def localize(value: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     """
     if value.tzinfo is not None:
         return value.astimezone(UTC)
-    aware = value.replace(tzinfo=zone, fold=0)
-    if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
+    in_utc = value.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    if in_utc.astimezone(zone).replace(tzinfo=None) != value:
         raise NonexistentTime(f"{value:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks skip it")
-    return aware.astimezone(UTC)
+    return in_utc
 
 
 @dataclass(frozen=True)
@@ -239,6 +239,15 @@ def schedule_steps(
     steps: Sequence[Step], origin: dt.datetime, window_start: dt.datetime, zone: ZoneInfo
 ) -> tuple[ScheduledStep, ...]:
     """Plan start and end of each step from `origin` on; steps keep their listed order."""
+    dependencies, starts, ends = _timetable(steps, origin, window_start, zone)
+    return tuple(ScheduledStep(step, starts[step.id], ends[step.id], dependencies[step.id]) for step in steps)
+
+
+Timetable = tuple[dict[str, tuple[str, ...]], dict[str, dt.datetime], dict[str, dt.datetime]]
+
+
+def _timetable(steps: Sequence[Step], origin: dt.datetime, window_start: dt.datetime, zone: ZoneInfo) -> Timetable:
+    """What each step waits for, and its start and end, by step id."""
     dependencies = effective_dependencies(steps)
     by_id = {step.id: step for step in steps}
     ends: dict[str, dt.datetime] = {}
@@ -252,7 +261,7 @@ def schedule_steps(
             start = max(start, fixed_start(step.start, window_start, zone))
         starts[step_id] = start
         ends[step_id] = start + step.duration
-    return tuple(ScheduledStep(step, starts[step.id], ends[step.id], dependencies[step.id]) for step in steps)
+    return dependencies, starts, ends
 
 
 def critical_path(scheduled: Sequence[ScheduledStep]) -> tuple[str, ...]:
@@ -271,15 +280,35 @@ def critical_path(scheduled: Sequence[ScheduledStep]) -> tuple[str, ...]:
     return tuple(s.id for s in reversed(chain))
 
 
+def _critical_ids(steps: Sequence[Step], timetable: Timetable) -> tuple[str, ...]:
+    """critical_path, on a timetable not yet made into ScheduledSteps."""
+    if not steps:
+        return ()
+    dependencies, starts, ends = timetable
+    last = max(steps, key=lambda s: ends[s.id]).id  # first listed wins a tie
+    chain = [last]
+    while True:
+        current = chain[-1]
+        binding = [d for d in dependencies[current] if ends[d] == starts[current]]
+        if not binding:
+            break
+        chain.append(binding[0])
+    return tuple(reversed(chain))
+
+
 def schedule_plan(plan: Plan) -> Schedule:
     """Compute the schedule of a plan whose references have been checked."""
     zone = ZoneInfo(plan.timezone)
     window_start = localize(plan.window.start, zone)
     window_end = localize(plan.window.end, zone)
-    scheduled = schedule_steps(plan.steps, window_start, window_start, zone)
-    path = critical_path(scheduled)
+    timetable = _timetable(plan.steps, window_start, window_start, zone)
+    path = _critical_ids(plan.steps, timetable)
     on_path = set(path)
-    scheduled = tuple(ScheduledStep(s.step, s.start, s.end, s.depends_on, s.id in on_path) for s in scheduled)
+    dependencies, starts, ends = timetable
+    scheduled = tuple(
+        ScheduledStep(step, starts[step.id], ends[step.id], dependencies[step.id], step.id in on_path)
+        for step in plan.steps
+    )
     point = next((s for s in scheduled if s.step.point_of_no_return), None)
     rollback_start = point.start if point else window_start
     rollback_steps = plan.rollback.steps if plan.rollback else []
