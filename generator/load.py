@@ -254,8 +254,7 @@ def parse_document(raw: bytes, file: str) -> Document:
     if root is None:
         raise SourceError([_at(file, 1, 1, "file is empty", "a source file holds one YAML mapping")])
     document = Document(file, None)
-    budget = ALIAS_EXPANSION_ALLOWANCE + 10 * _count_nodes(root)
-    converter = _Converter(document, budget)
+    converter = _Converter(document, root)
     try:
         document.data = converter.value(root, (), 1)
     except _AliasBomb as bomb:
@@ -265,7 +264,7 @@ def parse_document(raw: bytes, file: str) -> Document:
                     file,
                     bomb.mark.line,
                     bomb.mark.column,
-                    f"aliases expand to more than {budget:,} values",
+                    f"aliases expand to more than {converter.limit:,} values",
                     "an alias bomb is refused; write the values out instead",
                 )
             ]
@@ -492,15 +491,25 @@ class _Converter:
     early; a value that contains an alias to itself is refused.
     """
 
-    def __init__(self, document: Document, budget: int) -> None:
+    def __init__(self, document: Document, root: Any) -> None:
         self.document = document
         self.errors: list[Diagnostic] = []
-        self.budget = budget
+        self.root = root
+        # At most ALIAS_EXPANSION_ALLOWANCE + 10 * (nodes written) values; the nodes are
+        # only counted once the allowance alone is spent, which a file without aliases never does.
+        self.limit = ALIAS_EXPANSION_ALLOWANCE
+        self.budget = ALIAS_EXPANSION_ALLOWANCE
+        self.counted = False
         self.open: set[int] = set()  # collections being converted, to catch self-reference
 
     def value(self, node: Any, path: ValuePath, depth: int) -> Any:
         mark = _mark(node)
         self.budget -= 1
+        if self.budget < 0 and not self.counted:
+            self.counted = True
+            extra = 10 * _count_nodes(self.root)
+            self.limit += extra
+            self.budget += extra
         if self.budget < 0:
             raise _AliasBomb(mark)
         # setdefault: the first place written wins when a merge repeats a path
