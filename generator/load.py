@@ -63,7 +63,8 @@ class Document:
     """The values of one source file with the place each was written.
 
     A file read from libyaml's events keeps its places packed, and finds one
-    only when a diagnostic asks: most values are never pointed at.
+    only when a diagnostic asks: most values are never pointed at. The places
+    are paired with `data` by walking it, so `data` is never changed.
     """
 
     __hash__ = None  # type: ignore[assignment]
