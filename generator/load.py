@@ -15,7 +15,8 @@ into values with golive's own, narrower rules:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from array import array
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,23 +59,146 @@ class Mark:
     column: int
 
 
-@dataclass
 class Document:
-    """The values of one source file with the place each was written."""
+    """The values of one source file with the place each was written.
 
-    file: str
-    data: Any
-    value_marks: dict[ValuePath, Mark] = field(default_factory=dict)
-    key_marks: dict[ValuePath, Mark] = field(default_factory=dict)
+    A file read from libyaml's events keeps its places packed, and finds one
+    only when a diagnostic asks: most values are never pointed at. The places
+    are paired with `data` by walking it, so `data` is never changed.
+    """
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        file: str,
+        data: Any,
+        value_marks: dict[ValuePath, Mark] | None = None,
+        key_marks: dict[ValuePath, Mark] | None = None,
+    ) -> None:
+        self.file = file
+        self.data = data
+        self._value_marks: dict[ValuePath, Mark] = {} if value_marks is None else value_marks
+        self._key_marks: dict[ValuePath, Mark] = {} if key_marks is None else key_marks
+        # Every node in document order, each mapping key just before its value: the
+        # node's 0-based start as line << 32 | column, and after a collection's start,
+        # how many entries its contents take (see _read_events).
+        self._packed: array[int] | None = None
+        # The positions of a collection's children, by the collection's position.
+        self._children: dict[int, Any] = {}
+
+    @property
+    def value_marks(self) -> dict[ValuePath, Mark]:
+        if self._packed is not None:
+            self._unpack()
+        return self._value_marks
+
+    @property
+    def key_marks(self) -> dict[ValuePath, Mark]:
+        if self._packed is not None:
+            self._unpack()
+        return self._key_marks
+
+    def _unpack(self) -> None:
+        """Give every value and key its mark, walking them in the order they were written."""
+        packed, self._packed = self._packed, None
+        assert packed is not None
+        self._children = {}
+        value_marks, key_marks = self._value_marks, self._key_marks
+        position = 0
+        # (path, value, is_key): a key's mark comes just before its value's subtree
+        stack: list[tuple[ValuePath, Any, bool]] = [((), self.data, False)]
+        while stack:
+            path, value, is_key = stack.pop()
+            mark = _unpacked(packed[position])
+            position += 1
+            if is_key:
+                key_marks[path] = mark
+                stack.append((path, value, False))
+                continue
+            value_marks[path] = mark
+            if type(value) is dict:
+                position += 1  # the size of its contents
+                stack.extend(reversed([((*path, key), child, True) for key, child in value.items()]))
+            elif type(value) is list:
+                position += 1
+                stack.extend(reversed([((*path, index), child, False) for index, child in enumerate(value)]))
+
+    def _locate(self, path: ValuePath) -> tuple[int, int, int]:
+        """Packed positions of the deepest value written along `path`, of its key (-1 if none),
+        and how many parts of `path` lead to it."""
+        packed = self._packed
+        assert packed is not None
+        value, position, key_position, depth = self.data, 0, -1, 0
+        for part in path:
+            kind = type(value)
+            if kind is dict:
+                if part not in value:
+                    break
+                key_position, position = self._child_positions(position, value)[part]
+            elif kind is list:
+                if not isinstance(part, int) or not 0 <= part < len(value):
+                    break
+                key_position, position = -1, self._child_positions(position, value)[part]
+            else:
+                break
+            value = value[part]
+            depth += 1
+        return position, key_position, depth
+
+    def _child_positions(self, position: int, collection: Any) -> Any:
+        known = self._children.get(position)
+        if known is not None:
+            return known
+        packed = self._packed
+        assert packed is not None
+        at = position + 2  # past the collection's mark and size
+        if type(collection) is dict:
+            by_key: dict[Any, tuple[int, int]] = {}
+            for key, child in collection.items():
+                by_key[key] = (at, at + 1)
+                at += 1
+                at += 2 + packed[at + 1] if type(child) is dict or type(child) is list else 1
+            self._children[position] = by_key
+            return by_key
+        starts: list[int] = []
+        for child in collection:
+            starts.append(at)
+            at += 2 + packed[at + 1] if type(child) is dict or type(child) is list else 1
+        self._children[position] = starts
+        return starts
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Document):
+            return NotImplemented
+        return (self.file, self.data, self.value_marks, self.key_marks) == (
+            other.file,
+            other.data,
+            other.value_marks,
+            other.key_marks,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Document(file={self.file!r}, data={self.data!r}, "
+            f"value_marks={self.value_marks!r}, key_marks={self.key_marks!r})"
+        )
 
     def mark_of(self, path: ValuePath) -> Mark:
         """Where the value at `path` is written, else its nearest written parent."""
-        while path not in self.value_marks and path:
+        if self._packed is not None:
+            return _unpacked(self._packed[self._locate(path)[0]])
+        value_marks = self.value_marks
+        while path not in value_marks and path:
             path = path[:-1]
-        return self.value_marks.get(path, Mark(1, 1))
+        return value_marks.get(path, Mark(1, 1))
 
     def key_mark_of(self, path: ValuePath) -> Mark:
         """Where the key of the value at `path` is written."""
+        if self._packed is not None:
+            position, key_position, depth = self._locate(path)
+            written = key_position if key_position >= 0 and depth == len(path) else position
+            return _unpacked(self._packed[written])
         return self.key_marks.get(path) or self.mark_of(path)
 
     def error(self, path: ValuePath, message: str, hint: str = "", *, at_key: bool = False) -> Diagnostic:
@@ -88,6 +212,10 @@ class Document:
     ) -> Diagnostic:
         mark = self.key_mark_of(path) if at_key else self.mark_of(path)
         return Diagnostic(self.file, mark.line, mark.column, severity, format_path(path), message, hint)
+
+
+def _unpacked(written: int) -> Mark:
+    return Mark((written >> 32) + 1, (written & 0xFFFFFFFF) + 1)
 
 
 class SourceError(Exception):
@@ -118,12 +246,16 @@ def parse_document(raw: bytes, file: str) -> Document:
     if len(raw) > MAX_FILE_BYTES:
         raise SourceError([_at(file, 1, 1, "file is larger than 16 MiB")])
     text = _decode(raw, file)
+    plain = _read_plain(text)
+    if plain is not None:
+        document = Document(file, plain[0])
+        document._packed = plain[1]
+        return document
     root = _compose(text, file)
     if root is None:
         raise SourceError([_at(file, 1, 1, "file is empty", "a source file holds one YAML mapping")])
     document = Document(file, None)
-    budget = ALIAS_EXPANSION_ALLOWANCE + 10 * _count_nodes(root)
-    converter = _Converter(document, budget)
+    converter = _Converter(document, root)
     try:
         document.data = converter.value(root, (), 1)
     except _AliasBomb as bomb:
@@ -133,7 +265,7 @@ def parse_document(raw: bytes, file: str) -> Document:
                     file,
                     bomb.mark.line,
                     bomb.mark.column,
-                    f"aliases expand to more than {budget:,} values",
+                    f"aliases expand to more than {converter.limit:,} values",
                     "an alias bomb is refused; write the values out instead",
                 )
             ]
@@ -167,6 +299,107 @@ def _decode(raw: bytes, file: str) -> str:
             ]
         ) from None
     return text
+
+
+class _NotPlain(Exception):
+    """The file uses something the fast reader leaves to the full one."""
+
+
+_CParser = getattr(getattr(yaml, "_yaml", None), "CParser", None)
+_NO_KEY = object()
+
+
+def _read_plain(text: str) -> tuple[Any, array[int]] | None:
+    """Read a file with no anchors, aliases, tags, merge keys or repeated keys straight from
+    libyaml's events; None when the file has any of those, or a problem, or libyaml is absent.
+
+    The full reader (_compose and _Converter) gives the same values and marks for such a file,
+    and is what reports every problem.
+    """
+    if _CParser is None:
+        return None
+    parser = _CParser(text)
+    try:
+        return _read_events(parser.get_event)
+    except (yaml.YAMLError, _NotPlain):
+        return None
+    finally:
+        parser.dispose()
+
+
+def _read_events(get_event: Any) -> tuple[Any, array[int]]:
+    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    resolve, words, number_start = _resolve_plain, _WORDS, _NUMBER_START
+    packed: array[int] = array("q")
+    add_mark = packed.append
+    get_event()  # stream start
+    if type(get_event()) is not yaml.DocumentStartEvent:
+        raise _NotPlain  # an empty file
+    root: Any = None
+    # the open collections above the current one, each with its pending key
+    stack: list[tuple[Any, Any, int]] = []
+    container: Any = None
+    key: Any = _NO_KEY
+    is_mapping = False
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is scalar_event:
+            if event.anchor is not None or event.tag is not None:
+                raise _NotPlain
+            mark = event.start_mark
+            add_mark(mark.line << 32 | mark.column)
+            text = event.value
+            if is_mapping and key is _NO_KEY:
+                if text in container or text == "<<":
+                    raise _NotPlain
+                key = text
+                continue
+            # _resolve_plain, its commonest outcomes inline
+            if not event.implicit[0]:
+                scalar = text  # quoted or a block: text as written
+            elif text in words:
+                scalar = words[text]
+            elif text[0] in number_start:
+                scalar = resolve(text)
+            else:
+                scalar = text
+            if is_mapping:
+                container[key] = scalar
+                key = _NO_KEY
+            elif container is not None:
+                container.append(scalar)
+            else:
+                root = scalar
+        elif kind is mapping_start or kind is sequence_start:
+            if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+                raise _NotPlain
+            if is_mapping and key is _NO_KEY:
+                raise _NotPlain  # a key that is a collection
+            mark = event.start_mark
+            add_mark(mark.line << 32 | mark.column)
+            add_mark(0)  # the size of its contents, set at its end
+            value: Any = {} if kind is mapping_start else []
+            if is_mapping:
+                container[key] = value
+            elif container is not None:
+                container.append(value)
+            else:
+                root = value
+            stack.append((container, key, len(packed)))
+            container, key, is_mapping = value, _NO_KEY, kind is mapping_start
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            container, key, contents = stack.pop()
+            packed[contents - 1] = len(packed) - contents
+            if is_mapping := type(container) is dict:
+                key = _NO_KEY
+        elif kind is yaml.DocumentEndEvent:
+            break
+        else:
+            raise _NotPlain  # an alias
+    if type(get_event()) is not yaml.StreamEndEvent:
+        raise _NotPlain  # a second document
+    return root, packed
 
 
 def _compose(text: str, file: str) -> Any:
@@ -259,15 +492,25 @@ class _Converter:
     early; a value that contains an alias to itself is refused.
     """
 
-    def __init__(self, document: Document, budget: int) -> None:
+    def __init__(self, document: Document, root: Any) -> None:
         self.document = document
         self.errors: list[Diagnostic] = []
-        self.budget = budget
+        self.root = root
+        # At most ALIAS_EXPANSION_ALLOWANCE + 10 * (nodes written) values; the nodes are
+        # only counted once the allowance alone is spent, which a file without aliases never does.
+        self.limit = ALIAS_EXPANSION_ALLOWANCE
+        self.budget = ALIAS_EXPANSION_ALLOWANCE
+        self.counted = False
         self.open: set[int] = set()  # collections being converted, to catch self-reference
 
     def value(self, node: Any, path: ValuePath, depth: int) -> Any:
         mark = _mark(node)
         self.budget -= 1
+        if self.budget < 0 and not self.counted:
+            self.counted = True
+            extra = 10 * _count_nodes(self.root)
+            self.limit += extra
+            self.budget += extra
         if self.budget < 0:
             raise _AliasBomb(mark)
         # setdefault: the first place written wins when a merge repeats a path
@@ -355,13 +598,15 @@ class _Converter:
         return Diagnostic(self.document.file, mark.line, mark.column, "error", format_path(path), message, hint)
 
 
+_WORDS: dict[str, Any] = {**dict.fromkeys(_NULLS), "true": True, "false": False}
+_NUMBER_START = frozenset("-.0123456789")
+
+
 def _resolve_plain(text: str) -> Any:
-    if text in _NULLS:
-        return None
-    if text == "true":
-        return True
-    if text == "false":
-        return False
+    if text in _WORDS:
+        return _WORDS[text]
+    if text[0] not in _NUMBER_START:
+        return text  # most values: ids, names, durations
     if _INT.fullmatch(text) and len(text) <= 19:
         return int(text)
     if _FLOAT.fullmatch(text) and not re.match(r"[-+]?0[0-9]", text):

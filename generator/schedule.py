@@ -8,6 +8,7 @@ used to read the sources and to show times.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import graphlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,10 +39,10 @@ def localize(value: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     """
     if value.tzinfo is not None:
         return value.astimezone(UTC)
-    aware = value.replace(tzinfo=zone, fold=0)
-    if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
+    in_utc = value.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    if in_utc.astimezone(zone).replace(tzinfo=None) != value:
         raise NonexistentTime(f"{value:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks skip it")
-    return aware.astimezone(UTC)
+    return in_utc
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ class Schedule:
     rollback_steps: tuple[ScheduledStep, ...]
     point_of_no_return: ScheduledStep | None
 
-    @property
+    # A schedule never changes: what is derived from every step is computed once.
+    @functools.cached_property
     def end(self) -> dt.datetime:
         """Planned end of the last step."""
         return max((s.end for s in self.steps), default=self.window_start)
@@ -86,7 +88,7 @@ class Schedule:
     def fits_window(self) -> bool:
         return self.end <= self.window_end
 
-    @property
+    @functools.cached_property
     def rollback_duration(self) -> dt.timedelta:
         ends = [s.end for s in self.rollback_steps]
         return max(ends) - self.rollback_start if ends else dt.timedelta(0)
@@ -102,17 +104,21 @@ class Schedule:
             return True
         return self.point_of_no_return.start <= self.latest_rollback_start
 
-    @property
+    @functools.cached_property
     def crosses_dst_change(self) -> bool:
         """True when the UTC offset changes between window start and the later of end and schedule end."""
         last = max(self.window_end, self.end)
         return self.window_start.astimezone(self.zone).utcoffset() != last.astimezone(self.zone).utcoffset()
 
     def step(self, step_id: str) -> ScheduledStep:
+        return self._by_id[step_id]
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, ScheduledStep]:
+        by_id: dict[str, ScheduledStep] = {}
         for scheduled in (*self.steps, *self.rollback_steps):
-            if scheduled.id == step_id:
-                return scheduled
-        raise KeyError(step_id)
+            by_id.setdefault(scheduled.id, scheduled)  # the first listed wins
+        return by_id
 
     def clock(self, moment: dt.datetime) -> str:
         """Local HH:MM, with the UTC offset when the window spans a clock change."""
@@ -175,14 +181,44 @@ def effective_dependencies(steps: Sequence[Step]) -> dict[str, tuple[str, ...]]:
 
 
 def dependency_order(dependencies: dict[str, tuple[str, ...]]) -> list[str]:
-    """Step ids so that each comes after what it depends on; raise DependencyCycle."""
+    """Step ids so that each comes after what it depends on; raise DependencyCycle.
+
+    The order is graphlib's static order (ready steps in rounds, in the order first
+    named), computed here in linear time; a cycle is left to graphlib to report.
+    """
+    waiting: dict[str, int] = {}
+    successors: dict[str, list[str]] = {}
+    for step_id, needs in dependencies.items():
+        if step_id not in waiting:
+            waiting[step_id] = 0
+            successors[step_id] = []
+        waiting[step_id] += len(needs)
+        for need in needs:
+            if need not in waiting:
+                waiting[need] = 0
+                successors[need] = []
+            successors[need].append(step_id)
+    ready = [step_id for step_id, count in waiting.items() if count == 0]
+    order: list[str] = []
+    while ready:
+        order.extend(ready)
+        released: list[str] = []
+        for step_id in ready:
+            for successor in successors[step_id]:
+                waiting[successor] -= 1
+                if waiting[successor] == 0:
+                    released.append(successor)
+        ready = released
+    if len(order) == len(waiting):
+        return order
     sorter = graphlib.TopologicalSorter(dependencies)
     try:
-        return list(sorter.static_order())
+        sorter.prepare()
     except graphlib.CycleError as error:
         cycle = list(error.args[1])
         # graphlib reports the cycle from the end; show it in dependency order
         raise DependencyCycle(list(reversed(cycle))) from None
+    raise AssertionError("unreachable: steps left unordered without a cycle")
 
 
 def fixed_start(value: dt.datetime | dt.time, window_start: dt.datetime, zone: ZoneInfo) -> dt.datetime:
@@ -203,6 +239,15 @@ def schedule_steps(
     steps: Sequence[Step], origin: dt.datetime, window_start: dt.datetime, zone: ZoneInfo
 ) -> tuple[ScheduledStep, ...]:
     """Plan start and end of each step from `origin` on; steps keep their listed order."""
+    dependencies, starts, ends = _timetable(steps, origin, window_start, zone)
+    return tuple(ScheduledStep(step, starts[step.id], ends[step.id], dependencies[step.id]) for step in steps)
+
+
+Timetable = tuple[dict[str, tuple[str, ...]], dict[str, dt.datetime], dict[str, dt.datetime]]
+
+
+def _timetable(steps: Sequence[Step], origin: dt.datetime, window_start: dt.datetime, zone: ZoneInfo) -> Timetable:
+    """What each step waits for, and its start and end, by step id."""
     dependencies = effective_dependencies(steps)
     by_id = {step.id: step for step in steps}
     ends: dict[str, dt.datetime] = {}
@@ -216,7 +261,7 @@ def schedule_steps(
             start = max(start, fixed_start(step.start, window_start, zone))
         starts[step_id] = start
         ends[step_id] = start + step.duration
-    return tuple(ScheduledStep(step, starts[step.id], ends[step.id], dependencies[step.id]) for step in steps)
+    return dependencies, starts, ends
 
 
 def critical_path(scheduled: Sequence[ScheduledStep]) -> tuple[str, ...]:
@@ -235,15 +280,35 @@ def critical_path(scheduled: Sequence[ScheduledStep]) -> tuple[str, ...]:
     return tuple(s.id for s in reversed(chain))
 
 
+def _critical_ids(steps: Sequence[Step], timetable: Timetable) -> tuple[str, ...]:
+    """critical_path, on a timetable not yet made into ScheduledSteps."""
+    if not steps:
+        return ()
+    dependencies, starts, ends = timetable
+    last = max(steps, key=lambda s: ends[s.id]).id  # first listed wins a tie
+    chain = [last]
+    while True:
+        current = chain[-1]
+        binding = [d for d in dependencies[current] if ends[d] == starts[current]]
+        if not binding:
+            break
+        chain.append(binding[0])
+    return tuple(reversed(chain))
+
+
 def schedule_plan(plan: Plan) -> Schedule:
     """Compute the schedule of a plan whose references have been checked."""
     zone = ZoneInfo(plan.timezone)
     window_start = localize(plan.window.start, zone)
     window_end = localize(plan.window.end, zone)
-    scheduled = schedule_steps(plan.steps, window_start, window_start, zone)
-    path = critical_path(scheduled)
+    timetable = _timetable(plan.steps, window_start, window_start, zone)
+    path = _critical_ids(plan.steps, timetable)
     on_path = set(path)
-    scheduled = tuple(ScheduledStep(s.step, s.start, s.end, s.depends_on, s.id in on_path) for s in scheduled)
+    dependencies, starts, ends = timetable
+    scheduled = tuple(
+        ScheduledStep(step, starts[step.id], ends[step.id], dependencies[step.id], step.id in on_path)
+        for step in plan.steps
+    )
     point = next((s for s in scheduled if s.step.point_of_no_return), None)
     rollback_start = point.start if point else window_start
     rollback_steps = plan.rollback.steps if plan.rollback else []

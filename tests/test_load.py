@@ -151,3 +151,30 @@ def test_file_over_16_mib_is_refused_without_reading_it(tmp_path: Path) -> None:
         1,
         "file is 16.0 MiB; sources are limited to 16 MiB",
     )
+
+
+FAST_PATH_SAMPLES = [
+    "steps:\n  - id: a\n    owner: bob\n    depends_on: []\n  - {id: b, 'owner': \"x\", n: 3, f: 1.5}\nt: |\n  text\n",
+    "- 1\n- [2, [3, {a: ~}]]\n- ''\n- no\n",
+    "plain scalar at the top\n",
+    "a:\n  b:\n    c:\n      - d: 1\n        e: [x, y]\n",
+]
+
+
+@pytest.mark.parametrize("text", FAST_PATH_SAMPLES)
+def test_fast_reader_agrees_with_full_reader(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.load
+
+    fast = parse_document(text.encode(), "f.yaml")
+    assert fast._packed is not None  # read from libyaml's events
+    monkeypatch.setattr(generator.load, "_read_plain", lambda text: None)
+    full = parse_document(text.encode(), "f.yaml")
+    written = list(full.value_marks)
+    for path in written + [(*p, extra) for p in written for extra in ("x", 0, 5, -1)]:
+        assert fast.mark_of(path) == full.mark_of(path), path
+        assert fast.key_mark_of(path) == full.key_mark_of(path), path
+    assert fast._packed is not None  # looked up without unpacking every mark
+    assert fast.data == full.data
+    assert fast.value_marks == full.value_marks
+    assert fast.key_marks == full.key_marks
+    assert fast == full

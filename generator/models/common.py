@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -91,6 +92,12 @@ def parse_duration(value: Any) -> dt.timedelta:
         raise ValueError("expected a duration such as 10m, 1h30m or PT1H30M")
     if isinstance(value, int):
         raise ValueError(f"duration {value} has no unit; write {value}m for minutes")
+    return _parse_duration_text(value)
+
+
+# Plans repeat a handful of durations many times over; reading one is a pure function of its text.
+@functools.lru_cache(maxsize=1024)
+def _parse_duration_text(value: str) -> dt.timedelta:
     text = value.strip()
     match = _DURATION.fullmatch(text) or _ISO_DURATION.fullmatch(text)
     if not text or match is None or not any(match.groupdict().values()):
