@@ -1,9 +1,10 @@
 """Regeneration for `golive serve`: re-read the sources that changed, re-render what shows them.
 
-A Regenerator lives as long as the server. Each run validates the project again, but
-the render cache hands back the pages of every plan whose sources are unchanged, and
-site_src/ is compared with what the previous run wrote, in memory, so that only the
-changed plan's pages and the site-wide pages that show it are written.
+A Regenerator lives as long as the server. Each run reads again only the files whose
+size or modification time changed, checks again only the plans whose sources changed,
+renders only those plans' pages and the site-wide pages (dashboard, people, checklists,
+calendar, nav), and compares site_src/ with what the previous run wrote, in memory, so
+that only the pages that changed are written.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.render import RenderCache, RenderedSite, render_site
-from generator.validate import Validation, validate_project
+from generator.validate import Validation, ValidationCache, validate_project
 from generator.write import Changes, write_site_src
 
 SITE_SRC = "site_src"
@@ -33,11 +34,12 @@ class Regeneration:
 class Regenerator:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.validation_cache = ValidationCache()
         self.render_cache = RenderCache()
         self.written: dict[str, bytes] | None = None  # site_src/ as the last run left it
 
     def run(self) -> Regeneration:
-        validation = validate_project(self.root)
+        validation = validate_project(self.root, cache=self.validation_cache)
         if not validation.ok:
             return Regeneration(validation, None, Changes())
         site = render_site(validation, self.render_cache)

@@ -49,6 +49,18 @@ class PlanSources:
 
 
 @dataclass
+class SourceCache:
+    """Sources read before, by path, with the file's size and modification time then.
+
+    `golive serve` keeps one (see incremental.py): an unchanged file is not read again,
+    and comes back as the very same Source object, which lets later stages skip it too.
+    """
+
+    # path -> ((mtime_ns, size, inode), the Source or None, the file's diagnostics)
+    entries: dict[Path, tuple[tuple[int, int, int], object, tuple[Diagnostic, ...]]] = field(default_factory=dict)
+
+
+@dataclass
 class Project:
     """Every source of a project folder that could be read."""
 
@@ -60,6 +72,7 @@ class Project:
     checklists_complete: bool = True
     # Contents to check instead of what is on disk (a log entry about to be appended).
     overrides: dict[Path, bytes] = field(default_factory=dict)
+    cache: SourceCache | None = None
 
     def display(self, path: Path) -> str:
         """The path shown in messages: relative to the project folder."""
@@ -69,24 +82,29 @@ class Project:
             return path.as_posix()
 
 
-def load_project(root: Path, overrides: dict[Path, bytes] | None = None) -> tuple[Project, list[Diagnostic]]:
+def load_project(
+    root: Path, overrides: dict[Path, bytes] | None = None, cache: SourceCache | None = None
+) -> tuple[Project, list[Diagnostic]]:
     """Read and model every source under root/plans; return what was read and every problem.
 
-    `overrides` gives the contents of files as they are about to be written.
+    `overrides` gives the contents of files as they are about to be written; `cache` keeps
+    what was read for the next call.
     """
     # Reading creates many small acyclic objects; the cyclic collector would rescan the
     # growing heap again and again, making a large project's load superlinear.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load_project(root, overrides or {})
+        return _load_project(root, overrides or {}, cache)
     finally:
         if collecting:
             gc.enable()
 
 
-def _load_project(root: Path, overrides: dict[Path, bytes]) -> tuple[Project, list[Diagnostic]]:
-    project = Project(root, overrides=overrides)
+def _load_project(
+    root: Path, overrides: dict[Path, bytes], cache: SourceCache | None
+) -> tuple[Project, list[Diagnostic]]:
+    project = Project(root, overrides=overrides, cache=cache)
     diagnostics: list[Diagnostic] = []
     plans_dir = root / PLANS_DIR
     if not plans_dir.is_dir():
@@ -203,6 +221,28 @@ def _check_slug_name(project: Project, path: Path, name: str, diagnostics: list[
 
 
 def _read(project: Project, path: Path, model: type[ModelT], diagnostics: list[Diagnostic]) -> Source[ModelT] | None:
+    cache = project.cache
+    if cache is None or path in project.overrides:
+        return _read_file(project, path, model, diagnostics)
+    try:
+        status = path.stat()
+        signature = (status.st_mtime_ns, status.st_size, status.st_ino)
+    except OSError:
+        return _read_file(project, path, model, diagnostics)
+    cached = cache.entries.get(path)
+    if cached is not None and cached[0] == signature:
+        diagnostics.extend(cached[2])
+        return cached[1]  # type: ignore[return-value]
+    found: list[Diagnostic] = []
+    source = _read_file(project, path, model, found)
+    cache.entries[path] = (signature, source, tuple(found))
+    diagnostics.extend(found)
+    return source
+
+
+def _read_file(
+    project: Project, path: Path, model: type[ModelT], diagnostics: list[Diagnostic]
+) -> Source[ModelT] | None:
     file = project.display(path)
     try:
         override = project.overrides.get(path)

@@ -31,7 +31,7 @@ from generator.schedule import (
     localize,
     schedule_plan,
 )
-from generator.sources import PlanSources, Project, load_project
+from generator.sources import PlanSources, Project, SourceCache, load_project
 
 # Placeholders of communications[].message, and the channel kind each needs.
 PLACEHOLDERS = (
@@ -69,13 +69,28 @@ class Validation:
         return not self.errors
 
 
-def validate_project(root: Path, overrides: dict[Path, bytes] | None = None) -> Validation:
+@dataclass
+class ValidationCache:
+    """What a validation read and found, for the next one to reuse (`golive serve`, incremental.py).
+
+    Files are re-read only when they changed on disk; a plan is checked again only when its
+    files, people.yaml or a checklist changed (unchanged ones are the same Source objects).
+    """
+
+    sources: SourceCache = field(default_factory=SourceCache)
+    # plan id -> (the sources it was checked with, its diagnostics, its schedule)
+    plans: dict[str, tuple[tuple[object, ...], list[Diagnostic], Schedule | None]] = field(default_factory=dict)
+
+
+def validate_project(
+    root: Path, overrides: dict[Path, bytes] | None = None, cache: ValidationCache | None = None
+) -> Validation:
     """Read every source under root/plans and check it; never raises for bad input.
 
     `overrides` gives the contents of files as they are about to be written.
     """
-    project, diagnostics = load_project(root, overrides)
-    checker = _Checker(project, diagnostics)
+    project, diagnostics = load_project(root, overrides, cache.sources if cache is not None else None)
+    checker = _Checker(project, diagnostics, cache)
     # As in loading: the checks make many small acyclic objects next to a large heap.
     collecting = gc.isenabled()
     gc.disable()
@@ -101,9 +116,10 @@ def placeholders_in(message: str) -> list[str]:
 
 
 class _Checker:
-    def __init__(self, project: Project, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, project: Project, diagnostics: list[Diagnostic], cache: ValidationCache | None = None) -> None:
         self.project = project
         self.out = diagnostics
+        self.cache = cache
         self.schedules: dict[str, Schedule] = {}
         people = project.people.model.people if project.people else []
         self.people = {p.id: p for p in people}
@@ -132,7 +148,33 @@ class _Checker:
         self.check_people()
         self.check_checklists()
         for plan_sources in self.project.plans.values():
-            self.check_plan(plan_sources)
+            self.check_plan_once(plan_sources)
+        if self.cache is not None:
+            for gone in self.cache.plans.keys() - self.project.plans.keys():
+                del self.cache.plans[gone]
+
+    def check_plan_once(self, sources: PlanSources) -> None:
+        """check_plan, or what it found last time when nothing it reads has changed."""
+        if self.cache is None:
+            self.check_plan(sources)
+            return
+        project = self.project
+        inputs = (sources.plan, sources.log, sources.postmortem, project.people, *project.checklists.values())
+        cached = self.cache.plans.get(sources.id)
+        if (
+            cached is not None
+            and len(cached[0]) == len(inputs)
+            and all(a is b for a, b in zip(cached[0], inputs, strict=True))
+            and project.checklists_complete
+        ):
+            _, found, schedule = cached
+            self.out.extend(found)
+            if schedule is not None:
+                self.schedules[sources.id] = schedule
+            return
+        first = len(self.out)
+        self.check_plan(sources)
+        self.cache.plans[sources.id] = (inputs, self.out[first:], self.schedules.get(sources.id))
 
     def check_people(self) -> None:
         if self.project.people is None:

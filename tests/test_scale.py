@@ -112,3 +112,24 @@ def test_serve_regeneration_renders_only_the_changed_plan(tmp_path: Path) -> Non
     assert {p for p in rewritten if p.startswith("plans/")} <= {p for p in after if p.startswith("plans/golive-0011/")}
     assert "plans/golive-0011/runbook.md" in rewritten
     assert rewritten - {p for p in after if p.startswith("plans/golive-0011/")} <= {"index.md", "golive.ics"}
+
+
+def test_serve_regeneration_finds_what_a_fresh_validation_finds(tmp_path: Path) -> None:
+    root = generate_plans(tmp_path / "project", 6, steps=20, log_entries=10)
+    regenerator = Regenerator(root)
+    assert regenerator.run().site is not None
+    plan = root / "plans/golive-0002/plan.yaml"
+    good = plan.read_text()
+    plan.write_text(good.replace("owner: ", "owner: nobody-", 1))  # an unknown person: an error
+    broken = regenerator.run()
+    assert broken.site is None and broken.rendered == ()
+    assert broken.validation.diagnostics == validate_project(root).diagnostics
+    assert any("unknown person 'nobody-" in d.message for d in broken.validation.errors)
+    plan.write_text(good)
+    assert regenerator.run().validation.diagnostics == validate_project(root).diagnostics
+
+    people = root / "plans/people.yaml"  # everyone's contact sheet shows people.yaml
+    people.write_text(people.read_text().replace("+44 20 7946", "+44 20 7947", 1))
+    again = regenerator.run()
+    assert again.validation.diagnostics == validate_project(root).diagnostics
+    assert len(again.rendered) == 6
