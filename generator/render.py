@@ -14,6 +14,7 @@ from generator import markup
 from generator.diagnostics import Diagnostic
 from generator.pages import (
     PLAN_PAGES,
+    Contact,
     PlanView,
     build_plan_view,
     dashboard_groups,
@@ -66,7 +67,17 @@ def _environment() -> jinja2.Environment:
     env.filters["safe_link"] = markup.safe_link
     env.filters["fence"] = markup.fence
     env.filters["status"] = lambda status: STATUS_LABELS.get(status, status)
+    # Python, not Jinja macros: they run for every row of the big tables.
+    env.filters["phone_html"] = phone_html
+    env.filters["person_html"] = lambda c: markup.attribute(c.name) + (f"<br>{phone_html(c)}" if c.phone else "")
     return env
+
+
+def phone_html(contact: Contact) -> str:
+    """A contact's phone number in HTML: a tel: link when it can dial."""
+    if contact.tel:
+        return f'<a href="{markup.attribute(contact.tel)}">{markup.attribute(contact.phone)}</a>'
+    return markup.attribute(contact.phone) if contact.phone else ""
 
 
 _env = _environment()
