@@ -128,8 +128,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"golive: site_src/: {len(changes.added)} added, {len(changes.changed)} changed, "
         f"{len(changes.removed)} removed, {changes.unchanged} unchanged"
     )
+    # MkDocs needs only the plans' views (for the history pages): let the sources, with every
+    # value's line and column, and the rendered files go before it holds the whole site.
+    views, plan_ids = generated.site.plans, sorted(generated.validation.project.plans)
+    del generated
     try:
-        site = build_html(args.root, views=generated.site.plans)
+        site = build_html(args.root, views=views)
     except BuildError as error:
         for message in error.messages:
             print(f"mkdocs: {message}", file=sys.stderr)
@@ -137,7 +141,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     shown = site.relative_to(args.root) if site.is_relative_to(args.root) else site
     print(f"golive: built {shown}/ in {time.perf_counter() - started:.1f}s")
     if args.pdf:
-        return _write_pdfs(args.root, sorted(generated.validation.project.plans), args.paper)
+        return _write_pdfs(args.root, plan_ids, args.paper)
     return EXIT_OK
 
 

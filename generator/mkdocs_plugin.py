@@ -135,6 +135,13 @@ class GolivePlugin(BasePlugin):
 
     on_page_context = CombinedEvent(_hide_unsearched, _restore_unsearched)
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # The page is written and indexed: MkDocs would keep its Markdown and HTML to the
+        # end of the build, every page's at once. Only the anchors are needed after this.
+        page.markdown = None
+        page.content = None
+        return output
+
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
         # The print page's template ships with golive, not with the theme.
         theme_dir = resources.files("generator").joinpath("theme")
