@@ -74,7 +74,7 @@ def main(count: int) -> None:
                 for edit in range(EDITS):
                     title = f"Renamed step {edit}"
                     text = plan.read_text()
-                    text = re.sub(r"(?m)^(  title: ).*$", lambda m: m.group(1) + title, text, count=1)
+                    text = re.sub(r"(?m)^  title: .*$", f"  title: {title}", text, count=1)
                     time.sleep(1.5)  # let the watcher settle after the previous rebuild
                     edited = time.perf_counter()
                     plan.write_text(text)
