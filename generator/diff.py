@@ -12,7 +12,7 @@ import io
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,7 +20,7 @@ from pathlib import Path
 from generator.models.people import Person
 from generator.models.plan import Plan, Step
 from generator.schedule import Schedule, format_duration
-from generator.sources import PLANS_DIR
+from generator.sources import CHECKLISTS_DIR, PEOPLE_FILE, PLANS_DIR
 from generator.validate import Validation, validate_project
 
 DEFAULT_BRANCHES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
@@ -145,18 +145,27 @@ def default_revision(root: Path) -> str:
 
 
 @contextmanager
-def checkout_of(root: Path, revision: str) -> Iterator[Path]:
-    """A scratch copy of the project's plans/ at `revision`, read through git archive."""
+def checkout_of(root: Path, revision: str, plan_ids: Sequence[str] | None = None) -> Iterator[Path]:
+    """A scratch copy of the project's plans/ at `revision`, read through git archive.
+
+    With `plan_ids`, only those plans (and the people and checklists they use) are copied:
+    a plan's history reads one plan per commit, not the whole project.
+    """
     prefix = _git(root, "rev-parse", "--show-prefix")
     commit = _git(root, "rev-parse", "--verify", f"{revision}^{{commit}}")
+    paths = [f"{prefix}{PLANS_DIR}"]
+    if plan_ids is not None:
+        wanted = [f"{prefix}{PLANS_DIR}/{name}" for name in (PEOPLE_FILE, CHECKLISTS_DIR, *plan_ids)]
+        # git archive refuses a path that does not exist at that commit: ask which do.
+        paths = _git(root, "ls-tree", "-r", "--full-tree", "--name-only", commit, "--", *wanted).splitlines()
     with tempfile.TemporaryDirectory(prefix="golive-diff-") as scratch:
         archive = subprocess.run(
-            ["git", "archive", "--format=tar", commit, "--", f"{prefix}{PLANS_DIR}"],
+            ["git", "archive", "--format=tar", commit, "--", *paths],
             cwd=root,
             capture_output=True,
             check=False,
         )
-        if archive.returncode == 0:
+        if paths and archive.returncode == 0:
             with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
                 tar.extractall(scratch, filter="data")
         # A revision without plans/ (archive fails) is an empty project: every plan is new.

@@ -28,17 +28,21 @@ class Revision:
 
 
 class _Validations:
-    """Each commit's plans validated once, however many plans' histories need it."""
+    """A plan as it was at a commit, read once: only that plan and the people and checklists.
+
+    Validating the whole project at every commit of every plan would grow with the
+    number of plans times the number of commits.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.cache: dict[str, Validation] = {}
+        self.cache: dict[tuple[str, str], Validation] = {}
 
-    def at(self, commit: str) -> Validation:
-        if commit not in self.cache:
-            with checkout_of(self.root, commit) as old_root:
-                self.cache[commit] = validate_project(old_root)
-        return self.cache[commit]
+    def at(self, commit: str, plan_id: str) -> Validation:
+        if (commit, plan_id) not in self.cache:
+            with checkout_of(self.root, commit, [plan_id]) as old_root:
+                self.cache[commit, plan_id] = validate_project(old_root)
+        return self.cache[commit, plan_id]
 
 
 def git_available(root: Path) -> bool:
@@ -88,9 +92,9 @@ def _plan_history(root: Path, plan_id: str, validations: _Validations) -> list[R
     for line in log.stdout.splitlines():
         commit, parents, date, author, subject = line.split("\x1f")
         try:
-            after = validations.at(commit)
+            after = validations.at(commit, plan_id)
             parent = parents.split()[0] if parents else None
-            before = validations.at(parent) if parent else None
+            before = validations.at(parent, plan_id) if parent else None
         except DiffError:
             continue
         plan = after.project.plans.get(plan_id)
