@@ -38,9 +38,11 @@ class GolivePlugin(BasePlugin):
     def __init__(self) -> None:
         super().__init__()
         self._full_content: dict[str, str] = {}  # page content while the search plugin reads it
+        self._bytecode = _MemoryBytecodeCache()
         self._regenerator: Regenerator | None = None  # serve: kept across rebuilds (MkDocs keeps this plugin)
         self._nav_changed = False
         self._history: dict[str, str] = {}  # the history pages of the last build
+        self._history_rendered: dict[str, tuple[PlanView, str]] = {}  # serve: plan id -> (view, page)
         self._revisions: tuple[str | None, dict[str, list[Revision] | None]] | None = None  # git HEAD, revisions
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -105,17 +107,23 @@ class GolivePlugin(BasePlugin):
 
         # Revisions come from commits: while HEAD stays, a rebuild reuses those it read before.
         head = head_commit(root)
-        if self._revisions is None or self._revisions[0] != head:
+        # MkDocs keeps this plugin for the whole process: outside `serve` each build starts afresh.
+        if not self.serving or self._revisions is None or self._revisions[0] != head:
             self._revisions = (head, {})
+            self._history_rendered = {}
         known = self._revisions[1]
         missing = [view.id for view in views if view.id not in known]
         if missing:
             found = histories(root, missing)
             known.update({plan_id: None if found is None else found[plan_id] for plan_id in missing})
-        return {
-            f"plans/{view.id}/history.md": render_template("history.md.j2", view=view, revisions=known[view.id])
-            for view in views
-        }
+        pages = {}
+        for view in views:
+            rendered = self._history_rendered.get(view.id)
+            if rendered is None or rendered[0] is not view:  # a plan re-rendered since, or new revisions
+                rendered = (view, render_template("history.md.j2", view=view, revisions=known[view.id]))
+                self._history_rendered[view.id] = rendered
+            pages[f"plans/{view.id}/history.md"] = rendered[1]
+        return pages
 
     # The search plugin indexes page.content when its own on_page_context runs (priority 0):
     # show it the page without the blocks golive marked no-search, then put them back.
@@ -146,11 +154,31 @@ class GolivePlugin(BasePlugin):
         # The print page's template ships with golive, not with the theme.
         theme_dir = resources.files("generator").joinpath("theme")
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.FileSystemLoader(str(theme_dir))])
+        # Each rebuild in `serve` makes a new environment: compile the theme's templates once.
+        env.bytecode_cache = self._bytecode
         return env
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        # golive writes site_src/ from plans/: watch the sources. Watching site_src/ too would
+        # only build a second time after each regeneration, and poll thousands of pages.
+        server.unwatch(config.docs_dir)
         server.watch(str(Path(config.config_file_path).parent / "plans"))
         return server
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, by template name and source checksum."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 class _GeneratedPage(File):

@@ -104,8 +104,8 @@ class RenderCache:
     change on disk are the same objects, so an unchanged plan is not rendered again.
     """
 
-    # plan id -> (the sources the pages came from, the plan's warnings, its view, its pages)
-    entries: dict[str, tuple[tuple[object, ...], list[Diagnostic], PlanView, dict[str, bytes]]] = field(
+    # plan id -> (the sources the pages came from, the plan's warnings, its view, its pages, its event)
+    entries: dict[str, tuple[tuple[object, ...], list[Diagnostic], PlanView, dict[str, bytes], bytes]] = field(
         default_factory=dict
     )
 
@@ -115,6 +115,7 @@ def render_site(validation: Validation, cache: RenderCache | None = None) -> Ren
     project = validation.project
     warnings = warnings_by_plan(validation)
     views: list[PlanView] = []
+    events: dict[str, bytes] = {}
     rendered: list[str] = []
     files: dict[str, str | bytes] = {}
     for plan_id in sorted(project.plans):
@@ -128,14 +129,16 @@ def render_site(validation: Validation, cache: RenderCache | None = None) -> Ren
             and all(a is b for a, b in zip(cached[0], inputs, strict=True))
             and cached[1] == plan_warnings
         ):
-            _, _, view, pages = cached
+            _, _, view, pages, event = cached
         else:
             view = build_plan_view(validation, plan_id, plan_warnings)
             pages = {path: text.encode("utf-8") for path, text in render_plan(view).items()}
+            event = calendar_event(view)
             rendered.append(plan_id)
             if cache is not None:
-                cache.entries[plan_id] = (inputs, plan_warnings, view, pages)
+                cache.entries[plan_id] = (inputs, plan_warnings, view, pages, event)
         views.append(view)
+        events[plan_id] = event
         files.update(pages)
     if cache is not None:
         for gone in cache.entries.keys() - project.plans.keys():
@@ -148,7 +151,7 @@ def render_site(validation: Validation, cache: RenderCache | None = None) -> Ren
     names = {p.id: p.name for p in (project.people.model.people if project.people else [])}
     files["checklists.md"] = render_template("checklists_index.md.j2", checklists=checklists, users=users, names=names)
     files["postmortem-template.md"] = render_template("postmortem_template.md.j2")
-    files["golive.ics"] = calendar(views)
+    files["golive.ics"] = calendar(views, events)
     files[NAV_FILE] = json.dumps(navigation(views), indent=1, ensure_ascii=False) + "\n"
     for asset in ASSETS:
         files[f"assets/{asset}"] = resources.files("generator").joinpath("assets", asset).read_bytes()
@@ -217,31 +220,44 @@ def navigation(views: Sequence[PlanView]) -> list[object]:
     return nav
 
 
-def calendar(views: Sequence[PlanView]) -> bytes:
-    """An iCalendar file with every go-live window; stable UIDs, SEQUENCE follows the plan version."""
+def calendar(views: Sequence[PlanView], events: dict[str, bytes] | None = None) -> bytes:
+    """An iCalendar file with every go-live window; stable UIDs, SEQUENCE follows the plan version.
+
+    `events` are the plans' events as calendar_event made them, when the caller has them.
+    """
     cal = icalendar.Calendar()
     cal.add("prodid", "-//golive//go-live windows//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "Go-lives")
-    for view in sorted(views, key=lambda v: (v.schedule.window_start, v.id)):
-        event = icalendar.Event()
-        event.add("uid", f"{view.id}@golive")
-        # DTSTAMP must not depend on the clock: output is reproducible.
-        event.add("dtstamp", view.schedule.window_start)
-        event.add("dtstart", view.schedule.window_start)
-        event.add("dtend", view.schedule.window_end)
-        event.add("sequence", view.plan.version)
-        event.add("summary", f"Go-live: {view.title}")
-        bridge = view.bridge
-        lines = [
-            f"Lead: {view.lead.person.name}" + (f" ({view.lead.person.phone})" if view.lead.person.phone else ""),
-            f"Status: {STATUS_LABELS[view.plan.status]}, version {view.plan.version}, revision {view.fingerprint}",
-        ]
-        if bridge is not None:
-            lines.append(f"Bridge: {bridge.link or bridge.name}" + (f" ({bridge.details})" if bridge.details else ""))
-            if bridge.link and markup.safe_link(bridge.link):
-                event.add("location", bridge.link)
-        event.add("description", "\n".join(lines))
-        event.add("status", "CANCELLED" if view.plan.status == "cancelled" else "CONFIRMED")
-        cal.add_component(event)
-    return cal.to_ical()
+    ordered = sorted(views, key=lambda v: (v.schedule.window_start, v.id))
+    found = events or {}
+    body = b"".join(found[v.id] if v.id in found else calendar_event(v) for v in ordered)
+    # The same bytes as adding each event to `cal`: a calendar is its lines, then its events'.
+    end = b"END:VCALENDAR\r\n"
+    shell = cal.to_ical()
+    assert shell.endswith(end)
+    return shell[: -len(end)] + body + end
+
+
+def calendar_event(view: PlanView) -> bytes:
+    """One go-live window as an iCalendar event."""
+    event = icalendar.Event()
+    event.add("uid", f"{view.id}@golive")
+    # DTSTAMP must not depend on the clock: output is reproducible.
+    event.add("dtstamp", view.schedule.window_start)
+    event.add("dtstart", view.schedule.window_start)
+    event.add("dtend", view.schedule.window_end)
+    event.add("sequence", view.plan.version)
+    event.add("summary", f"Go-live: {view.title}")
+    bridge = view.bridge
+    lines = [
+        f"Lead: {view.lead.person.name}" + (f" ({view.lead.person.phone})" if view.lead.person.phone else ""),
+        f"Status: {STATUS_LABELS[view.plan.status]}, version {view.plan.version}, revision {view.fingerprint}",
+    ]
+    if bridge is not None:
+        lines.append(f"Bridge: {bridge.link or bridge.name}" + (f" ({bridge.details})" if bridge.details else ""))
+        if bridge.link and markup.safe_link(bridge.link):
+            event.add("location", bridge.link)
+    event.add("description", "\n".join(lines))
+    event.add("status", "CANCELLED" if view.plan.status == "cancelled" else "CONFIRMED")
+    return bytes(event.to_ical())
