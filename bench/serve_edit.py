@@ -21,17 +21,11 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO), str(REPO / "bench")]
+sys.path[:0] = [str(REPO), str(REPO / "bench"), str(REPO / "tests")]
 from generate import generate  # noqa: E402
 
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 (the browser as the tests launch it)
+
 EDITS = 5
 
 
@@ -58,7 +52,7 @@ def main(count: int) -> None:
             url = f"http://127.0.0.1:{port}/plans/{plan_id}/runbook.html"
             started = time.perf_counter()
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page()
                 while True:
                     try:
