@@ -7,10 +7,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.mkdocs_plugin import GolivePlugin
-from generator.pages import PlanView
+from generator.pages import PlanHeading, PlanView
 from generator.render import RenderedSite, render_site
+from generator.sources import Source
 from generator.validate import Validation, validate_project
 from generator.write import Changes, compare, write_site_src
 
@@ -40,6 +42,13 @@ def generate(root: Path) -> Generated:
     validation = validate_project(root)
     if not validation.ok:
         return Generated(validation, None)
+    # Rendering reads the models only: the raw values and their line and column can go.
+    project = validation.project
+    sources: list[Source[Any] | None] = [project.people, *project.checklists.values()]
+    sources += [s for plan in project.plans.values() for s in (plan.plan, plan.log, plan.postmortem)]
+    for source in sources:
+        if source is not None:
+            source.document.release()
     return Generated(validation, render_site(validation))
 
 
@@ -74,11 +83,11 @@ def _captured_mkdocs_log() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
-def build_html(root: Path, site_dir: Path | None = None, views: Sequence[PlanView] | None = None) -> Path:
+def build_html(root: Path, site_dir: Path | None = None, views: Sequence[PlanView | PlanHeading] | None = None) -> Path:
     """Run `mkdocs build --strict` on root/mkdocs.yml; return the site folder.
 
-    `views` are the plans just rendered; given, the golive plugin uses them instead of
-    validating and rendering the project a second time.
+    `views` are the plans just rendered (or their headings); given, the golive plugin uses
+    them for the history pages instead of validating and rendering the project a second time.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config

@@ -15,7 +15,7 @@ ON_TIME_TOLERANCE = dt.timedelta(minutes=5)
 SEVERITIES = ("sev1", "sev2", "sev3", "sev4")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimedEntry:
     """A log entry with its time in UTC, in log order."""
 
@@ -24,7 +24,7 @@ class TimedEntry:
     extra: bool = False  # from the post-mortem's timeline_extra, not the log
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StepActual:
     scheduled: ScheduledStep
     started: dt.datetime | None
@@ -45,7 +45,7 @@ class StepActual:
         return None if slip is None else slip <= ON_TIME_TOLERANCE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     entry: TimedEntry
     resolution: TimedEntry | None

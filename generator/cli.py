@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import logging
 import sys
@@ -28,6 +29,7 @@ from generator.build import (
 from generator.diff import DiffError, diff_against, render_markdown
 from generator.logbook import BY_VARIABLE, LogError, NewEntry, append_entry
 from generator.models.log import EntryKind, Severity
+from generator.pages import PlanHeading
 from generator.pdf import PAPER_SIZES, PdfError, pdf_path, print_page, write_pdf
 from generator.postmortem import PostmortemError, create_postmortem
 from generator.report import REPORTERS
@@ -128,10 +130,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"golive: site_src/: {len(changes.added)} added, {len(changes.changed)} changed, "
         f"{len(changes.removed)} removed, {changes.unchanged} unchanged"
     )
-    # MkDocs needs only the plans' views (for the history pages): let the sources, with every
-    # value's line and column, and the rendered files go before it holds the whole site.
-    views, plan_ids = generated.site.plans, sorted(generated.validation.project.plans)
+    # MkDocs needs only each plan's heading (for the history pages): let the sources, the
+    # page contexts and the rendered files go before MkDocs holds the whole site.
+    views = [PlanHeading.of(view) for view in generated.site.plans]
+    plan_ids = sorted(view.id for view in views)
     del generated
+    gc.collect()
     try:
         site = build_html(args.root, views=views)
     except BuildError as error:

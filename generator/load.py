@@ -87,6 +87,11 @@ class Document:
         # The positions of a collection's children, by the collection's position.
         self._children: dict[int, Any] = {}
 
+    def release(self) -> None:
+        """Let the values and their places go: for after validation, when no diagnostic will ask."""
+        self.data = None
+        self._value_marks, self._key_marks, self._packed, self._children = {}, {}, None, {}
+
     @property
     def value_marks(self) -> dict[ValuePath, Mark]:
         if self._packed is not None:

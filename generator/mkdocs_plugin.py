@@ -22,7 +22,7 @@ from mkdocs.utils import clean_directory
 from generator.history import Revision
 from generator.html_blocks import UNSEARCHED_END, UNSEARCHED_START, without_unsearched
 from generator.incremental import Regenerator
-from generator.pages import PlanView
+from generator.pages import PlanHeading, PlanView
 from generator.render import NAV_FILE
 
 log = logging.getLogger("mkdocs.plugins.golive")
@@ -33,7 +33,7 @@ class GolivePlugin(BasePlugin):
 
     serving = False
     # The plans as golive last rendered them in this process, so that history pages reuse them.
-    views: tuple[PlanView, ...] | None = None
+    views: Sequence[PlanView | PlanHeading] | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -42,7 +42,7 @@ class GolivePlugin(BasePlugin):
         self._regenerator: Regenerator | None = None  # serve: kept across rebuilds (MkDocs keeps this plugin)
         self._nav_changed = False
         self._history: dict[str, str] = {}  # the history pages of the last build
-        self._history_rendered: dict[str, tuple[PlanView, str]] = {}  # serve: plan id -> (view, page)
+        self._history_rendered: dict[str, tuple[PlanView | PlanHeading, str]] = {}  # serve: plan id -> (view, page)
         self._revisions: tuple[str | None, dict[str, list[Revision] | None]] | None = None  # git HEAD, revisions
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -101,7 +101,7 @@ class GolivePlugin(BasePlugin):
         self._history = pages
         return files
 
-    def _history_pages(self, root: Path, views: Sequence[PlanView]) -> dict[str, str]:
+    def _history_pages(self, root: Path, views: Sequence[PlanView | PlanHeading]) -> dict[str, str]:
         from generator.history import head_commit, histories
         from generator.render import render_template
 
@@ -190,10 +190,10 @@ class _GeneratedPage(File):
         return not self.unchanged or not os.path.isfile(self.abs_dest_path)
 
 
-def _render_views(root: Path) -> tuple[PlanView, ...]:
+def _render_views(root: Path) -> tuple[PlanHeading, ...]:
     """The plans' page contexts, for a build that MkDocs started on its own (`mkdocs build`)."""
     from generator.pages import build_plan_view
     from generator.validate import validate_project
 
     validation = validate_project(root)
-    return tuple(build_plan_view(validation, plan_id) for plan_id in sorted(validation.schedules))
+    return tuple(PlanHeading.of(build_plan_view(validation, plan_id)) for plan_id in sorted(validation.schedules))

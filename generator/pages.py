@@ -58,7 +58,7 @@ def tel_link(phone: str | None) -> str | None:
     return f"tel:{digits}" if digits.strip("+") else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact:
     """A person as the call needs them: how to reach them."""
 
@@ -85,7 +85,7 @@ def contact(person: Person | None, person_id: str) -> Contact:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StepRow:
     number: int
     id: str
@@ -104,7 +104,7 @@ class StepRow:
     verify: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GateView:
     id: str
     before_number: int
@@ -114,7 +114,7 @@ class GateView:
     criteria: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineBar:
     number: int
     title: str
@@ -125,20 +125,20 @@ class TimelineBar:
     label: str  # "22:10-22:35"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineTick:
     left: float
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Timeline:
     bars: tuple[TimelineBar, ...]
     ticks: tuple[TimelineTick, ...]
     window_end: float  # percent position of the window end line
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StakeholderView:
     role: str
     person: Contact
@@ -148,7 +148,7 @@ class StakeholderView:
     escalation: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChannelView:
     kind: str
     name: str
@@ -156,20 +156,20 @@ class ChannelView:
     details: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChecklistItemView:
     text: str
     owner: Contact | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChecklistGroup:
     title: str
     source: str | None  # checklist id, None for the plan's own items
     items: tuple[ChecklistItemView, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MessageView:
     id: str
     audience: str
@@ -178,14 +178,14 @@ class MessageView:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ApprovalView:
     person: Contact
     decision: str
     date: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanView:
     """Everything the pages of one plan show."""
 
@@ -225,8 +225,33 @@ class PlanView:
         return self.plan.title
 
     @property
+    def version(self) -> int:
+        return self.plan.version
+
+    @property
+    def status(self) -> str:
+        return self.plan.status
+
+    @property
     def bridge(self) -> ChannelView | None:
         return next((c for c in self.channels if c.kind == "bridge"), None)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanHeading:
+    """What every page of a plan shows at its top; all the history pages need of a plan."""
+
+    id: str
+    title: str
+    version: int
+    status: str
+    fingerprint: str
+    window_local: str
+    pages: tuple[tuple[str, str], ...] = PLAN_PAGES
+
+    @classmethod
+    def of(cls, view: PlanView) -> PlanHeading:
+        return cls(view.id, view.title, view.version, view.status, view.fingerprint, view.window_local, view.pages)
 
 
 def _window_text(start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> str:
@@ -487,7 +512,7 @@ def build_plan_view(validation: Validation, plan_id: str, warnings: Sequence[Dia
     return _PlanViewBuilder(validation.project, sources, validation.schedules[plan_id], warnings).build()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DashboardGroup:
     status: str
     plans: tuple[PlanView, ...]
@@ -505,7 +530,7 @@ def dashboard_groups(plans: Sequence[PlanView]) -> tuple[DashboardGroup, ...]:
     return tuple(groups)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonRow:
     person: Contact
     role: str | None
@@ -533,7 +558,7 @@ def people_rows(project: Project, plans: Sequence[PlanView]) -> tuple[PersonRow,
 # -- the call log and the post-mortem ----------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogRow:
     time: str
     t_offset: str
@@ -545,7 +570,7 @@ class LogRow:
     extra: bool  # from the post-mortem's timeline_extra
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StepActualRow:
     number: int
     title: str
@@ -557,7 +582,7 @@ class StepActualRow:
     status: str  # on time | late | not logged
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IssueRow:
     time: str
     severity: str
@@ -568,7 +593,7 @@ class IssueRow:
     time_to_resolve: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogView:
     rows: tuple[LogRow, ...]
     steps: tuple[StepActualRow, ...]
@@ -584,7 +609,7 @@ class LogView:
     schedule_slip: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResultRow:
     objective: str
     metric: str
@@ -593,7 +618,7 @@ class ResultRow:
     met: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActionRow:
     id: str
     text: str
@@ -605,7 +630,7 @@ class ActionRow:
     status: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PostmortemView:
     written: bool  # False: the pre-filled template shown before postmortem.yaml exists
     status: str
