@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -112,6 +113,18 @@ class RenderCache:
 
 def render_site(validation: Validation, cache: RenderCache | None = None) -> RenderedSite:
     """Render every page of a valid project; pure: same input, same bytes."""
+    # As in loading and checking: rendering makes many small acyclic objects next to a large
+    # heap, which the cyclic collector would scan again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _render_site(validation, cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _render_site(validation: Validation, cache: RenderCache | None) -> RenderedSite:
     project = validation.project
     warnings = warnings_by_plan(validation)
     views: list[PlanView] = []
