@@ -307,11 +307,15 @@ class _PlanViewBuilder:
         self.sources = sources
         self.plan = sources.plan.model
         self.schedule = schedule
-        self.people = {p.id: p for p in (project.people.model.people if project.people else [])}
+        self.people = project.people_by_id
         self.warnings = warnings
+        self.contacts: dict[str, Contact] = {}
 
     def contact(self, person_id: str) -> Contact:
-        return contact(self.people.get(person_id), person_id)
+        found = self.contacts.get(person_id)
+        if found is None:
+            found = self.contacts[person_id] = contact(self.people.get(person_id), person_id)
+        return found
 
     def build(self) -> PlanView:
         view = self.build_plan()

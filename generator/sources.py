@@ -8,6 +8,7 @@ import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -17,6 +18,7 @@ from generator.diagnostics import Diagnostic, ValuePath, did_you_mean
 from generator.load import Document, SourceError, load_document, parse_document
 from generator.models import Checklist, Log, PeopleFile, Plan, Postmortem
 from generator.models.common import SLUG_PATTERN, timezone_hint
+from generator.models.people import Person
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -73,6 +75,11 @@ class Project:
     # Contents to check instead of what is on disk (a log entry about to be appended).
     overrides: dict[Path, bytes] = field(default_factory=dict)
     cache: SourceCache | None = None
+
+    @cached_property
+    def people_by_id(self) -> dict[str, Person]:
+        """Everyone in people.yaml by id (empty when it could not be read)."""
+        return {p.id: p for p in (self.people.model.people if self.people else [])}
 
     def display(self, path: Path) -> str:
         """The path shown in messages: relative to the project folder."""
