@@ -12,6 +12,7 @@ import pytest
 from conftest import REPO
 from generator.build import generate, write
 from generator.incremental import Regenerator
+from generator.render import render_site
 from generator.validate import validate_project
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -85,6 +86,27 @@ def test_one_long_plan_schedules_linearly(tmp_path: Path) -> None:
     large = generate_plans(tmp_path / "large", 1, steps=2000, log_entries=10)
     ratio = growth(small, large)
     assert ratio < 2 * 4, f"a 2,000-step plan took {ratio:.1f} times as long as a 500-step one"
+
+
+def render_growth(small: Path, large: Path) -> float:
+    """How many times as long rendering `large` takes as rendering `small`."""
+    small_validation, large_validation = validate_project(small), validate_project(large)
+    assert small_validation.ok and large_validation.ok
+    return timed(lambda: render_site(large_validation)) / timed(lambda: render_site(small_validation))
+
+
+def test_rendering_grows_linearly_with_plans(tmp_path: Path) -> None:
+    small = generate_plans(tmp_path / "small", 10, steps=50, log_entries=20)
+    large = generate_plans(tmp_path / "large", 40, steps=50, log_entries=20)
+    ratio = render_growth(small, large)
+    assert ratio < 2 * 4, f"40 plans took {ratio:.1f} times as long to render as 10"
+
+
+def test_rendering_grows_linearly_with_steps(tmp_path: Path) -> None:
+    small = generate_plans(tmp_path / "small", 1, steps=300, log_entries=20)
+    large = generate_plans(tmp_path / "large", 1, steps=1200, log_entries=20)
+    ratio = render_growth(small, large)
+    assert ratio < 2 * 4, f"a 1,200-step plan took {ratio:.1f} times as long to render as a 300-step one"
 
 
 def test_serve_regeneration_renders_only_the_changed_plan(tmp_path: Path) -> None:
