@@ -5,6 +5,7 @@ Logic lives here; templates only lay it out.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -227,6 +228,28 @@ class PlanView:
     @property
     def version(self) -> int:
         return self.plan.version
+
+    def summary(self) -> PlanView:
+        """This view with only what the site-wide pages (dashboard, people, checklists, calendar,
+        nav) and the history pages read: the rows go once the plan's own pages are rendered."""
+        postmortem = self.postmortem
+        if postmortem is not None:
+            postmortem = dataclasses.replace(
+                postmortem, sections=(), results=(), lists=(), action_items=(), timeline=(), figures=()
+            )
+        return dataclasses.replace(
+            self,
+            steps=(),
+            gates=(),
+            timeline=Timeline((), (), 0.0),
+            stakeholders=(),
+            approvals=(),
+            rollback_steps=(),
+            point_of_no_return=None,
+            messages=(),
+            log=None,
+            postmortem=postmortem,
+        )
 
     @property
     def status(self) -> str:

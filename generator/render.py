@@ -93,7 +93,7 @@ class RenderedSite:
     """Every file of site_src/, by path relative to it."""
 
     files: dict[str, bytes]
-    plans: tuple[PlanView, ...]
+    plans: tuple[PlanView, ...]  # summaries (PlanView.summary): the plans' own pages are in files
     rendered: tuple[str, ...] = ()  # the plans whose pages were rendered, not taken from a cache
 
 
@@ -144,9 +144,10 @@ def _render_site(validation: Validation, cache: RenderCache | None) -> RenderedS
         ):
             _, _, view, pages, event = cached
         else:
-            view = build_plan_view(validation, plan_id, plan_warnings)
-            pages = {path: text.encode("utf-8") for path, text in render_plan(view).items()}
-            event = calendar_event(view)
+            full = build_plan_view(validation, plan_id, plan_warnings)
+            pages = {path: text.encode("utf-8") for path, text in render_plan(full).items()}
+            event = calendar_event(full)
+            view = full.summary()  # a thousand plans' rows would not fit in memory next to MkDocs
             rendered.append(plan_id)
             if cache is not None:
                 cache.entries[plan_id] = (inputs, plan_warnings, view, pages, event)
