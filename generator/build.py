@@ -7,16 +7,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from generator.mkdocs_plugin import GolivePlugin
 from generator.pages import PlanHeading, PlanView
 from generator.render import RenderedSite, render_site
-from generator.sources import Source
 from generator.validate import Validation, validate_project
-from generator.write import Changes, compare, write_site_src
+from generator.write import SITE_SRC, Changes, compare, write_site_src
 
-SITE_SRC = "site_src"
 SITE_DIR = "site"
 MKDOCS_CONFIG = "mkdocs.yml"
 
@@ -43,12 +40,8 @@ def generate(root: Path) -> Generated:
     if not validation.ok:
         return Generated(validation, None)
     # Rendering reads the models only: the raw values and their line and column can go.
-    project = validation.project
-    sources: list[Source[Any] | None] = [project.people, *project.checklists.values()]
-    sources += [s for plan in project.plans.values() for s in (plan.plan, plan.log, plan.postmortem)]
-    for source in sources:
-        if source is not None:
-            source.document.release()
+    for source in validation.project.sources():
+        source.document.release()
     return Generated(validation, render_site(validation))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import json
 import logging
 import sys
@@ -135,7 +134,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     views = [PlanHeading.of(view) for view in generated.site.plans]
     plan_ids = sorted(view.id for view in views)
     del generated
-    gc.collect()
     try:
         site = build_html(args.root, views=views)
     except BuildError as error:

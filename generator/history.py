@@ -45,16 +45,6 @@ class _Validations:
         return self.cache[commit, plan_id]
 
 
-def git_available(root: Path) -> bool:
-    try:
-        result = subprocess.run(
-            ["git", "rev-parse", "--verify", "HEAD"], cwd=root, capture_output=True, text=True, check=False
-        )
-    except FileNotFoundError:
-        return False
-    return result.returncode == 0
-
-
 def head_commit(root: Path) -> str | None:
     """The commit checked out at root, or None outside git (or before the first commit)."""
     try:
@@ -64,10 +54,8 @@ def head_commit(root: Path) -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
-def histories(root: Path, plan_ids: list[str]) -> dict[str, list[Revision]] | None:
-    """The latest commits that changed each plan, newest first; None without git history."""
-    if not git_available(root):
-        return None
+def histories(root: Path, plan_ids: list[str]) -> dict[str, list[Revision]]:
+    """The latest commits that changed each plan, newest first (root has a commit: see head_commit)."""
     validations = _Validations(root)
     return {plan_id: _plan_history(root, plan_id, validations) for plan_id in plan_ids}
 

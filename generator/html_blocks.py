@@ -46,7 +46,7 @@ class _StashHtmlBlocks(Preprocessor):
         def stash(match: re.Match[str]) -> str:
             html = match.group(2)
             if match.group(1):
-                html = f"{UNSEARCHED_START}\n{html}\n{UNSEARCHED_END}"
+                html = f"{UNSEARCHED_START}{html}{UNSEARCHED_END}"
             # A placeholder alone in its paragraph: Python-Markdown puts the HTML back in its place.
             return "\n\n" + self.md.htmlStash.store(html) + "\n\n"
 
@@ -66,3 +66,8 @@ def makeExtension(**kwargs: object) -> GoliveHtmlBlocks:  # the name Python-Mark
 def without_unsearched(html: str) -> str:
     """The page's HTML without its no-search blocks: what the search index should read."""
     return _UNSEARCHED.sub("", html)
+
+
+def without_markers(html: str) -> str:
+    """The page's HTML with its no-search blocks, but not the markers around them."""
+    return html.replace(UNSEARCHED_START, "").replace(UNSEARCHED_END, "")

@@ -14,9 +14,7 @@ from pathlib import Path
 
 from generator.render import RenderCache, RenderedSite, render_site
 from generator.validate import Validation, ValidationCache, validate_project
-from generator.write import Changes, write_site_src
-
-SITE_SRC = "site_src"
+from generator.write import SITE_SRC, Changes, write_site_src
 
 
 @dataclass(frozen=True)

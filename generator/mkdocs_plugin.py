@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory
 
 from generator.history import Revision
-from generator.html_blocks import UNSEARCHED_END, UNSEARCHED_START, without_unsearched
+from generator.html_blocks import UNSEARCHED_START, without_markers, without_unsearched
 from generator.incremental import Regenerator
 from generator.pages import PlanHeading, PlanView
 from generator.render import NAV_FILE
@@ -41,8 +41,7 @@ class GolivePlugin(BasePlugin):
         self._bytecode = _MemoryBytecodeCache()
         self._regenerator: Regenerator | None = None  # serve: kept across rebuilds (MkDocs keeps this plugin)
         self._nav_changed = False
-        self._history: dict[str, str] = {}  # the history pages of the last build
-        self._history_rendered: dict[str, tuple[PlanView | PlanHeading, str]] = {}  # serve: plan id -> (view, page)
+        self._history_pages: dict[str, tuple[PlanView | PlanHeading, str]] = {}  # plan id -> (view, page)
         self._revisions: tuple[str | None, dict[str, list[Revision] | None]] | None = None  # git HEAD, revisions
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -89,41 +88,36 @@ class GolivePlugin(BasePlugin):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add each plan's history page, made from git (so site_src/ never depends on git state)."""
-        root = Path(config.config_file_path).parent
-        views = self.views if self.views is not None else _render_views(root)
-        pages = self._history_pages(root, views)
-        for path, content in pages.items():
-            page = _GeneratedPage.generated(config, path, content=content)
-            assert isinstance(page, _GeneratedPage)
-            # A rebuild while serving skips the page when it reads as before.
-            page.unchanged = self._history.get(path) == content
-            files.append(page)
-        self._history = pages
-        return files
-
-    def _history_pages(self, root: Path, views: Sequence[PlanView | PlanHeading]) -> dict[str, str]:
         from generator.history import head_commit, histories
         from generator.render import render_template
 
-        # Revisions come from commits: while HEAD stays, a rebuild reuses those it read before.
+        root = Path(config.config_file_path).parent
+        views = self.views if self.views is not None else _render_views(root)
+        # Revisions come from commits: while HEAD stays, a rebuild in `serve` reuses those it
+        # read and the pages of plans not rendered again. (MkDocs keeps this plugin for the
+        # whole process: outside `serve` each build starts afresh.)
         head = head_commit(root)
-        # MkDocs keeps this plugin for the whole process: outside `serve` each build starts afresh.
         if not self.serving or self._revisions is None or self._revisions[0] != head:
             self._revisions = (head, {})
-            self._history_rendered = {}
+            self._history_pages = {}
         known = self._revisions[1]
         missing = [view.id for view in views if view.id not in known]
         if missing:
-            found = histories(root, missing)
+            found = histories(root, missing) if head is not None else None
             known.update({plan_id: None if found is None else found[plan_id] for plan_id in missing})
-        pages = {}
         for view in views:
-            rendered = self._history_rendered.get(view.id)
-            if rendered is None or rendered[0] is not view:  # a plan re-rendered since, or new revisions
-                rendered = (view, render_template("history.md.j2", view=view, revisions=known[view.id]))
-                self._history_rendered[view.id] = rendered
-            pages[f"plans/{view.id}/history.md"] = rendered[1]
-        return pages
+            before = self._history_pages.get(view.id)
+            unchanged = before is not None and before[0] is view
+            if not unchanged:
+                content = render_template("history.md.j2", view=view, revisions=known[view.id])
+                self._history_pages[view.id] = (view, content)
+            page = _GeneratedPage.generated(
+                config, f"plans/{view.id}/history.md", content=self._history_pages[view.id][1]
+            )
+            assert isinstance(page, _GeneratedPage)
+            page.unchanged = unchanged  # a dirty rebuild (serve) skips it
+            files.append(page)
+        return files
 
     # The search plugin indexes page.content when its own on_page_context runs (priority 0):
     # show it the page without the blocks golive marked no-search, then put them back.
@@ -138,7 +132,7 @@ class GolivePlugin(BasePlugin):
     def _restore_unsearched(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         full = self._full_content.pop(page.file.src_uri, None)
         if full is not None:
-            page.content = full.replace(UNSEARCHED_START + "\n", "").replace("\n" + UNSEARCHED_END, "")
+            page.content = without_markers(full)
         return context
 
     on_page_context = CombinedEvent(_hide_unsearched, _restore_unsearched)

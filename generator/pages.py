@@ -291,7 +291,7 @@ def plan_fingerprint(sources: PlanSources, project: Project) -> str:
             data = source.path.read_bytes()
             digest.update(f"{source.path.name}\0{len(data)}\0".encode())
             digest.update(data)
-    people = {p.id: p for p in (project.people.model.people if project.people else [])}
+    people = project.people_by_id
     used_people = sorted(_people_used(sources.plan.model, people) & people.keys())
     people_json = json.dumps([people[p].model_dump(mode="json") for p in used_people], sort_keys=True)
     digest.update(f"people\0{people_json}".encode())
@@ -567,14 +567,13 @@ class PersonRow:
 
 
 def people_rows(project: Project, plans: Sequence[PlanView]) -> tuple[PersonRow, ...]:
-    people = project.people.model.people if project.people else []
-    by_id = {p.id: p for p in people}
+    by_id = project.people_by_id
     roles: dict[str, list[tuple[str, str, str]]] = {}
     for view in sorted(plans, key=lambda v: v.id):
         for stakeholder in view.plan.stakeholders:
             roles.setdefault(stakeholder.person, []).append((view.id, view.title, stakeholder.role))
     rows = []
-    for person in sorted(people, key=lambda p: p.name.casefold()):
+    for person in sorted(by_id.values(), key=lambda p: p.name.casefold()):
         backup = contact(by_id.get(person.backup), person.backup) if person.backup else None
         rows.append(
             PersonRow(contact(person, person.id), person.role, person.team, backup, tuple(roles.get(person.id, ())))

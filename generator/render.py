@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from generator.pages import (
     dashboard_groups,
     people_rows,
 )
+from generator.sources import paused_gc, same_objects
 from generator.validate import Validation
 
 ASSETS = ("golive.css", "golive-print.css", "golive-live.js")
@@ -70,7 +70,7 @@ def _environment() -> jinja2.Environment:
     env.filters["status"] = lambda status: STATUS_LABELS.get(status, status)
     # Python, not Jinja macros: they run for every row of the big tables.
     env.filters["phone_html"] = phone_html
-    env.filters["person_html"] = lambda c: markup.attribute(c.name) + (f"<br>{phone_html(c)}" if c.phone else "")
+    env.filters["person_html"] = person_html
     return env
 
 
@@ -79,6 +79,11 @@ def phone_html(contact: Contact) -> str:
     if contact.tel:
         return f'<a href="{markup.attribute(contact.tel)}">{markup.attribute(contact.phone)}</a>'
     return markup.attribute(contact.phone) if contact.phone else ""
+
+
+def person_html(contact: Contact) -> str:
+    """A contact's name, and phone below it, in HTML."""
+    return markup.attribute(contact.name) + (f"<br>{phone_html(contact)}" if contact.phone else "")
 
 
 _env = _environment()
@@ -113,15 +118,8 @@ class RenderCache:
 
 def render_site(validation: Validation, cache: RenderCache | None = None) -> RenderedSite:
     """Render every page of a valid project; pure: same input, same bytes."""
-    # As in loading and checking: rendering makes many small acyclic objects next to a large
-    # heap, which the cyclic collector would scan again and again.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _render_site(validation, cache)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _render_site(validation: Validation, cache: RenderCache | None) -> RenderedSite:
@@ -133,15 +131,10 @@ def _render_site(validation: Validation, cache: RenderCache | None) -> RenderedS
     files: dict[str, str | bytes] = {}
     for plan_id in sorted(project.plans):
         sources = project.plans[plan_id]
-        inputs = (sources.plan, sources.log, sources.postmortem, project.people, *project.checklists.values())
+        inputs = project.plan_inputs(sources)
         plan_warnings = warnings.get(plan_id, [])
         cached = cache.entries.get(plan_id) if cache is not None else None
-        if (
-            cached is not None
-            and len(cached[0]) == len(inputs)
-            and all(a is b for a, b in zip(cached[0], inputs, strict=True))
-            and cached[1] == plan_warnings
-        ):
+        if cached is not None and same_objects(cached[0], inputs) and cached[1] == plan_warnings:
             _, _, view, pages, event = cached
         else:
             full = build_plan_view(validation, plan_id, plan_warnings)
@@ -162,7 +155,7 @@ def _render_site(validation: Validation, cache: RenderCache | None) -> RenderedS
     files["people.md"] = render_template("people.md.j2", rows=people_rows(project, views))
     checklists = [(cid, project.checklists[cid].model) for cid in sorted(project.checklists)]
     users = {cid: [v for v in views if cid in _checklist_ids(v)] for cid, _ in checklists}
-    names = {p.id: p.name for p in (project.people.model.people if project.people else [])}
+    names = {person_id: person.name for person_id, person in project.people_by_id.items()}
     files["checklists.md"] = render_template("checklists_index.md.j2", checklists=checklists, users=users, names=names)
     files["postmortem-template.md"] = render_template("postmortem_template.md.j2")
     files["golive.ics"] = calendar(views, events)
@@ -234,18 +227,17 @@ def navigation(views: Sequence[PlanView]) -> list[object]:
     return nav
 
 
-def calendar(views: Sequence[PlanView], events: dict[str, bytes] | None = None) -> bytes:
+def calendar(views: Sequence[PlanView], events: dict[str, bytes]) -> bytes:
     """An iCalendar file with every go-live window; stable UIDs, SEQUENCE follows the plan version.
 
-    `events` are the plans' events as calendar_event made them, when the caller has them.
+    `events` are the plans' events, by plan id, as calendar_event made them.
     """
     cal = icalendar.Calendar()
     cal.add("prodid", "-//golive//go-live windows//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "Go-lives")
     ordered = sorted(views, key=lambda v: (v.schedule.window_start, v.id))
-    found = events or {}
-    body = b"".join(found[v.id] if v.id in found else calendar_event(v) for v in ordered)
+    body = b"".join(events[v.id] for v in ordered)
     # The same bytes as adding each event to `cal`: a calendar is its lines, then its events'.
     end = b"END:VCALENDAR\r\n"
     shell = cal.to_ical()

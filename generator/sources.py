@@ -6,7 +6,8 @@ import gc
 import re
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -81,12 +82,45 @@ class Project:
         """Everyone in people.yaml by id (empty when it could not be read)."""
         return {p.id: p for p in (self.people.model.people if self.people else [])}
 
+    def sources(self) -> Iterator[Source[Any]]:
+        """Every source that was read: people, checklists, then each plan's files."""
+        if self.people is not None:
+            yield self.people
+        yield from self.checklists.values()
+        for plan in self.plans.values():
+            yield from (s for s in (plan.plan, plan.log, plan.postmortem) if s is not None)
+
+    def plan_inputs(self, plan: PlanSources) -> tuple[object, ...]:
+        """Every source a plan's checks and pages read. With a SourceCache, unchanged files are
+        the same objects from one run to the next: compare these with `same_objects`."""
+        return (plan.plan, plan.log, plan.postmortem, self.people, *self.checklists.values())
+
     def display(self, path: Path) -> str:
         """The path shown in messages: relative to the project folder."""
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+def same_objects(before: Sequence[object], now: Sequence[object]) -> bool:
+    return len(before) == len(now) and all(a is b for a, b in zip(before, now, strict=True))
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector.
+
+    Reading, checking and rendering make many small acyclic objects next to a large heap;
+    the collector would rescan that heap again and again, making a large project superlinear.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def load_project(
@@ -97,15 +131,8 @@ def load_project(
     `overrides` gives the contents of files as they are about to be written; `cache` keeps
     what was read for the next call.
     """
-    # Reading creates many small acyclic objects; the cyclic collector would rescan the
-    # growing heap again and again, making a large project's load superlinear.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _load_project(root, overrides or {}, cache)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _load_project(

@@ -7,7 +7,6 @@ every message points at the line and column where the value was written.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from generator.schedule import (
     localize,
     schedule_plan,
 )
-from generator.sources import PlanSources, Project, SourceCache, load_project
+from generator.sources import PlanSources, Project, SourceCache, load_project, paused_gc, same_objects
 
 # Placeholders of communications[].message, and the channel kind each needs.
 PLACEHOLDERS = (
@@ -89,16 +88,10 @@ def validate_project(
 
     `overrides` gives the contents of files as they are about to be written.
     """
-    project, diagnostics = load_project(root, overrides, cache.sources if cache is not None else None)
-    checker = _Checker(project, diagnostics, cache)
-    # As in loading: the checks make many small acyclic objects next to a large heap.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
+        project, diagnostics = load_project(root, overrides, cache.sources if cache is not None else None)
+        checker = _Checker(project, diagnostics, cache)
         checker.check()
-    finally:
-        if collecting:
-            gc.enable()
     return Validation(project, sort_diagnostics(diagnostics), checker.schedules)
 
 
@@ -121,8 +114,7 @@ class _Checker:
         self.out = diagnostics
         self.cache = cache
         self.schedules: dict[str, Schedule] = {}
-        people = project.people.model.people if project.people else []
-        self.people = {p.id: p for p in people}
+        self.people = project.people_by_id
         # Without a readable people.yaml, "unknown person" errors would only repeat that failure.
         self.check_people_refs = project.people is not None
 
@@ -158,15 +150,9 @@ class _Checker:
         if self.cache is None:
             self.check_plan(sources)
             return
-        project = self.project
-        inputs = (sources.plan, sources.log, sources.postmortem, project.people, *project.checklists.values())
+        inputs = self.project.plan_inputs(sources)
         cached = self.cache.plans.get(sources.id)
-        if (
-            cached is not None
-            and len(cached[0]) == len(inputs)
-            and all(a is b for a, b in zip(cached[0], inputs, strict=True))
-            and project.checklists_complete
-        ):
+        if cached is not None and same_objects(cached[0], inputs) and self.project.checklists_complete:
             _, found, schedule = cached
             self.out.extend(found)
             if schedule is not None:

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+SITE_SRC = "site_src"  # under the project folder
 # Staged copies are dot-files, which MkDocs ignores, and are cleaned up on the next run.
 STAGING_SUFFIX = ".golive-tmp"
 

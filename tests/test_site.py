@@ -307,14 +307,14 @@ def test_serve_regenerates_pages_when_a_plan_changes(tmp_path: Path) -> None:
 
 
 def test_calendar_is_what_icalendar_makes_of_all_the_events() -> None:
-    from generator.render import calendar, calendar_event
+    from generator.render import calendar_event
 
-    views = render_site(validate_project(REPO)).plans
+    site = render_site(validate_project(REPO))
     whole = icalendar.Calendar()
     whole.add("prodid", "-//golive//go-live windows//EN")
     whole.add("version", "2.0")
     whole.add("x-wr-calname", "Go-lives")
-    for view in sorted(views, key=lambda v: (v.schedule.window_start, v.id)):
+    for view in sorted(site.plans, key=lambda v: (v.schedule.window_start, v.id)):
         whole.add_component(icalendar.Event.from_ical(calendar_event(view)))
-    assert calendar(views) == whole.to_ical()
-    assert calendar(views, {v.id: calendar_event(v) for v in views}) == whole.to_ical()
+    # golive.ics is put together from each plan's event, cached by `golive serve`.
+    assert site.files["golive.ics"] == whole.to_ical()
