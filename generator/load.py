@@ -21,7 +21,7 @@ import stat
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import yaml
 
@@ -265,26 +265,27 @@ def load_document(path: Path, file: str) -> Document:
         if error.errno == errno.ELOOP:
             raise SourceError([_at(file, 1, 1, SYMLINK_MESSAGE, SYMLINK_HINT)]) from None
         raise SourceError([_at(file, 1, 1, f"cannot read the file: {error.strerror}")]) from None
-    with os.fdopen(descriptor, "rb", buffering=0) as handle:
-        try:
-            status = os.fstat(descriptor)
-            if not stat.S_ISREG(status.st_mode):
-                raise SourceError([_at(file, 1, 1, not_regular_message(status.st_mode), "remove it")])
-            if status.st_size > MAX_FILE_BYTES:
-                size = status.st_size / 2**20
-                raise SourceError([_at(file, 1, 1, f"file is {size:.1f} MiB; sources are limited to 16 MiB")])
-            raw = _read_at_most(handle, MAX_FILE_BYTES + 1)
-        except OSError as error:
-            raise SourceError([_at(file, 1, 1, f"cannot read the file: {error.strerror}")]) from None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise SourceError([_at(file, 1, 1, not_regular_message(status.st_mode), "remove it")])
+        if status.st_size > MAX_FILE_BYTES:
+            size = status.st_size / 2**20
+            raise SourceError([_at(file, 1, 1, f"file is {size:.1f} MiB; sources are limited to 16 MiB")])
+        raw = _read_at_most(descriptor, MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise SourceError([_at(file, 1, 1, f"cannot read the file: {error.strerror}")]) from None
+    finally:
+        os.close(descriptor)
     return parse_document(raw, file)
 
 
-def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+def _read_at_most(descriptor: int, limit: int) -> bytes:
     """Up to `limit` bytes: the size stat() gave may be stale, the bytes read are what count."""
     chunks: list[bytes] = []
     left = limit
     while left > 0:
-        chunk = handle.read(min(left, 1 << 20))
+        chunk = os.read(descriptor, min(left, 1 << 20))
         if not chunk:
             break
         chunks.append(chunk)
