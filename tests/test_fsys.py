@@ -279,3 +279,27 @@ def test_postmortem_refuses_a_prefill_that_is_not_yaml(project: Path, monkeypatc
     with pytest.raises(PostmortemError):
         create_postmortem(project, "shop", postmortem_module.dt.date(2026, 12, 7))
     assert not (project / "plans/shop/postmortem.yaml").exists()
+
+
+def test_postmortem_never_writes_through_a_link(project: Path, outside: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "plans/shop/postmortem.yaml").unlink()
+    (project / "plans/shop/postmortem.yaml").symlink_to(outside / "postmortem.yaml")  # dangling
+    code, output = run(capsys, "postmortem", "shop", "--root", str(project))
+    assert (code, output) == (
+        1,
+        "golive postmortem: plans/shop/postmortem.yaml already exists; golive never overwrites it\n",
+    )
+    assert not (outside / "postmortem.yaml").exists()
+
+
+def test_new_never_writes_through_a_linked_plans_folder(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "plans").rename(tmp_path / "real-plans")
+    (project / "plans").symlink_to(tmp_path / "real-plans", target_is_directory=True)
+    code, output = run(capsys, "new", "payments", "--root", str(project))
+    assert (code, output) == (
+        1,
+        "golive new: plans: symbolic links are not read (replace the link with the file itself)\n",
+    )
+    assert not (tmp_path / "real-plans/payments").exists()
