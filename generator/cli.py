@@ -27,11 +27,12 @@ from generator.build import (
     refused_outputs,
     write,
 )
+from generator.diagnostics import sort_diagnostics
 from generator.diff import DiffError, diff_against, render_markdown
 from generator.logbook import BY_VARIABLE, LogError, NewEntry, append_entry
+from generator.models.common import SLUG_PATTERN
 from generator.models.log import EntryKind, Severity
 from generator.pages import PlanHeading
-from generator.models.common import SLUG_PATTERN
 from generator.pdf import PAPER_SIZES, PdfError, check_output, pdf_path, print_page, write_pdf
 from generator.postmortem import PostmortemError, create_postmortem
 from generator.report import REPORTERS
@@ -73,8 +74,17 @@ def summary_line(validation: Validation) -> str:
     return f"golive: {checked}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
 
 
+def _validate_with_outputs(root: Path) -> Validation:
+    """The sources' diagnostics, and an error for each link or special file under site_src/."""
+    validation = validate_project(root)
+    refused = refused_outputs(root)
+    if refused:
+        validation.diagnostics = sort_diagnostics([*validation.diagnostics, *refused])
+    return validation
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    validation = validate_project(args.root)
+    validation = _validate_with_outputs(args.root)
     output = REPORTERS[args.format](validation.diagnostics)
     if args.format == "json":
         print(output)
@@ -198,9 +208,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     # golive knows what it rebuilds (see the golive plugin): MkDocs' caution about dirty builds is noise.
     logging.getLogger("mkdocs.commands.build").addFilter(lambda record: "'dirty' build" not in record.getMessage())
-    validation = validate_project(args.root)
-    validation.diagnostics += refused_outputs(args.root)
-    if not _report(validation):
+    if not _report(_validate_with_outputs(args.root)):
         print("golive serve: fix the errors above first", file=sys.stderr)
         return EXIT_INVALID
     # The golive plugin regenerates site_src/ before each build, writing only what changed; a
@@ -405,7 +413,9 @@ def build_parser() -> argparse.ArgumentParser:
         "create postmortem.yaml pre-filled from the plan and the log (never overwrites)",
         "golive postmortem shop-relaunch",
     )
-    postmortem.add_argument("plan_id", metavar="PLAN_ID", type=plan_id_argument, help="the plan the post-mortem is about")
+    postmortem.add_argument(
+        "plan_id", metavar="PLAN_ID", type=plan_id_argument, help="the plan the post-mortem is about"
+    )
     diff = add(
         "diff",
         cmd_diff,

@@ -230,7 +230,9 @@ def _read_plan_folder(project: Project, folder: Path, diagnostics: list[Diagnost
     plan = _read(project, plan_path, Plan, diagnostics)
     log_path, postmortem_path = folder / LOG_FILE, folder / POSTMORTEM_FILE
     log = _read(project, log_path, Log, diagnostics) if _readable(project, log_path) else None
-    postmortem = _read(project, postmortem_path, Postmortem, diagnostics) if _readable(project, postmortem_path) else None
+    postmortem = (
+        _read(project, postmortem_path, Postmortem, diagnostics) if _readable(project, postmortem_path) else None
+    )
     if plan is not None:
         project.plans[folder.name] = PlanSources(folder.name, plan, log, postmortem)
 

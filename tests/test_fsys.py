@@ -79,7 +79,9 @@ def test_a_symlinked_file_under_plans_is_an_error_naming_it(
     assert SECRET not in output
 
 
-def test_the_log_and_postmortem_pointing_at_valid_files_outside_are_still_refused(project: Path, tmp_path: Path) -> None:
+def test_the_log_and_postmortem_pointing_at_valid_files_outside_are_still_refused(
+    project: Path, tmp_path: Path
+) -> None:
     # Valid contents: on the old code the links were read and the project was valid.
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -126,7 +128,9 @@ def test_a_fifo_under_plans_is_an_error_not_a_hang(project: Path, name: str) -> 
     # No writer ever opens the FIFO: reading it would block forever.
     result = limited_golive("validate", "--root", str(project), timeout=60)
     assert result.returncode == 1
-    expected = f"{name}:1:1: error: a FIFO (named pipe), not a regular file: golive reads only regular files (remove it)"
+    expected = (
+        f"{name}:1:1: error: a FIFO (named pipe), not a regular file: golive reads only regular files (remove it)"
+    )
     assert expected in result.stdout.splitlines(), result.stdout + result.stderr
 
 
@@ -281,7 +285,9 @@ def test_postmortem_refuses_a_prefill_that_is_not_yaml(project: Path, monkeypatc
     assert not (project / "plans/shop/postmortem.yaml").exists()
 
 
-def test_postmortem_never_writes_through_a_link(project: Path, outside: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_postmortem_never_writes_through_a_link(
+    project: Path, outside: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (project / "plans/shop/postmortem.yaml").unlink()
     (project / "plans/shop/postmortem.yaml").symlink_to(outside / "postmortem.yaml")  # dangling
     code, output = run(capsys, "postmortem", "shop", "--root", str(project))
@@ -303,3 +309,12 @@ def test_new_never_writes_through_a_linked_plans_folder(
         "golive new: plans: symbolic links are not read (replace the link with the file itself)\n",
     )
     assert not (tmp_path / "real-plans/payments").exists()
+
+
+@pytest.mark.parametrize("command", ["validate", "serve"])
+def test_validate_and_serve_refuse_a_symlink_in_site_src(written: Path, command: str) -> None:
+    (written / "site_src/gitdir").symlink_to("../.git", target_is_directory=True)
+    # On the old code `serve` would start serving: the timeout ends it, and the test fails.
+    result = limited_golive(command, "--root", str(written), *(["--dev-addr", "127.0.0.1:0"] * (command == "serve")))
+    assert result.returncode == 1
+    assert f"site_src/gitdir:1:1: {LINK_ERROR}" in result.stdout.splitlines()
