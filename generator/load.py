@@ -258,7 +258,9 @@ def load_document(path: Path, file: str) -> Document:
     repository), and never more than 16 MiB of it whatever its size says: a FIFO or a device
     is refused instead of blocking or reading without end.
     """
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_RDONLY
+    for name in ("O_NOFOLLOW", "O_NONBLOCK", "O_CLOEXEC", "O_BINARY"):  # those this system has
+        flags |= getattr(os, name, 0)
     try:
         descriptor = os.open(path, flags)
     except OSError as error:

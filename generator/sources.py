@@ -108,9 +108,17 @@ class Project:
     def display(self, path: Path) -> str:
         """The path shown in messages: relative to the project folder."""
         try:
-            return path.relative_to(self.root).as_posix()
+            return printable(path.relative_to(self.root).as_posix())
         except ValueError:
-            return path.as_posix()
+            return printable(path.as_posix())
+
+
+def printable(name: str) -> str:
+    """A file name as shown in a one-line message: control characters (a newline, a terminal
+    escape) and bytes that are not UTF-8 are written as escapes."""
+    if name.isprintable():
+        return name
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in name)
 
 
 def same_objects(before: Sequence[object], now: Sequence[object]) -> bool:
@@ -290,7 +298,7 @@ def refused_entries(root: Path, name: str) -> list[Diagnostic]:
         except OSError:
             continue  # unreadable: whoever reads it reports that
         for entry in entries:
-            relative = f"{shown}/{entry.name}"
+            relative = f"{shown}/{printable(entry.name)}"
             if entry.is_dir(follow_symlinks=False):
                 folders.append((Path(entry.path), relative))
             elif not entry.is_file(follow_symlinks=False):

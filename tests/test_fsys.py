@@ -318,3 +318,18 @@ def test_validate_and_serve_refuse_a_symlink_in_site_src(written: Path, command:
     result = limited_golive(command, "--root", str(written), *(["--dev-addr", "127.0.0.1:0"] * (command == "serve")))
     assert result.returncode == 1
     assert f"site_src/gitdir:1:1: {LINK_ERROR}" in result.stdout.splitlines()
+
+
+def test_file_names_in_messages_stay_on_one_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = os.fsencode(project / "plans/shop")
+    os.symlink(b"/etc/passwd", folder + b"/link\n\x1b[31mred")
+    (project / "plans/shop/stray\r\n.yaml").write_text("a: 1\n")
+    (project / os.fsdecode(folder + b"/not-utf8-\xff.yaml")).write_text("a: 1\n")
+    code, output = run(capsys, "validate", "--root", str(project))
+    assert code == 1
+    assert output.splitlines() == [
+        f"plans/shop/link\\n\\x1b[31mred:1:1: {LINK_ERROR}",
+        "plans/shop/not-utf8-\\udcff.yaml:1:1: error: not a golive source file in this place (move it, or remove it)",
+        "plans/shop/stray\\r\\n.yaml:1:1: error: not a golive source file in this place (move it, or remove it)",
+        "golive: 1 plan, 6 files read: 3 errors, 0 warnings",
+    ]
