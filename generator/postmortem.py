@@ -98,7 +98,11 @@ def create_postmortem(root: Path, plan_id: str, today: dt.date) -> Path:
     checked = validate_project(root, {path: text.encode("utf-8")})
     problems = [d for d in checked.errors if d.file.endswith(f"{plan_id}/{POSTMORTEM_FILE}")]
     if problems:
-        raise PostmortemError(f"internal: the pre-filled post-mortem does not validate: {problems[0].message}")
+        first = problems[0]
+        raise PostmortemError(
+            f"internal: the pre-filled post-mortem does not validate, nothing written: "
+            f"{first.file}:{first.line}:{first.column}: {first.message}"
+        )
     with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(text)
     return path

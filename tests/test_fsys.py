@@ -268,12 +268,17 @@ def test_pdf_output_refuses_a_folder_and_the_generated_site(
 # -- golive postmortem --------------------------------------------------------------------
 
 
-def test_postmortem_checks_its_prefill_before_writing_it(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_postmortem_checks_its_prefill_before_writing_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (project / "plans/shop/postmortem.yaml").unlink()
     monkeypatch.setattr(postmortem_module, "postmortem_yaml", lambda fill: "status: finished\nauthors: [nobody]\n")
-    with pytest.raises(PostmortemError) as error:
-        create_postmortem(project, "shop", postmortem_module.dt.date(2026, 12, 7))
-    assert str(error.value).startswith("internal: the pre-filled post-mortem does not validate: ")
+    code, output = run(capsys, "postmortem", "shop", "--root", str(project))
+    assert (code, output) == (
+        1,
+        "golive postmortem: internal: the pre-filled post-mortem does not validate, nothing written: "
+        "plans/shop/postmortem.yaml:1:9: 'finished' is not a valid status\n",
+    )
     assert not (project / "plans/shop/postmortem.yaml").exists()
 
 
