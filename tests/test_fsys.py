@@ -95,13 +95,16 @@ def test_the_log_and_postmortem_pointing_at_valid_files_outside_are_still_refuse
     ]
 
 
-def test_a_symlinked_plan_folder_is_not_entered(project: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("folder", ["shop", "checklists"])
+def test_a_symlinked_folder_under_plans_is_not_entered(project: Path, tmp_path: Path, folder: str) -> None:
     elsewhere = tmp_path / "elsewhere"
-    (project / "plans/shop").rename(elsewhere)
-    (project / "plans/shop").symlink_to(elsewhere, target_is_directory=True)
+    (project / "plans" / folder).rename(elsewhere)
+    (project / "plans" / folder).symlink_to(elsewhere, target_is_directory=True)
     validation = validate_project(project)
-    assert "shop" not in validation.project.plans
-    assert [(d.file, d.message) for d in validation.errors] == [("plans/shop", "symbolic links are not read")]
+    read = validation.project.plans if folder == "shop" else validation.project.checklists
+    assert read == {}
+    assert (f"plans/{folder}", "symbolic links are not read") in [(d.file, d.message) for d in validation.errors]
+    assert not [d for d in validation.diagnostics if d.file.startswith(f"plans/{folder}/")]
 
 
 def test_a_symlinked_plans_folder_is_refused(project: Path, tmp_path: Path) -> None:
