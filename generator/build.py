@@ -8,9 +8,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.diagnostics import Diagnostic, sort_diagnostics
 from generator.mkdocs_plugin import GolivePlugin
 from generator.pages import PlanHeading, PlanView
 from generator.render import RenderedSite, render_site
+from generator.sources import refused_entries
 from generator.validate import Validation, validate_project
 from generator.write import SITE_SRC, Changes, compare, write_site_src
 
@@ -34,9 +36,25 @@ class Generated:
     site: RenderedSite | None  # None when the sources have errors
 
 
-def generate(root: Path) -> Generated:
-    """Validate and, when valid, render every file of site_src/ in memory."""
+def refused_outputs(root: Path, folders: Sequence[str] = (SITE_SRC,)) -> list[Diagnostic]:
+    """An error for each symbolic link, FIFO, socket or device at or under root/<folder>.
+
+    site_src/ comes from the repository: a link there would let MkDocs copy what it points at
+    (`.git/config`, a home folder) into the site that `publish` pushes, and let writing
+    site_src/ land outside it. A link as site/ would have MkDocs empty the folder it points at.
+    """
+    return [d for folder in folders for d in refused_entries(root, folder)]
+
+
+def generate(root: Path, outputs: Sequence[str] = (SITE_SRC,)) -> Generated:
+    """Validate and, when valid, render every file of site_src/ in memory.
+
+    A link or special file under any of the `outputs` folders is an error too: nothing is rendered.
+    """
     validation = validate_project(root)
+    refused = refused_outputs(root, outputs)
+    if refused:
+        validation.diagnostics = sort_diagnostics([*validation.diagnostics, *refused])
     if not validation.ok:
         return Generated(validation, None)
     # Rendering reads the models only: the raw values and their line and column can go.

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import re
 import sys
 import textwrap
 import time
@@ -23,13 +24,16 @@ from generator.build import (
     build_html,
     check,
     generate,
+    refused_outputs,
     write,
 )
+from generator.diagnostics import sort_diagnostics
 from generator.diff import DiffError, diff_against, render_markdown
 from generator.logbook import BY_VARIABLE, LogError, NewEntry, append_entry
+from generator.models.common import SLUG_PATTERN
 from generator.models.log import EntryKind, Severity
 from generator.pages import PlanHeading
-from generator.pdf import PAPER_SIZES, PdfError, pdf_path, print_page, write_pdf
+from generator.pdf import PAPER_SIZES, PdfError, check_output, pdf_path, print_page, write_pdf
 from generator.postmortem import PostmortemError, create_postmortem
 from generator.report import REPORTERS
 from generator.scaffold import ScaffoldError, new_plan
@@ -39,6 +43,16 @@ from generator.validate import Validation, validate_project
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 ENTRY_KINDS = list(typing.get_args(EntryKind))
 SEVERITIES = list(typing.get_args(Severity))
+
+
+def plan_id_argument(value: str) -> str:
+    """An argparse type: a plan id is a slug, so it can never name a path outside plans/<id>/."""
+    if not re.fullmatch(SLUG_PATTERN, value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a plan id: use lowercase letters, digits and hyphens, "
+            "starting with a letter or digit, at most 63 characters"
+        )
+    return value
 
 
 def _plural(count: int, word: str) -> str:
@@ -60,8 +74,17 @@ def summary_line(validation: Validation) -> str:
     return f"golive: {checked}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
 
 
+def _validate_with_outputs(root: Path) -> Validation:
+    """The sources' diagnostics, and an error for each link or special file under site_src/."""
+    validation = validate_project(root)
+    refused = refused_outputs(root)
+    if refused:
+        validation.diagnostics = sort_diagnostics([*validation.diagnostics, *refused])
+    return validation
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    validation = validate_project(args.root)
+    validation = _validate_with_outputs(args.root)
     output = REPORTERS[args.format](validation.diagnostics)
     if args.format == "json":
         print(output)
@@ -91,13 +114,22 @@ def _write_pdfs(root: Path, plan_ids: Sequence[str], paper: str, output: Path | 
         except PdfError as error:
             print(f"golive pdf: {error}", file=sys.stderr)
             return EXIT_INVALID
+        except OSError as error:
+            print(f"golive pdf: cannot write {target.as_posix()}: {error.strerror}", file=sys.stderr)
+            return EXIT_INVALID
         shown = target.relative_to(root) if target.is_relative_to(root) else target
         print(f"golive: wrote {shown} ({paper}, {time.perf_counter() - started:.1f}s)")
     return EXIT_OK
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    generated = generate(args.root)
+    if args.output is not None:
+        try:
+            check_output(args.output, args.root / SITE_DIR, args.root / SITE_SRC)
+        except PdfError as error:
+            print(f"golive pdf: {error}", file=sys.stderr)
+            return EXIT_INVALID
+    generated = generate(args.root, (SITE_SRC, SITE_DIR))
     if not _report(generated.validation) or generated.site is None:
         print("golive pdf: fix the errors above first", file=sys.stderr)
         return EXIT_INVALID
@@ -119,7 +151,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    generated = generate(args.root)
+    generated = generate(args.root, (SITE_SRC, SITE_DIR))
     if not _report(generated.validation) or generated.site is None:
         print(summary_line(generated.validation))
         print("golive build: nothing written: fix the errors above first", file=sys.stderr)
@@ -176,7 +208,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     # golive knows what it rebuilds (see the golive plugin): MkDocs' caution about dirty builds is noise.
     logging.getLogger("mkdocs.commands.build").addFilter(lambda record: "'dirty' build" not in record.getMessage())
-    if not _report(validate_project(args.root)):
+    if not _report(_validate_with_outputs(args.root)):
         print("golive serve: fix the errors above first", file=sys.stderr)
         return EXIT_INVALID
     # The golive plugin regenerates site_src/ before each build, writing only what changed; a
@@ -344,7 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
         "write a plan's printable runbook as PDF (default: site/pdf/<plan-id>.pdf)",
         "golive pdf shop-relaunch --paper letter --output runbook.pdf",
     )
-    pdf.add_argument("plan_id", metavar="PLAN_ID", help="the plan to print")
+    pdf.add_argument("plan_id", metavar="PLAN_ID", type=plan_id_argument, help="the plan to print")
     pdf.add_argument("--paper", choices=sorted(PAPER_SIZES), default="a4", help="paper size (default: a4)")
     pdf.add_argument("--output", type=Path, metavar="FILE", help="where to write the PDF")
     add(
@@ -366,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
         "append a checked, timestamped entry to a plan's log during the call",
         'golive log shop-relaunch "Snapshot done, 41 GB" --kind step-done --step backup-db --by dev',
     )
-    log.add_argument("plan_id", metavar="PLAN_ID", help="the plan whose log.yaml gets the entry")
+    log.add_argument("plan_id", metavar="PLAN_ID", type=plan_id_argument, help="the plan whose log.yaml gets the entry")
     log.add_argument("text", nargs="?", help="what happened (needed for notes, issues, decisions, metrics)")
     log.add_argument("--kind", choices=ENTRY_KINDS, default="note", help="kind of entry (default: note)")
     log.add_argument("--step", metavar="STEP", help="the step id the entry is about")
@@ -381,7 +413,9 @@ def build_parser() -> argparse.ArgumentParser:
         "create postmortem.yaml pre-filled from the plan and the log (never overwrites)",
         "golive postmortem shop-relaunch",
     )
-    postmortem.add_argument("plan_id", metavar="PLAN_ID", help="the plan the post-mortem is about")
+    postmortem.add_argument(
+        "plan_id", metavar="PLAN_ID", type=plan_id_argument, help="the plan the post-mortem is about"
+    )
     diff = add(
         "diff",
         cmd_diff,
@@ -402,7 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
         "golive schema && head -3 plans/people.yaml",
     )
     new = add("new", cmd_new, "create a valid draft plan to start from", "golive new shop-relaunch")
-    new.add_argument("plan_id", metavar="PLAN_ID", help="the new plan's id, e.g. shop-relaunch")
+    new.add_argument("plan_id", metavar="PLAN_ID", type=plan_id_argument, help="the new plan's id, e.g. shop-relaunch")
     publish = add(
         "publish",
         cmd_publish,

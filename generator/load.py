@@ -14,7 +14,10 @@ into values with golive's own, narrower rules:
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
@@ -231,19 +234,65 @@ class SourceError(Exception):
         self.diagnostics = diagnostics
 
 
+SYMLINK_MESSAGE = "symbolic links are not read"
+SYMLINK_HINT = "replace the link with the file itself"
+
+
+def not_regular_message(mode: int) -> str:
+    """Why a file of this st_mode is not read."""
+    kinds = [
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    ]
+    kind = next((name for test, name in kinds if test(mode)), "a special file")
+    return f"{kind}, not a regular file: golive reads only regular files"
+
+
 def load_document(path: Path, file: str) -> Document:
-    """Read `path` (shown to users as `file`) or raise SourceError."""
+    """Read `path` (shown to users as `file`) or raise SourceError.
+
+    Only a regular file is read, never through a symbolic link (which could point out of the
+    repository), and never more than 16 MiB of it whatever its size says: a FIFO or a device
+    is refused instead of blocking or reading without end.
+    """
+    flags = os.O_RDONLY
+    for name in ("O_NOFOLLOW", "O_NONBLOCK", "O_CLOEXEC", "O_BINARY"):  # those this system has
+        flags |= getattr(os, name, 0)
     try:
-        size = path.stat().st_size
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise SourceError([_at(file, 1, 1, SYMLINK_MESSAGE, SYMLINK_HINT)]) from None
+        raise SourceError([_at(file, 1, 1, f"cannot read the file: {error.strerror}")]) from None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise SourceError([_at(file, 1, 1, not_regular_message(status.st_mode), "remove it")])
+        if status.st_size > MAX_FILE_BYTES:
+            size = status.st_size / 2**20
+            raise SourceError([_at(file, 1, 1, f"file is {size:.1f} MiB; sources are limited to 16 MiB")])
+        raw = _read_at_most(descriptor, MAX_FILE_BYTES + 1)
     except OSError as error:
         raise SourceError([_at(file, 1, 1, f"cannot read the file: {error.strerror}")]) from None
-    if size > MAX_FILE_BYTES:
-        raise SourceError([_at(file, 1, 1, f"file is {size / 2**20:.1f} MiB; sources are limited to 16 MiB")])
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise SourceError([_at(file, 1, 1, f"cannot read the file: {error.strerror}")]) from None
+    finally:
+        os.close(descriptor)
     return parse_document(raw, file)
+
+
+def _read_at_most(descriptor: int, limit: int) -> bytes:
+    """Up to `limit` bytes: the size stat() gave may be stale, the bytes read are what count."""
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = os.read(descriptor, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def parse_document(raw: bytes, file: str) -> Document:

@@ -26,6 +26,23 @@ def pdf_path(site_dir: Path, plan_id: str) -> Path:
     return site_dir / "pdf" / f"{plan_id}.pdf"
 
 
+def check_output(output: Path, site_dir: Path, site_src: Path) -> None:
+    """Refuse an --output that is a folder or that would write into the generated site.
+
+    site_src/ is committed and regenerated, site/ is what gets served: a PDF written over one
+    of their files would be lost on the next build, or shown in place of a page. Only
+    site/pdf/, where golive writes PDFs itself, may be written into.
+    """
+    shown = output.as_posix()
+    if output.is_dir():
+        raise PdfError(f"--output {shown} is a folder; name the PDF file to write, e.g. {shown}/runbook.pdf")
+    target, site = output.resolve(), site_dir.resolve()
+    if target.is_relative_to(site_src.resolve()):
+        raise PdfError(f"--output {shown} is inside {site_src.name}/, which golive generates; write the PDF elsewhere")
+    if target.is_relative_to(site) and not target.is_relative_to(site / "pdf"):
+        raise PdfError(f"--output {shown} would write into the built site {site_dir.name}/; write the PDF elsewhere")
+
+
 def write_pdf(html: Path, output: Path, paper: str = "a4") -> Path:
     """Lay out a built print page on `paper` and write it to `output`."""
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def postmortem_yaml(fill: Prefill) -> str:
 def create_postmortem(root: Path, plan_id: str, today: dt.date) -> Path:
     """Write plans/<plan_id>/postmortem.yaml pre-filled; never overwrite one."""
     path = root / PLANS_DIR / plan_id / POSTMORTEM_FILE
-    if path.exists():
+    if os.path.lexists(path):  # a link too: it is refused, never written through
         raise PostmortemError(f"{PLANS_DIR}/{plan_id}/{POSTMORTEM_FILE} already exists; golive never overwrites it")
     validation = validate_project(root)
     sources = validation.project.plans.get(plan_id)
@@ -97,7 +98,11 @@ def create_postmortem(root: Path, plan_id: str, today: dt.date) -> Path:
     checked = validate_project(root, {path: text.encode("utf-8")})
     problems = [d for d in checked.errors if d.file.endswith(f"{plan_id}/{POSTMORTEM_FILE}")]
     if problems:
-        raise PostmortemError(f"internal: the pre-filled post-mortem does not validate: {problems[0].message}")
+        first = problems[0]
+        raise PostmortemError(
+            f"internal: the pre-filled post-mortem does not validate, nothing written: "
+            f"{first.file}:{first.line}:{first.column}: {first.message}"
+        )
     with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(text)
     return path

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
 from generator.models.common import SLUG_PATTERN
-from generator.sources import PEOPLE_FILE, PLAN_FILE, PLANS_DIR, load_project
+from generator.sources import PEOPLE_FILE, PLAN_FILE, PLANS_DIR, load_project, refused_entries
 
 DRAFT_TEMPLATE = """\
 # yaml-language-server: $schema=../../schemas/plan.schema.json
@@ -78,8 +79,12 @@ def new_plan(root: Path, plan_id: str, today: dt.date) -> Path:
             "starting with a letter or digit, at most 63 characters"
         )
     folder = root / PLANS_DIR / plan_id
-    if folder.exists():
+    if os.path.lexists(folder):
         raise ScaffoldError(f"{PLANS_DIR}/{plan_id} already exists")
+    # Through a link, the new plan would be written outside the repository.
+    refused = refused_entries(root, PLANS_DIR)
+    if refused:
+        raise ScaffoldError(f"{refused[0].file}: {refused[0].message} ({refused[0].hint})")
     project, _ = load_project(root)
     people = project.people.model.people if project.people else []
     if not people:

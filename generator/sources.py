@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
 import re
+import stat
 import types
 import typing
 from collections.abc import Iterator, Sequence
@@ -16,7 +18,15 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from generator.diagnostics import Diagnostic, ValuePath, did_you_mean
-from generator.load import Document, SourceError, load_document, parse_document
+from generator.load import (
+    SYMLINK_HINT,
+    SYMLINK_MESSAGE,
+    Document,
+    SourceError,
+    load_document,
+    not_regular_message,
+    parse_document,
+)
 from generator.models import Checklist, Log, PeopleFile, Plan, Postmortem
 from generator.models.common import SLUG_PATTERN, timezone_hint
 from generator.models.people import Person
@@ -98,9 +108,17 @@ class Project:
     def display(self, path: Path) -> str:
         """The path shown in messages: relative to the project folder."""
         try:
-            return path.relative_to(self.root).as_posix()
+            return printable(path.relative_to(self.root).as_posix())
         except ValueError:
-            return path.as_posix()
+            return printable(path.as_posix())
+
+
+def printable(name: str) -> str:
+    """A file name as shown in a one-line message: control characters (a newline, a terminal
+    escape) and bytes that are not UTF-8 are written as escapes."""
+    if name.isprintable():
+        return name
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in name)
 
 
 def same_objects(before: Sequence[object], now: Sequence[object]) -> bool:
@@ -139,9 +157,14 @@ def _load_project(
     root: Path, overrides: dict[Path, bytes], cache: SourceCache | None
 ) -> tuple[Project, list[Diagnostic]]:
     project = Project(root, overrides=overrides, cache=cache)
-    diagnostics: list[Diagnostic] = []
+    # Links could lead out of the repository, FIFOs and devices would block or never end:
+    # each is an error, and the walk below reads regular files and enters real folders only.
+    diagnostics: list[Diagnostic] = refused_entries(root, PLANS_DIR)
     plans_dir = root / PLANS_DIR
-    if not plans_dir.is_dir():
+    mode = _mode(plans_dir)
+    if mode is not None and not stat.S_ISDIR(mode) and not stat.S_ISREG(mode):
+        return project, diagnostics  # a link or a special file: refused above
+    if not _is_dir(plans_dir):
         diagnostics.append(
             Diagnostic(
                 PLANS_DIR,
@@ -156,9 +179,9 @@ def _load_project(
         return project, diagnostics
 
     people_path = plans_dir / PEOPLE_FILE
-    if people_path.exists():
+    if _present(people_path):
         project.people = _read(project, people_path, PeopleFile, diagnostics)
-    if not people_path.exists():
+    elif _mode(people_path) is None:
         diagnostics.append(
             Diagnostic(
                 project.display(people_path),
@@ -182,9 +205,9 @@ def _load_project(
             project.checklists[path.stem] = checklist
 
     for entry in sorted(plans_dir.iterdir()):
-        if entry.is_dir() and entry.name != CHECKLISTS_DIR and not entry.name.startswith("."):
+        if _is_dir(entry) and entry.name != CHECKLISTS_DIR and not entry.name.startswith("."):
             _read_plan_folder(project, entry, diagnostics)
-        elif entry.is_file() and entry.suffix in (".yaml", ".yml") and entry.name != PEOPLE_FILE:
+        elif _is_file(entry) and entry.suffix in (".yaml", ".yml") and entry.name != PEOPLE_FILE:
             diagnostics.append(_stray(project, entry))
     return project, diagnostics
 
@@ -193,9 +216,11 @@ def _read_plan_folder(project: Project, folder: Path, diagnostics: list[Diagnost
     plan_path = folder / PLAN_FILE
     known = {PLAN_FILE, LOG_FILE, POSTMORTEM_FILE}
     for path in sorted(folder.iterdir()):
-        if path.is_file() and path.suffix in (".yaml", ".yml") and path.name not in known:
+        if _is_file(path) and path.suffix in (".yaml", ".yml") and path.name not in known:
             diagnostics.append(_stray(project, path))
-    if not plan_path.exists():
+    if not _present(plan_path):
+        if _mode(plan_path) is not None:
+            return  # a link or a special file: reported by refused_entries
         diagnostics.append(
             Diagnostic(
                 project.display(folder),
@@ -212,21 +237,85 @@ def _read_plan_folder(project: Project, folder: Path, diagnostics: list[Diagnost
         return
     plan = _read(project, plan_path, Plan, diagnostics)
     log_path, postmortem_path = folder / LOG_FILE, folder / POSTMORTEM_FILE
-    log = _read(project, log_path, Log, diagnostics) if _exists(project, log_path) else None
-    postmortem = _read(project, postmortem_path, Postmortem, diagnostics) if postmortem_path.exists() else None
+    log = _read(project, log_path, Log, diagnostics) if _readable(project, log_path) else None
+    postmortem = (
+        _read(project, postmortem_path, Postmortem, diagnostics) if _readable(project, postmortem_path) else None
+    )
     if plan is not None:
         project.plans[folder.name] = PlanSources(folder.name, plan, log, postmortem)
 
 
-def _exists(project: Project, path: Path) -> bool:
-    return path in project.overrides or path.exists()
+def _readable(project: Project, path: Path) -> bool:
+    """There are contents to check: an override (a file about to be written) or a regular file."""
+    return path in project.overrides or _present(path)
+
+
+def _present(path: Path) -> bool:
+    """Something is there to read: neither a link nor a special file (a folder fails to read, with an error)."""
+    mode = _mode(path)
+    return mode is not None and (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _mode(path: Path) -> int | None:
+    """The path's own st_mode, not its link target's; None when nothing is there."""
+    try:
+        return os.lstat(path).st_mode
+    except OSError:
+        return None
+
+
+def _is_file(path: Path) -> bool:
+    return stat.S_ISREG(_mode(path) or 0)
+
+
+def _is_dir(path: Path) -> bool:
+    return stat.S_ISDIR(_mode(path) or 0)
+
+
+def refused_entries(root: Path, name: str) -> list[Diagnostic]:
+    """An error for root/name and each entry under it that is a symbolic link or not a regular
+    file or folder (FIFO, socket, device). Links are never followed, so nothing outside is looked at."""
+    diagnostics: list[Diagnostic] = []
+
+    def refuse(relative: str, mode: int) -> None:
+        if stat.S_ISLNK(mode):
+            diagnostics.append(Diagnostic(relative, 1, 1, "error", "", SYMLINK_MESSAGE, SYMLINK_HINT))
+        else:
+            diagnostics.append(Diagnostic(relative, 1, 1, "error", "", not_regular_message(mode), "remove it"))
+
+    top = _mode(root / name)
+    if top is None or stat.S_ISREG(top):
+        return diagnostics  # missing, or a plain file: the caller says what that means
+    if not stat.S_ISDIR(top):
+        refuse(name, top)
+        return diagnostics
+    folders = [(root / name, name)]
+    while folders:
+        folder, shown = folders.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError:
+            continue  # unreadable: whoever reads it reports that
+        for entry in entries:
+            relative = f"{shown}/{printable(entry.name)}"
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((Path(entry.path), relative))
+            elif not entry.is_file(follow_symlinks=False):
+                try:
+                    refuse(relative, entry.stat(follow_symlinks=False).st_mode)
+                except OSError:
+                    continue  # gone since the scan
+    return diagnostics
 
 
 def _yaml_files(folder: Path, project: Project, diagnostics: list[Diagnostic]) -> Iterator[Path]:
-    if not folder.is_dir():
+    if not _is_dir(folder):
         return
     for path in sorted(folder.iterdir()):
-        if path.suffix == ".yaml" and path.is_file():
+        if not _is_file(path):
+            continue  # links and special files: reported by refused_entries
+        if path.suffix == ".yaml":
             yield path
         elif path.suffix == ".yml":
             diagnostics.append(_stray(project, path))

@@ -143,8 +143,8 @@ def test_new_creates_a_valid_draft_and_refuses_to_overwrite(project: Path) -> No
 @pytest.mark.parametrize("bad_id", ["Payments", "pay_ments", "pay.ments", "a" * 64])
 def test_new_refuses_an_invalid_id(project: Path, bad_id: str) -> None:
     result = golive("new", bad_id, "--root", str(project))
-    assert result.returncode == 1
-    assert result.stderr.startswith(f"golive new: '{bad_id}' is not a valid plan id")
+    assert result.returncode == 2
+    assert f"golive new: error: argument PLAN_ID: '{bad_id}' is not a plan id" in result.stderr
     assert not (project / "plans" / bad_id).exists()
 
 
