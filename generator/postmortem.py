@@ -82,8 +82,11 @@ def postmortem_yaml(fill: Prefill) -> str:
 def create_postmortem(root: Path, plan_id: str, today: dt.date) -> Path:
     """Write plans/<plan_id>/postmortem.yaml pre-filled; never overwrite one."""
     path = root / PLANS_DIR / plan_id / POSTMORTEM_FILE
+    shown = f"{PLANS_DIR}/{plan_id}/{POSTMORTEM_FILE}"
+    if path.is_symlink():  # even one that points nowhere: writing would follow it
+        raise PostmortemError(f"{shown} is a symlink; remove it, golive writes only a regular file there")
     if path.exists():
-        raise PostmortemError(f"{PLANS_DIR}/{plan_id}/{POSTMORTEM_FILE} already exists; golive never overwrites it")
+        raise PostmortemError(f"{shown} already exists; golive never overwrites it")
     validation = validate_project(root)
     sources = validation.project.plans.get(plan_id)
     if sources is None or plan_id not in validation.schedules:
@@ -98,6 +101,12 @@ def create_postmortem(root: Path, plan_id: str, today: dt.date) -> Path:
     problems = [d for d in checked.errors if d.file.endswith(f"{plan_id}/{POSTMORTEM_FILE}")]
     if problems:
         raise PostmortemError(f"internal: the pre-filled post-mortem does not validate: {problems[0].message}")
-    with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(text)
+    try:
+        with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+            handle.write(text)
+    except FileExistsError:
+        raise PostmortemError(f"{shown} already exists; golive never overwrites it") from None
+    except OSError as error:
+        path.unlink(missing_ok=True)
+        raise PostmortemError(f"cannot write {shown}: {error.strerror or error}; nothing was written") from None
     return path
