@@ -347,3 +347,22 @@ def test_times_in_the_repeated_hour_keep_their_offset(tmp_path: Path) -> None:
     logged = yaml.safe_load((root / "plans/shop/log.yaml").read_text())["entries"]
     assert [e["at"] for e in logged] == ["2026-10-25 01:40+01:00", "2026-10-25 01:10+00:00"]
     assert validate_project(root).ok
+
+
+def test_an_entry_that_would_not_read_back_as_asked_is_refused(
+    root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator import logbook
+    from generator.cli import main
+
+    # A writer bug that the plan's checks cannot see: the entry written twice.
+    written_once = logbook.entry_yaml
+    monkeypatch.setattr(logbook, "entry_yaml", lambda fields, indent="  ": written_once(fields, indent) * 2)
+    before = log_file(root).read_bytes()
+    code = main(["log", PLAN, "note", "--by", "ana-souza", "--at", "2026-11-27 00:30", "--root", str(root)])
+    assert code == 1
+    assert capsys.readouterr().err == (
+        "golive log: the entry would not read back as given (a bug in golive: please report it); "
+        f"{PLAN}'s log is unchanged\n"
+    )
+    assert log_file(root).read_bytes() == before
