@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 import yaml
@@ -247,25 +248,36 @@ def test_a_dangling_postmortem_symlink_is_a_message(root: Path) -> None:
     assert not (root / "plans" / PLAN / "nowhere.yaml").exists()
 
 
+def full_disk_open(path: Path, mode: str) -> BinaryIO:
+    """The temporary file is created, but what is written to it goes to /dev/full (ENOSPC)."""
+    open(path, mode).close()
+    return open("/dev/full", "wb")
+
+
+def refuse_replace(source: object, target: object) -> None:
+    raise PermissionError(errno.EACCES, "Permission denied")  # what a read-only folder says, even to root
+
+
 @pytest.mark.parametrize(
-    ("failing", "error", "message"),
+    ("name", "replacement", "message"),
     [
-        ("fsync", OSError(errno.ENOSPC, "No space left on device"), "No space left on device (free some disk space, then log again)"),
-        ("replace", PermissionError(errno.EACCES, "Permission denied"), f"Permission denied (check that you may write to plans/{PLAN}/)"),
+        ("open", full_disk_open, "No space left on device (free some disk space, then log again)"),
+        ("replace", refuse_replace, f"Permission denied (check that you may write to plans/{PLAN}/)"),
     ],
-)  # fmt: skip
+    ids=["full-disk", "read-only-folder"],
+)
 def test_a_full_disk_or_a_read_only_folder_is_a_message(
-    root: Path, failing: str, error: OSError, message: str,
+    root: Path, name: str, replacement: object, message: str,
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     from generator import logbook
     from generator.cli import main
 
-    def refuse(*args: object) -> None:
-        raise error
-
     before = log_file(root).read_bytes()
-    monkeypatch.setattr(logbook.os, failing, refuse)  # the write is refused as the system would refuse it
+    if name == "open":
+        monkeypatch.setattr(logbook, "open", replacement, raising=False)  # the open in logbook's _replace
+    else:
+        monkeypatch.setattr(logbook.os, name, replacement)
     code = main(["log", PLAN, "note", "--by", "ana-souza", "--root", str(root)])
     monkeypatch.undo()
     out, err = capsys.readouterr()
