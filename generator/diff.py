@@ -160,7 +160,9 @@ def checkout_of(root: Path, revision: str, plan_ids: Sequence[str] | None = None
         wanted = [f"{prefix}{PLANS_DIR}/{name}" for name in (PEOPLE_FILE, CHECKLISTS_DIR, *plan_ids)]
         # git archive refuses a path that does not exist at that commit: ask which do. The names
         # are NUL-separated and taken literally: a file name may hold a newline or a '*'.
-        listed = _git(root, "--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", "--name-only", commit, "--", *wanted)
+        listed = _git(
+            root, "--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", "--name-only", commit, "--", *wanted
+        )
         paths = [name for name in listed.split("\0") if name]
     with tempfile.TemporaryDirectory(prefix="golive-diff-") as scratch:
         archive = subprocess.run(

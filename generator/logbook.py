@@ -119,9 +119,10 @@ def _read_current(path: Path, display: str) -> bytes:
         handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
         return b""
-    except OSError as error:
+    except OSError:
         if path.is_symlink():
-            raise LogError(f"{display} is a symlink; golive log writes only a regular file (replace the link with the file itself)") from None
+            hint = "replace the link with the file itself"
+            raise LogError(f"{display} is a symlink; golive log writes only a regular file ({hint})") from None
         raise
     with os.fdopen(handle, "rb") as file:
         if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
@@ -286,7 +287,9 @@ def quoted(value: str) -> str:
     """A double-quoted YAML scalar (JSON's escapes are YAML's too), with every character that is not
     printable escaped, so that no line break or control character reaches the file."""
     text = json.dumps(value, ensure_ascii=False)
-    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}" for c in text)
+    return "".join(
+        c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}" for c in text
+    )
 
 
 def _as_options(errors: list[Diagnostic], old_lines: int) -> list[Diagnostic]:

@@ -64,7 +64,8 @@ def host_allowed(header: str, host: str, port: int) -> bool:
     if _is_loopback(bound):
         return name in _LOOPBACK_NAMES or name == bound
     if bound in _WILDCARDS:
-        return _is_ip(name) or name in _LOOPBACK_NAMES or name in {socket.gethostname().lower(), socket.getfqdn().lower()}
+        this_machine = {socket.gethostname().lower(), socket.getfqdn().lower()}
+        return _is_ip(name) or name in _LOOPBACK_NAMES or name in this_machine
     return name == bound
 
 
@@ -83,9 +84,9 @@ def host_checked(app: App, host: str, port: int) -> App:
 class HostCheckedServer(LiveReloadServer):
     """MkDocs' server, with every request's Host header checked before it is answered."""
 
-    def __init__(self, *args: Any, host: str, port: int, **kwargs: Any) -> None:
-        super().__init__(*args, host=host, port=port, **kwargs)
-        self.set_app(host_checked(self.get_app(), host, port))
+    def __init__(self, builder: Callable[[], None], host: str, port: int, root: str, **kwargs: Any) -> None:
+        super().__init__(builder, host, port, root, **kwargs)
+        self.set_app(host_checked(self.serve_request, host, port))
 
 
 @contextmanager
@@ -98,8 +99,8 @@ def host_checked_serving() -> Iterator[None]:
     import mkdocs.commands.serve as mkdocs_serve
 
     original = mkdocs_serve.LiveReloadServer
-    mkdocs_serve.LiveReloadServer = HostCheckedServer  # type: ignore[misc]
+    mkdocs_serve.LiveReloadServer = HostCheckedServer  # type: ignore[misc, assignment]
     try:
         yield
     finally:
-        mkdocs_serve.LiveReloadServer = original  # type: ignore[misc]
+        mkdocs_serve.LiveReloadServer = original  # type: ignore[misc, unused-ignore]

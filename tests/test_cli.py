@@ -202,8 +202,6 @@ def test_a_bug_is_one_line_and_a_traceback_only_with_debug(
     code = cli.main([*(["--debug"] if debug else []), "validate", "--root", str(project)])
     out, err = capsys.readouterr()
     assert (code, out) == (1, "")
-    assert err.endswith(
-        "golive: internal error: RuntimeError: a bug in a handler (rerun with --debug for details)\n"
-    )
+    assert err.endswith("golive: internal error: RuntimeError: a bug in a handler (rerun with --debug for details)\n")
     assert ("Traceback (most recent call last)" in err) is debug
     assert len(err.splitlines()) == 1 or debug

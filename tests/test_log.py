@@ -174,7 +174,7 @@ def test_ids_that_yaml_would_read_as_numbers_or_words_are_quoted(root: Path, iss
 
 def test_text_reads_back_exactly_as_given(root: Path) -> None:
     # Line and paragraph separators and NEL are line breaks to YAML: unescaped, they would fold into spaces.
-    text = "two\nlines\u2028and\u2029more\x85tab\there \"q\" \\ back: slash # not a comment é 😀"
+    text = 'two\nlines\u2028and\u2029more\x85tab\there "q" \\ back: slash # not a comment é 😀'
     result = golive("log", PLAN, text, "--by", "ana-souza", "--at", "2026-11-27 00:30", "--root", str(root))
     assert result.returncode == 0, result.stderr
     assert entries(root)[-1] == {"at": "2026-11-27 00:30", "by": "ana-souza", "kind": "note", "text": text}
