@@ -28,7 +28,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from generator.diagnostics import Diagnostic
-from generator.load import SourceError, load_document, parse_document
+from generator.load import MAX_FILE_BYTES, SourceError, load_document, parse_document
 from generator.models.common import SLUG_PATTERN, parse_datetime_or_time
 from generator.models.log import EntryKind, Severity
 from generator.models.plan import Plan, Stakeholder
@@ -124,9 +124,14 @@ def _read_current(path: Path, display: str) -> bytes:
             hint = "replace the link with the file itself"
             raise LogError(f"{display} is a symlink; golive log writes only a regular file ({hint})") from None
         raise
+    status = os.fstat(handle)
+    if not stat.S_ISREG(status.st_mode):
+        os.close(handle)
+        raise LogError(f"{display} is not a regular file; move it away")
+    if status.st_size > MAX_FILE_BYTES:  # validation would refuse it anyway: do not read it all first
+        os.close(handle)
+        raise LogError(f"{display} is larger than {MAX_FILE_BYTES // 2**20} MiB; start a new log")
     with os.fdopen(handle, "rb") as file:
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            raise LogError(f"{display} is not a regular file; move it away")
         return file.read()
 
 

@@ -378,3 +378,18 @@ def test_an_entry_that_would_not_read_back_as_asked_is_refused(
         f"{PLAN}'s log is unchanged\n"
     )
     assert log_file(root).read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "huge"])
+def test_a_log_that_is_not_a_plain_file_is_refused_unread(root: Path, kind: str) -> None:
+    log_file(root).unlink()
+    if kind == "folder":
+        log_file(root).mkdir()
+    elif kind == "fifo":
+        os.mkfifo(log_file(root))  # reading it would wait for a writer forever
+    else:
+        with open(log_file(root), "wb") as huge:
+            huge.truncate(17 * 2**20)  # sparse: no disk space used
+    result = golive("log", PLAN, "note", "--by", "ana-souza", "--root", str(root))
+    message = "is larger than 16 MiB; start a new log" if kind == "huge" else "is not a regular file; move it away"
+    assert one_line_failure(result) == f"golive log: plans/{PLAN}/log.yaml {message}; {PLAN}'s log is unchanged\n"
