@@ -201,6 +201,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
+    from generator.serve import host_checked_serving
+
     # Show MkDocs' own progress ("Serving on ...", rebuilds) as its CLI would.
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
@@ -214,12 +216,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # The golive plugin regenerates site_src/ before each build, writing only what changed; a
     # "dirty" build then renders only those pages, so an edit shows in a second or two.
     (args.root / SITE_SRC).mkdir(exist_ok=True)  # MkDocs checks that docs_dir exists before any plugin runs
-    serve(
-        config_file=str(args.root / MKDOCS_CONFIG),
-        livereload=True,
-        build_type="dirty",
-        dev_addr=args.dev_addr,
-    )
+    # Only requests addressed to dev_addr are answered: no web page can read the site by DNS rebinding.
+    with host_checked_serving():
+        serve(
+            config_file=str(args.root / MKDOCS_CONFIG),
+            livereload=True,
+            build_type="dirty",
+            dev_addr=args.dev_addr,
+        )
     return EXIT_OK
 
 

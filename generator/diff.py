@@ -124,13 +124,15 @@ class ProjectDiff:
 
 
 def _git(root: Path, *args: str) -> str:
+    """git's output, stripped; bytes that are not UTF-8 (a file name) come back as they were when passed on."""
     try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+        result = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
     except FileNotFoundError:
         raise DiffError("git is not installed") from None
     if result.returncode != 0:
-        raise DiffError(result.stderr.strip() or f"git {' '.join(args)} failed")
-    return result.stdout.strip()
+        message = result.stderr.decode("utf-8", errors="replace").strip()
+        raise DiffError(message or f"git {' '.join(args)} failed")
+    return result.stdout.decode("utf-8", errors="surrogateescape").strip()
 
 
 def default_revision(root: Path) -> str:
@@ -156,11 +158,15 @@ def checkout_of(root: Path, revision: str, plan_ids: Sequence[str] | None = None
     paths = [f"{prefix}{PLANS_DIR}"]
     if plan_ids is not None:
         wanted = [f"{prefix}{PLANS_DIR}/{name}" for name in (PEOPLE_FILE, CHECKLISTS_DIR, *plan_ids)]
-        # git archive refuses a path that does not exist at that commit: ask which do.
-        paths = _git(root, "ls-tree", "-r", "--full-tree", "--name-only", commit, "--", *wanted).splitlines()
+        # git archive refuses a path that does not exist at that commit: ask which do. The names
+        # are NUL-separated and taken literally: a file name may hold a newline or a '*'.
+        listed = _git(
+            root, "--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", "--name-only", commit, "--", *wanted
+        )
+        paths = [name for name in listed.split("\0") if name]
     with tempfile.TemporaryDirectory(prefix="golive-diff-") as scratch:
         archive = subprocess.run(
-            ["git", "archive", "--format=tar", commit, "--", *paths],
+            ["git", "--literal-pathspecs", "archive", "--format=tar", commit, "--", *paths],
             cwd=root,
             capture_output=True,
             check=False,

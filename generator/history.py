@@ -6,6 +6,7 @@ depend on git state, and a reviewer already sees the history in git itself.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from generator.sources import PLANS_DIR
 from generator.validate import Validation, validate_project
 
 MAX_COMMITS = 20
+_COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -61,24 +63,8 @@ def histories(root: Path, plan_ids: list[str]) -> dict[str, list[Revision]]:
 
 
 def _plan_history(root: Path, plan_id: str, validations: _Validations) -> list[Revision]:
-    log = subprocess.run(
-        [
-            "git",
-            "log",
-            f"-n{MAX_COMMITS}",
-            "--format=%H%x1f%P%x1f%ad%x1f%an%x1f%s",
-            "--date=short",
-            "--",
-            f"{PLANS_DIR}/{plan_id}",
-        ],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
     revisions = []
-    for line in log.stdout.splitlines():
-        commit, parents, date, author, subject = line.split("\x1f")
+    for commit, parents, date, author, subject in _log(root, plan_id):
         try:
             after = validations.at(commit, plan_id)
             parent = parents.split()[0] if parents else None
@@ -92,3 +78,34 @@ def _plan_history(root: Path, plan_id: str, validations: _Validations) -> list[R
         version = plan.plan.model.version if plan else None
         revisions.append(Revision(commit, date, author, subject, version, change))
     return revisions
+
+
+def _log(root: Path, plan_id: str) -> list[tuple[str, str, str, str, str]]:
+    """(commit, parents, date, author, subject) of the latest commits that changed the plan.
+
+    Every field ends with a NUL, the one byte no subject, name or file name can hold
+    (a subject may hold any other control character, a name a line separator).
+    """
+    log = subprocess.run(
+        [
+            "git",
+            "log",
+            "-z",
+            f"-n{MAX_COMMITS}",
+            "--format=%H%x00%P%x00%ad%x00%an%x00%s",
+            "--date=short",
+            "--",
+            f"{PLANS_DIR}/{plan_id}",
+        ],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    fields = log.stdout.decode("utf-8", errors="replace").split("\0")
+    records = []
+    for start in range(0, len(fields) - 4, 5):
+        commit, parents, date, author, subject = fields[start : start + 5]
+        if not _COMMIT.fullmatch(commit):  # not what was asked for: read no further
+            break
+        records.append((commit, parents, date, author, subject))
+    return records

@@ -4,15 +4,23 @@ The file is only ever extended: earlier bytes, comments included, are kept as
 written. Appends are serialised with a lock, checked against the plan before
 anything is written, and land through an atomic replace, so concurrent
 scribes and a killed process never leave a half-written log.
+
+Every value comes from the command line or the environment, so from anyone:
+ids and people must be slugs, anything else is quoted, and the new text is read
+back before it replaces the log (exactly one more entry, equal to the one asked).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
 import re
+import stat
+import time
+import typing
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,8 +28,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from generator.diagnostics import Diagnostic
-from generator.load import SourceError, load_document
-from generator.models.common import parse_datetime_or_time
+from generator.load import MAX_FILE_BYTES, SourceError, load_document, parse_document
+from generator.models.common import SLUG_PATTERN, parse_datetime_or_time
+from generator.models.log import EntryKind, Severity
 from generator.models.plan import Plan, Stakeholder
 from generator.schedule import fixed_start, format_utc_offset, localize
 from generator.sources import LOG_FILE, PLAN_FILE, PLANS_DIR, model_document
@@ -31,6 +40,10 @@ LOG_HEADER = "# yaml-language-server: $schema=../../schemas/log.schema.json\nent
 BY_VARIABLE = "GOLIVE_BY"
 FIELD_ORDER = ("at", "by", "kind", "step", "id", "severity", "resolves", "text")
 _ITEM_INDENT = re.compile(r"^( *)- (?:at|by|kind):", re.MULTILINE)
+_SLUG = re.compile(SLUG_PATTERN)
+# Values written without quotes: they read back as the same text in any YAML reader.
+_PLAIN = re.compile(r"[a-z][a-z0-9-]*|[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}([+-][0-9]{2}:[0-9]{2})?")
+_YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
 
 
 class LogError(Exception):
@@ -67,23 +80,85 @@ def log_path(root: Path, plan_id: str) -> Path:
 
 def append_entry(root: Path, plan_id: str, entry: NewEntry, now: dt.datetime) -> Appended:
     """Check `entry` against the plan and append it to its log; raise LogError if it is refused."""
-    plan_file = root / PLANS_DIR / plan_id / PLAN_FILE
+    folder = root / PLANS_DIR / plan_id
+    plan_file = folder / PLAN_FILE
     if not plan_file.exists():
         raise LogError(f"no plan '{plan_id}': {PLANS_DIR}/{plan_id}/{PLAN_FILE} does not exist")
     path = log_path(root, plan_id)
-    with _locked(path):
-        current = path.read_bytes() if path.exists() else b""
-        plan = _read_plan(plan_file, f"{PLANS_DIR}/{plan_id}/{PLAN_FILE}")
-        zone = ZoneInfo(plan.timezone)
-        fields = _fields(entry, plan.stakeholders, plan.window.start, zone, now)
-        updated = extend(current.decode("utf-8") if current else "", fields)
-        checked = validate_project(root, {path: updated.encode("utf-8")})
-        display = f"{PLANS_DIR}/{plan_id}/{LOG_FILE}"
-        errors = [d for d in checked.errors if d.file == display]
-        if errors:
-            raise LogError("the entry was not logged", _as_options(errors, current.count(b"\n")))
-        _replace(path, updated.encode("utf-8"))
+    display = f"{PLANS_DIR}/{plan_id}/{LOG_FILE}"
+    if folder.is_symlink():
+        raise LogError(f"{PLANS_DIR}/{plan_id} is a symlink; golive log writes only into a real folder")
+    try:
+        with _locked(folder):
+            current = _read_current(path, display)
+            try:
+                old_text = current.decode("utf-8")
+            except UnicodeDecodeError as error:
+                line = current.count(b"\n", 0, error.start) + 1
+                raise LogError(
+                    f"{display}:{line}: byte 0x{current[error.start]:02x} is not UTF-8; save the file as UTF-8"
+                ) from None
+            plan = _read_plan(plan_file, f"{PLANS_DIR}/{plan_id}/{PLAN_FILE}")
+            zone = ZoneInfo(plan.timezone)
+            fields = _fields(entry, plan.stakeholders, plan.window.start, zone, now)
+            updated = extend(old_text, fields).encode("utf-8")
+            checked = validate_project(root, {path: updated})
+            errors = [d for d in checked.errors if d.file == display]
+            if errors:
+                raise LogError("the entry was not logged", _as_options(errors, current.count(b"\n")))
+            _check_read_back(current, updated, fields, display)
+            _replace(path, updated)
+    except OSError as error:
+        raise LogError(_os_problem(error, display, f"{PLANS_DIR}/{plan_id}/")) from None
     return Appended(path, fields)
+
+
+def _read_current(path: Path, display: str) -> bytes:
+    """The log's bytes (empty when there is none yet); a symlink or a non-file is refused, never replaced."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return b""
+    except OSError:
+        if path.is_symlink():
+            hint = "replace the link with the file itself"
+            raise LogError(f"{display} is a symlink; golive log writes only a regular file ({hint})") from None
+        raise
+    status = os.fstat(handle)
+    if not stat.S_ISREG(status.st_mode):
+        os.close(handle)
+        raise LogError(f"{display} is not a regular file; move it away")
+    if status.st_size > MAX_FILE_BYTES:  # validation would refuse it anyway: do not read it all first
+        os.close(handle)
+        raise LogError(f"{display} is larger than {MAX_FILE_BYTES // 2**20} MiB; start a new log")
+    with os.fdopen(handle, "rb") as file:
+        return file.read()
+
+
+def _os_problem(error: OSError, display: str, folder: str) -> str:
+    """One line: what the system refused, and what to do about it."""
+    reason = error.strerror or str(error)
+    if isinstance(error, PermissionError):
+        return f"cannot write {display}: {reason} (check that you may write to {folder})"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"cannot write {display}: {reason} (free some disk space, then log again)"
+    return f"cannot write {display}: {reason}"
+
+
+def _check_read_back(old: bytes, new: bytes, fields: dict[str, str], display: str) -> None:
+    """The new text must read as the old one plus exactly the asked entry: no value may add an entry or a key."""
+    try:
+        before = parse_document(old, display).data if old.strip() else {}
+        after = parse_document(new, display).data
+    except SourceError as error:
+        raise LogError(f"{display} would not read back: {error}") from None
+    before = before if isinstance(before, dict) else {}
+    earlier = before.get("entries") or []
+    if not isinstance(after, dict) or not isinstance(earlier, list):
+        raise LogError(f"{display} would not read back as a log")
+    expected = {**before, "entries": [*earlier, fields]}
+    if after != expected:
+        raise LogError("the entry would not read back as given (a bug in golive: please report it)")
 
 
 def _read_plan(path: Path, shown: str) -> Plan:
@@ -119,7 +194,35 @@ def _fields(
         "resolves": entry.resolves,
         "text": entry.text,
     }
-    return {key: value for key, value in fields.items() if value}
+    present = {key: value for key, value in fields.items() if value}
+    _check_kinds(present, by_option="--by" if entry.by else f"${BY_VARIABLE}")
+    return present
+
+
+_OPTIONS = {"step": "--step", "id": "--id", "resolves": "--resolves"}
+
+
+def _check_kinds(fields: dict[str, str], by_option: str) -> None:
+    """Each value is what its option takes, before anything is written."""
+    for key, option in {"by": by_option, **_OPTIONS}.items():
+        value = fields.get(key)
+        if value is not None and not _SLUG.fullmatch(value):
+            raise LogError(
+                f"{option}: {value!r} is not an id (lowercase letters, digits and '-', "
+                "at most 63, starting with a letter or digit)"
+            )
+    if fields["kind"] not in typing.get_args(EntryKind):
+        raise LogError(f"--kind: {fields['kind']!r} is not a kind of entry")
+    if "severity" in fields and fields["severity"] not in typing.get_args(Severity):
+        raise LogError(f"--severity: {fields['severity']!r} is not a severity")
+    text = fields.get("text")
+    if text is not None:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise LogError(
+                "TEXT is not valid UTF-8 (the terminal or script passed other bytes); give it as UTF-8"
+            ) from None
 
 
 def _when(at: str | None, window_start: dt.datetime, zone: ZoneInfo, now: dt.datetime) -> str:
@@ -172,12 +275,26 @@ def entry_yaml(fields: dict[str, str], indent: str = "  ") -> str:
     for key in FIELD_ORDER:
         if key not in fields:
             continue
-        value = fields[key]
-        # at, by, kind and ids are checked slugs or times; free text is quoted as JSON, which YAML reads.
-        shown = json.dumps(value, ensure_ascii=False) if key == "text" else value
+        shown = yaml_scalar(fields[key]) if key != "text" else quoted(fields[key])
         prefix = f"{indent}- " if not lines else f"{indent}  "
         lines.append(f"{prefix}{key}: {shown}")
     return "\n".join(lines) + "\n"
+
+
+def yaml_scalar(value: str) -> str:
+    """`value` as a YAML scalar that reads back as exactly this text: plain when that is safe, else quoted."""
+    if _PLAIN.fullmatch(value) and value not in _YAML_WORDS:
+        return value
+    return quoted(value)
+
+
+def quoted(value: str) -> str:
+    """A double-quoted YAML scalar (JSON's escapes are YAML's too), with every character that is not
+    printable escaped, so that no line break or control character reaches the file."""
+    text = json.dumps(value, ensure_ascii=False)
+    return "".join(
+        c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}" for c in text
+    )
 
 
 def _as_options(errors: list[Diagnostic], old_lines: int) -> list[Diagnostic]:
@@ -195,29 +312,45 @@ def _as_options(errors: list[Diagnostic], old_lines: int) -> list[Diagnostic]:
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    lock_path = path.with_name(f".{path.name}.lock")
-    with open(lock_path, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+def _locked(folder: Path) -> Iterator[None]:
+    """Serialise appends with a lock on the plan's folder itself: no lock file is left in plans/
+    (the log is replaced by rename, so a lock on its own inode would not hold)."""
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 def _replace(path: Path, data: bytes) -> None:
-    """Write the whole file beside the old one, sync it, then swap it in."""
+    """Write the whole file beside the old one, sync it, then swap it in (the lock is held)."""
+    # Temporary files left by a writer killed mid-write: nobody else writes while the lock is held.
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(temporary, "wb") as handle:
+        with open(temporary, "xb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+            _pause_for_tests(temporary)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
-    folder = os.open(path.parent, os.O_RDONLY)
     try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    except OSError:
+        pass  # the entry is in: syncing the folder only hastens its way to disk, and must not say otherwise
+
+
+def _pause_for_tests(temporary: Path) -> None:
+    """Only for tests/test_log.py: say that the temporary file is written, then wait to be killed."""
+    marker = os.environ.get("GOLIVE_TEST_PAUSE_IN_WRITE")
+    if marker:
+        Path(marker).write_text(str(temporary))
+        time.sleep(60)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,8 +82,11 @@ def postmortem_yaml(fill: Prefill) -> str:
 def create_postmortem(root: Path, plan_id: str, today: dt.date) -> Path:
     """Write plans/<plan_id>/postmortem.yaml pre-filled; never overwrite one."""
     path = root / PLANS_DIR / plan_id / POSTMORTEM_FILE
-    if os.path.lexists(path):  # a link too: it is refused, never written through
-        raise PostmortemError(f"{PLANS_DIR}/{plan_id}/{POSTMORTEM_FILE} already exists; golive never overwrites it")
+    shown = f"{PLANS_DIR}/{plan_id}/{POSTMORTEM_FILE}"
+    if path.is_symlink():  # even one that points nowhere: writing would follow it
+        raise PostmortemError(f"{shown} is a symlink; remove it, golive writes only a regular file there")
+    if path.exists():
+        raise PostmortemError(f"{shown} already exists; golive never overwrites it")
     validation = validate_project(root)
     sources = validation.project.plans.get(plan_id)
     if sources is None or plan_id not in validation.schedules:
@@ -103,6 +105,12 @@ def create_postmortem(root: Path, plan_id: str, today: dt.date) -> Path:
             f"internal: the pre-filled post-mortem does not validate, nothing written: "
             f"{first.file}:{first.line}:{first.column}: {first.message}"
         )
-    with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(text)
+    try:
+        with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+            handle.write(text)
+    except FileExistsError:
+        raise PostmortemError(f"{shown} already exists; golive never overwrites it") from None
+    except OSError as error:
+        path.unlink(missing_ok=True)
+        raise PostmortemError(f"cannot write {shown}: {error.strerror or error}; nothing was written") from None
     return path

@@ -18,8 +18,10 @@ DEFAULT_BRANCH = "gh-pages"
 # mkdocs.yml reads this (`provider: !ENV [...]`), so only the builds mike deploys show the
 # version selector: a local build has no versions.json for it to fetch.
 VERSION_PROVIDER_VARIABLE = "GOLIVE_VERSION_PROVIDER"
-# A version or alias becomes a folder at the top of the branch: one plain path segment.
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# A version or alias becomes a folder at the top of the branch: one plain path segment, and
+# not a name mike or the web server gives a meaning to at the top of the site.
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_RESERVED = {"versions.json", "index.html", "latest.json"}
 # mike ships no `__main__`; run its command line in this interpreter, where golive is installed.
 _MIKE = "import sys; from mike.driver import main; sys.exit(main())"
 
@@ -79,11 +81,13 @@ def published_versions(root: Path, branch: str = DEFAULT_BRANCH) -> list[Publish
 
 def _check_names(version: str, aliases: list[str]) -> None:
     for name in [version, *aliases]:
-        if not _NAME.fullmatch(name):
+        if not _NAME.fullmatch(name) or ".." in name:
             raise PublishError(
-                f"'{name}' cannot name a version or alias: use letters, digits, '.', '_' and '-', "
-                "starting with a letter or digit"
+                f"{name!r} cannot name a version or alias: use at most 64 letters, digits, '.', '_' and '-', "
+                "starting with a letter or digit, with no '..'"
             )
+        if name.lower() in _RESERVED:  # also on a case-insensitive file system
+            raise PublishError(f"{name!r} cannot name a version or alias: mike keeps its own {name.lower()} there")
     if version in aliases:
         raise PublishError(f"'{version}' is the version; it cannot also be one of its aliases")
 

@@ -187,3 +187,21 @@ def test_the_plan_in_the_readme_is_valid(tmp_path: Path) -> None:
     (tmp_path / "plans/people.yaml").write_text((REPO / "tests/data/base/plans/people.yaml").read_text())
     result = golive("validate", "--root", str(tmp_path))
     assert (result.returncode, result.stdout) == (0, "golive: 1 plan, 2 files read: all valid\n")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_bug_is_one_line_and_a_traceback_only_with_debug(
+    project: Path, debug: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator import cli
+
+    def broken(args: object) -> int:
+        raise RuntimeError("a bug in a handler")
+
+    monkeypatch.setattr(cli, "cmd_validate", broken)
+    code = cli.main([*(["--debug"] if debug else []), "validate", "--root", str(project)])
+    out, err = capsys.readouterr()
+    assert (code, out) == (1, "")
+    assert err.endswith("golive: internal error: RuntimeError: a bug in a handler (rerun with --debug for details)\n")
+    assert ("Traceback (most recent call last)" in err) is debug
+    assert len(err.splitlines()) == 1 or debug

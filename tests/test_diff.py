@@ -205,3 +205,33 @@ def test_history_page_lists_the_commits_of_a_plan(repo: Path) -> None:
 def test_history_page_without_git(shipped_site: Path) -> None:
     page = (shipped_site / "site/plans/shop-checkout-relaunch/history.html").read_text()
     assert "No git history here" in page
+
+
+def test_history_reads_any_subject_author_and_file_name(repo: Path) -> None:
+    import re
+
+    from conftest import REPO, build_project
+
+    (repo / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text())
+    git(repo, "add", "mkdocs.yml")
+    git(repo, "commit", "-qm", "site configuration")
+    # A unit separator and a carriage return in a subject, a line separator in a name
+    # and a newline and a '*' in a file name: none may split or merge a record.
+    (repo / "plans/shop/notes\n*.txt").write_text("not a source\n")
+    edit(repo, "plans/shop/plan.yaml", ("version: 3", "version: 4"))
+    git(repo, "add", "-A")
+    env = {**GIT_ENV, "GIT_AUTHOR_NAME": "Eve\u2028Mallory"}
+    subprocess.run(["git", "commit", "-qm", "Split\x1fhere\rand there"], cwd=repo, env=env, check=True)
+    edit(repo, "plans/shop/plan.yaml", ("version: 4", "version: 5"))
+    git(repo, "commit", "-qam", "After \u2029 the odd one")
+    site = build_project(repo)
+    page = (site / "plans/shop/history.html").read_text()
+    rows = [
+        [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", page, re.S)[1:]
+    ]
+    assert [row[1:4] for row in rows] == [
+        [f"{git(repo, 'rev-parse', 'HEAD')[:10]} After the odd one", "Test", "5"],
+        [f"{git(repo, 'rev-parse', 'HEAD~1')[:10]} Split here and there", "Eve Mallory", "4"],
+        [f"{git(repo, 'rev-parse', 'HEAD~3')[:10]} base", "Test", "3"],
+    ]

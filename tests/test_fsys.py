@@ -301,7 +301,8 @@ def test_postmortem_never_writes_through_a_link(
     code, output = run(capsys, "postmortem", "shop", "--root", str(project))
     assert (code, output) == (
         1,
-        "golive postmortem: plans/shop/postmortem.yaml already exists; golive never overwrites it\n",
+        "golive postmortem: plans/shop/postmortem.yaml is a symlink; remove it, "
+        "golive writes only a regular file there\n",
     )
     assert not (outside / "postmortem.yaml").exists()
 

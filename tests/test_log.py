@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
-import random
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 import yaml
@@ -126,10 +127,175 @@ def test_by_is_required(root: Path) -> None:
     assert result.stderr.startswith("golive log: who is logging? pass --by or set GOLIVE_BY; this plan's people: ")
 
 
-def start_writer(root: Path, text: str, stderr: int) -> subprocess.Popen[str]:
-    """A scribe appending one note at the same minute as everyone else."""
+FORGED = "\n  - at: 2026-11-27 00:40\n    by: kai-lim\n    kind: step-done\n    step: release-apps"
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (("--step", "release-apps" + FORGED), {}, "golive log: --step: 'release-apps\\n  - at: "),
+        (("--by", "ana-souza" + FORGED), {}, "golive log: --by: 'ana-souza\\n"),
+        ((), {"GOLIVE_BY": "ana-souza" + FORGED}, "golive log: $GOLIVE_BY: 'ana-souza\\n"),
+        (("--step", "release-apps", "--id", "x\n    by: kai-lim"), {}, "golive log: --id: 'x\\n"),
+        (("--step", "release-apps", "--resolves", "x: y"), {}, "golive log: --resolves: 'x: y' is not an id"),
+        (("--step", "Release_Apps"), {}, "golive log: --step: 'Release_Apps' is not an id"),
+    ],
+)
+def test_no_option_can_add_an_entry_or_a_key(
+    root: Path, args: tuple[str, ...], env: dict[str, str], message: str
+) -> None:
+    before = log_file(root).read_bytes()
+    if "--step" not in args:
+        args = (*args, "--step", "release-apps")
+    if "--by" not in args and not env:
+        args = (*args, "--by", "ana-souza")
+    result = golive(
+        "log", PLAN, "--kind", "step-started", "--at", "2026-11-27 00:30", *args, "--root", str(root),
+        env={**os.environ, **env},
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.startswith(message), result.stderr
+    assert result.stderr.endswith(f"; {PLAN}'s log is unchanged\n")
+    assert log_file(root).read_bytes() == before
+
+
+@pytest.mark.parametrize("issue_id", ["2024", "true", "null", "no", "1e3", "0x1f"])
+def test_ids_that_yaml_would_read_as_numbers_or_words_are_quoted(root: Path, issue_id: str) -> None:
+    at = ("--at", "2026-11-27 00:30")
+    issue = golive("log", PLAN, "Slow", "--kind", "issue", "--id", issue_id, "--severity", "sev3", *at,
+                   "--by", "ana-souza", "--root", str(root))  # fmt: skip
+    assert issue.returncode == 0, issue.stderr
+    fixed = golive("log", PLAN, "Fixed", "--kind", "resolution", "--resolves", issue_id, *at,
+                   "--by", "ana-souza", "--root", str(root))  # fmt: skip
+    assert fixed.returncode == 0, fixed.stderr
+    assert [(e.get("id"), e.get("resolves")) for e in entries(root)[-2:]] == [(issue_id, None), (None, issue_id)]
+    assert validate_project(root).ok
+
+
+def test_text_reads_back_exactly_as_given(root: Path) -> None:
+    # Line and paragraph separators and NEL are line breaks to YAML: unescaped, they would fold into spaces.
+    text = 'two\nlines\u2028and\u2029more\x85tab\there "q" \\ back: slash # not a comment é 😀'
+    result = golive("log", PLAN, text, "--by", "ana-souza", "--at", "2026-11-27 00:30", "--root", str(root))
+    assert result.returncode == 0, result.stderr
+    assert entries(root)[-1] == {"at": "2026-11-27 00:30", "by": "ana-souza", "kind": "note", "text": text}
+    # No raw line or paragraph separator reaches the file: every line break in it is a "\n".
+    assert len(log_file(root).read_text().splitlines()) == len(log_file(root).read_text().split("\n")) - 1
+
+
+def test_no_lock_or_temporary_file_is_left_in_plans(root: Path) -> None:
+    result = golive("log", PLAN, "note", "--by", "ana-souza", "--root", str(root))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (root / "plans" / PLAN).iterdir()) == ["log.yaml", "plan.yaml"]
+    new_plan = root / "plans" / "social-stories-launch"
+    result = golive("log", new_plan.name, "note", "--by", "jordan-blake", "--at", "07:00", "--root", str(root))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in new_plan.iterdir()) == ["log.yaml", "plan.yaml"]
+
+
+def test_a_symlinked_log_is_refused_and_left_a_link(root: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.yaml"
+    kept = log_file(root).read_bytes()
+    elsewhere.write_bytes(kept)
+    log_file(root).unlink()
+    log_file(root).symlink_to(elsewhere)
+    result = golive("log", PLAN, "note", "--by", "ana-souza", "--root", str(root))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"golive log: plans/{PLAN}/log.yaml is a symlink; golive log writes only a regular file "
+        f"(replace the link with the file itself); {PLAN}'s log is unchanged\n"
+    )
+    assert log_file(root).is_symlink() and elsewhere.read_bytes() == kept
+
+
+def one_line_failure(result: subprocess.CompletedProcess[str]) -> str:
+    assert (result.returncode, result.stdout) == (1, ""), result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    return result.stderr
+
+
+def test_text_that_is_not_utf8_is_a_message(root: Path) -> None:
+    before = log_file(root).read_bytes()
+    # A Latin-1 "café" on the command line reaches Python as a lone surrogate.
+    command = [GOLIVE.encode(), b"log", PLAN.encode(), b"caf\xe9", b"--by", b"ana-souza", b"--root", bytes(root)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert one_line_failure(result) == (
+        "golive log: TEXT is not valid UTF-8 (the terminal or script passed other bytes); give it as UTF-8; "
+        f"{PLAN}'s log is unchanged\n"
+    )
+    assert log_file(root).read_bytes() == before
+
+
+def test_a_latin1_log_is_a_message(root: Path) -> None:
+    log_file(root).write_bytes(log_file(root).read_bytes() + "  # café\n".encode("latin-1"))
+    before = log_file(root).read_bytes()
+    result = golive("log", PLAN, "note", "--by", "ana-souza", "--root", str(root))
+    line = before.count(b"\n")
+    assert one_line_failure(result) == (
+        f"golive log: plans/{PLAN}/log.yaml:{line}: byte 0xe9 is not UTF-8; save the file as UTF-8; "
+        f"{PLAN}'s log is unchanged\n"
+    )
+    assert log_file(root).read_bytes() == before
+
+
+def test_a_dangling_postmortem_symlink_is_a_message(root: Path) -> None:
+    (root / "plans" / PLAN / "postmortem.yaml").symlink_to("nowhere.yaml")
+    result = golive("postmortem", PLAN, "--root", str(root))
+    assert one_line_failure(result) == (
+        f"golive postmortem: plans/{PLAN}/postmortem.yaml is a symlink; remove it, "
+        "golive writes only a regular file there\n"
+    )
+    assert not (root / "plans" / PLAN / "nowhere.yaml").exists()
+
+
+def full_disk_open(path: Path, mode: str) -> BinaryIO:
+    """The temporary file is created, but what is written to it goes to /dev/full (ENOSPC)."""
+    open(path, mode).close()
+    return open("/dev/full", "wb")
+
+
+def refuse_replace(source: object, target: object) -> None:
+    raise PermissionError(errno.EACCES, "Permission denied")  # what a read-only folder says, even to root
+
+
+@pytest.mark.parametrize(
+    ("name", "replacement", "message"),
+    [
+        ("open", full_disk_open, "No space left on device (free some disk space, then log again)"),
+        ("replace", refuse_replace, f"Permission denied (check that you may write to plans/{PLAN}/)"),
+    ],
+    ids=["full-disk", "read-only-folder"],
+)
+def test_a_full_disk_or_a_read_only_folder_is_a_message(
+    root: Path, name: str, replacement: object, message: str,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from generator import logbook
+    from generator.cli import main
+
+    before = log_file(root).read_bytes()
+    if name == "open":
+        monkeypatch.setattr(logbook, "open", replacement, raising=False)  # the open in logbook's _replace
+    else:
+        monkeypatch.setattr(logbook.os, name, replacement)
+    code = main(["log", PLAN, "note", "--by", "ana-souza", "--root", str(root)])
+    monkeypatch.undo()
+    out, err = capsys.readouterr()
+    assert (code, out) == (1, "")
+    assert err == f"golive log: cannot write plans/{PLAN}/log.yaml: {message}; {PLAN}'s log is unchanged\n"
+    assert log_file(root).read_bytes() == before
+    assert sorted(p.name for p in (root / "plans" / PLAN).iterdir()) == ["log.yaml", "plan.yaml"]
+
+
+def start_writer(root: Path, text: str, stderr: int, pause_marker: Path | None = None) -> subprocess.Popen[str]:
+    """A scribe appending one note at the same minute as everyone else.
+
+    With `pause_marker`, the writer writes that file once its temporary file is complete,
+    then waits inside the write (see logbook._pause_for_tests): a kill then lands mid-write.
+    """
     command = [GOLIVE, "log", PLAN, text, "--by", "ben-okafor", "--at", "2026-11-27 00:30", "--root", str(root)]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
+    env = {**os.environ, **({"GOLIVE_TEST_PAUSE_IN_WRITE": str(pause_marker)} if pause_marker else {})}
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, text=True, env=env)
 
 
 def test_twenty_concurrent_appends_give_twenty_entries(root: Path) -> None:
@@ -143,26 +309,36 @@ def test_twenty_concurrent_appends_give_twenty_entries(root: Path) -> None:
     assert validate_project(root).ok
 
 
-def test_killed_writers_never_corrupt_the_log(root: Path) -> None:
+def test_killed_writers_never_corrupt_the_log(root: Path, tmp_path: Path) -> None:
     before = log_file(root).read_bytes()
-    rng = random.Random(7)
-    writers = [start_writer(root, f"note {n}", subprocess.DEVNULL) for n in range(12)]
-    deadline = time.monotonic() + 60
-    for writer in writers:
-        time.sleep(rng.uniform(0, 0.4))
-        if rng.random() < 0.5:
-            writer.send_signal(signal.SIGKILL)
-    for writer in writers:
+    count_before = len(entries(root))
+    markers = {n: tmp_path / f"inside-write-{n}" for n in range(0, 12, 2)}  # every other writer is killed
+    writers = {n: start_writer(root, f"note {n}", subprocess.DEVNULL, markers.get(n)) for n in range(12)}
+    killed_mid_write = set()
+    deadline = time.monotonic() + 120
+    while len(killed_mid_write) < len(markers):
+        assert time.monotonic() < deadline, "a paused writer never reached its write"
+        for n, marker in markers.items():
+            if n not in killed_mid_write and marker.exists():
+                # The writer holds the lock and its temporary file is complete, the log not yet replaced.
+                assert Path(marker.read_text()).exists()
+                writers[n].send_signal(signal.SIGKILL)
+                writers[n].wait(timeout=30)
+                killed_mid_write.add(n)
+        time.sleep(0.05)
+    for writer in writers.values():
         writer.wait(timeout=max(1, deadline - time.monotonic()))
+    assert [writers[n].returncode for n in killed_mid_write] == [-signal.SIGKILL] * len(markers)
+    assert [w.returncode for n, w in writers.items() if n not in markers] == [0] * 6
     after = log_file(root).read_bytes()
     assert after.startswith(before)
-    finished = sum(1 for w in writers if w.returncode == 0)
-    added = [str(e["text"]) for e in entries(root)[len(yaml.safe_load(before)["entries"]) :]]
-    # A writer killed after its atomic replace has logged its entry; none is half there or twice.
-    assert finished <= len(added) <= len(writers)
-    assert len(set(added)) == len(added) and set(added) <= {f"note {n}" for n in range(12)}
+    # Only the writers left alone logged, each once; a writer killed mid-write left no trace in the log.
+    added = sorted(str(e["text"]) for e in entries(root)[count_before:])
+    assert added == sorted(f"note {n}" for n in range(12) if n not in markers)
     assert validate_project(root).ok
-    assert not list((root / "plans" / PLAN).glob("*.tmp"))
+    # The next writer clears any temporary file a killed one left behind.
+    assert golive("log", PLAN, "after", "--by", "ben-okafor", "--root", str(root)).returncode == 0
+    assert sorted(p.name for p in (root / "plans" / PLAN).iterdir()) == ["log.yaml", "plan.yaml"]
 
 
 def test_times_in_the_repeated_hour_keep_their_offset(tmp_path: Path) -> None:
@@ -183,3 +359,37 @@ def test_times_in_the_repeated_hour_keep_their_offset(tmp_path: Path) -> None:
     logged = yaml.safe_load((root / "plans/shop/log.yaml").read_text())["entries"]
     assert [e["at"] for e in logged] == ["2026-10-25 01:40+01:00", "2026-10-25 01:10+00:00"]
     assert validate_project(root).ok
+
+
+def test_an_entry_that_would_not_read_back_as_asked_is_refused(
+    root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator import logbook
+    from generator.cli import main
+
+    # A writer bug that the plan's checks cannot see: the entry written twice.
+    written_once = logbook.entry_yaml
+    monkeypatch.setattr(logbook, "entry_yaml", lambda fields, indent="  ": written_once(fields, indent) * 2)
+    before = log_file(root).read_bytes()
+    code = main(["log", PLAN, "note", "--by", "ana-souza", "--at", "2026-11-27 00:30", "--root", str(root)])
+    assert code == 1
+    assert capsys.readouterr().err == (
+        "golive log: the entry would not read back as given (a bug in golive: please report it); "
+        f"{PLAN}'s log is unchanged\n"
+    )
+    assert log_file(root).read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "huge"])
+def test_a_log_that_is_not_a_plain_file_is_refused_unread(root: Path, kind: str) -> None:
+    log_file(root).unlink()
+    if kind == "folder":
+        log_file(root).mkdir()
+    elif kind == "fifo":
+        os.mkfifo(log_file(root))  # reading it would wait for a writer forever
+    else:
+        with open(log_file(root), "wb") as huge:
+            huge.truncate(17 * 2**20)  # sparse: no disk space used
+    result = golive("log", PLAN, "note", "--by", "ana-souza", "--root", str(root))
+    message = "is larger than 16 MiB; start a new log" if kind == "huge" else "is not a regular file; move it away"
+    assert one_line_failure(result) == f"golive log: plans/{PLAN}/log.yaml {message}; {PLAN}'s log is unchanged\n"

@@ -216,3 +216,29 @@ def test_pre_commit_hooks_are_valid_yaml_and_run_existing_golive_commands() -> N
     assert not validate_files.search("site_src/index.md")
     assert check_files.search("plans/shop/plan.yaml") and check_files.search("site_src/plans/shop/runbook.md")
     assert not check_files.search("README.md")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("../escape",), "'../escape' cannot name a version or alias: use at most 64 letters"),
+        (("1..2",), "'1..2' cannot name a version or alias: use at most 64"),
+        (("v" * 65,), f"'{'v' * 65}' cannot name a version or alias: use at most 64"),
+        (("1.0\n2.0",), "'1.0\\n2.0' cannot name a version or alias"),
+        (("-rf",), "'-rf' cannot name a version or alias"),
+        (("1.0", "--alias=versions.json"), "'versions.json' cannot name a version or alias: mike keeps its own"),
+        (("1.0", "--alias=Index.HTML"), "'Index.HTML' cannot name a version or alias: mike keeps its own index.html"),
+        (("latest.json",), "'latest.json' cannot name a version or alias: mike keeps its own latest.json there"),
+    ],
+)
+def test_publish_refuses_names_that_are_not_simple_before_anything(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    # Not even a git repository: the name is refused before the plans or git are looked at.
+    version, *options = args
+    command = [GOLIVE, "publish", "--root", str(tmp_path), *options, "--", version]
+    result = subprocess.run(command, capture_output=True, text=True, env=GIT_ENV, check=False)
+    assert (result.returncode, result.stdout) == (1, ""), result.stderr
+    assert result.stderr.startswith(f"golive publish: {message}"), result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []

@@ -318,3 +318,78 @@ def test_calendar_is_what_icalendar_makes_of_all_the_events() -> None:
         whole.add_component(icalendar.Event.from_ical(calendar_event(view)))
     # golive.ics is put together from each plan's event, cached by `golive serve`.
     assert site.files["golive.ics"] == whole.to_ical()
+
+
+def http_status(port: int, host: str | None) -> str:
+    """The status line that the server on 127.0.0.1:port answers to a GET with this Host header (None: none)."""
+    import socket
+
+    header = f"Host: {host}\r\n" if host is not None else ""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(f"GET /index.html HTTP/1.1\r\n{header}Connection: close\r\n\r\n".encode())
+        answer = b""
+        while b"\r\n" not in answer and (chunk := connection.recv(4096)):
+            answer += chunk
+    return answer.split(b"\r\n", 1)[0].decode()
+
+
+def test_serve_answers_only_requests_addressed_to_it(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    root = copy_shipped_project(tmp_path / "project")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [GOLIVE, "serve", "--root", str(root), "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if http_status(port, f"127.0.0.1:{port}") == "HTTP/1.0 200 OK":
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, "golive serve never answered"
+            time.sleep(0.2)
+        # DNS rebinding: a page at evil.example, its name now resolving to 127.0.0.1.
+        assert http_status(port, f"evil.example:{port}") == "HTTP/1.0 403 Forbidden"
+        assert http_status(port, "evil.example") == "HTTP/1.0 403 Forbidden"
+        assert http_status(port, f"127.0.0.1.evil.example:{port}") == "HTTP/1.0 403 Forbidden"
+        assert http_status(port, f"127.0.0.1:{port + 1}") == "HTTP/1.0 403 Forbidden"
+        assert http_status(port, None) == "HTTP/1.0 403 Forbidden"
+        assert http_status(port, f"localhost:{port}") == "HTTP/1.0 200 OK"
+        assert http_status(port, f"LocalHost:{port}") == "HTTP/1.0 200 OK"
+        assert http_status(port, f"[::1]:{port}") == "HTTP/1.0 200 OK"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("header", "host", "allowed"),
+    [
+        ("127.0.0.1:8000", "127.0.0.1", True),
+        ("localhost:8000", "127.0.0.1", True),
+        ("localhost.:8000", "127.0.0.1", True),
+        ("[::1]:8000", "::1", True),
+        ("localhost:8000", "::1", True),
+        ("localhost", "127.0.0.1", False),  # port 80 implied
+        ("evil.example:8000", "127.0.0.1", False),
+        ("127.0.0.1:8000:8000", "127.0.0.1", False),
+        ("127.0.0.1:80x", "127.0.0.1", False),
+        ("", "127.0.0.1", False),
+        ("192.168.1.5:8000", "192.168.1.5", True),
+        ("localhost:8000", "192.168.1.5", False),
+        ("192.168.1.5:8000", "0.0.0.0", True),  # bound to every address: any IP address
+        ("evil.example:8000", "0.0.0.0", False),
+    ],
+)
+def test_host_header_check(header: str, host: str, allowed: bool) -> None:
+    from generator.serve import host_allowed
+
+    assert host_allowed(header, host, 8000) is allowed
