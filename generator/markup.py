@@ -36,9 +36,13 @@ def plain(text: object) -> str:
     return _LINE_START_SPECIAL.sub(_escape_line_start, value)
 
 
+# What GitHub's Markdown reads beyond Python-Markdown's: ~strike~ and bare URLs made links.
+_GITHUB_SPECIAL = re.compile(r"~|:(?=//)|(?<=\bwww)\.", re.IGNORECASE)
+
+
 def github_text(text: object) -> str:
     """Escape a plain field for GitHub's Markdown (a pull-request comment, a CI job summary)."""
-    return plain(text).replace("~", "\\~")  # GitHub strikes ~text~ through; Python-Markdown does not
+    return _GITHUB_SPECIAL.sub(lambda match: "\\" + match.group(0), plain(text))
 
 
 def _escape_line_start(match: re.Match[str]) -> str:

@@ -70,7 +70,7 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def _set(fields: list[Field], data: Any, key: Any, path: str, *, kind: str = "plain") -> None:
+def _set(fields: list[Field], data: Any, key: Any, path: str, *, kind: str, shown_as_text: bool) -> None:
     tag = f"f{len(fields) + 1:02d}"
     if kind == "harmless":
         value = shown = f"{tag} harmless text"
@@ -89,7 +89,7 @@ def _set(fields: list[Field], data: Any, key: Any, path: str, *, kind: str = "pl
     else:
         value = shown = payload(tag)
     data[key] = value
-    fields.append(Field(path, value, normalise(shown)))
+    fields.append(Field(path, value, normalise(shown) if shown_as_text else ""))
 
 
 def make_hostile_project(target: Path, *, harmless: bool = False) -> tuple[Path, list[Field]]:
@@ -98,8 +98,10 @@ def make_hostile_project(target: Path, *, harmless: bool = False) -> tuple[Path,
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     fields: list[Field] = []
 
-    def put(data: Any, key: Any, path: str, kind: str = "plain") -> None:
-        _set(fields, data, key, path, kind="harmless" if harmless and kind not in ("https", "mailto", "tel") else kind)
+    def put(data: Any, key: Any, path: str, kind: str = "plain", shown_as_text: bool = True) -> None:
+        if harmless and kind not in ("https", "mailto", "tel"):
+            kind = "harmless"
+        _set(fields, data, key, path, kind=kind, shown_as_text=shown_as_text)
 
     def edit(relative: str, change: Any) -> None:
         file = root / relative
@@ -148,7 +150,7 @@ def make_hostile_project(target: Path, *, harmless: bool = False) -> tuple[Path,
         put(data["rollback"]["triggers"], 0, "plan.yaml rollback.triggers[0]")
         monitor = data["monitoring"][0]
         put(monitor, "name", "plan.yaml monitoring[0].name")
-        put(monitor, "link", "plan.yaml monitoring[0].link", "https")
+        put(monitor, "link", "plan.yaml monitoring[0].link", "https", shown_as_text=False)  # only as the name's link
         put(monitor["watch"], 0, "plan.yaml monitoring[0].watch[0]")
         message = data["communications"][0]
         for key in ("audience", "channel", "when"):
