@@ -51,7 +51,7 @@ def payload(tag: str) -> str:
 
 def link_payload(tag: str, scheme: str) -> str:
     """A hostile value for a link field: it must start with an allowed scheme."""
-    breakout = f'{tag}"><svg onload=alert(3)> \'autofocus onfocus=\'alert(4)<script>alert(1)</script>'
+    breakout = f"{tag}\"><svg onload=alert(3)> 'autofocus onfocus='alert(4)<script>alert(1)</script>"
     return {
         "https": f"https://{OUTSIDE_HOST}/{breakout}",
         "mailto": f"mailto:{breakout}@{OUTSIDE_HOST}",

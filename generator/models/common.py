@@ -58,7 +58,7 @@ MAILTO_QUERY = re.compile(r"[?&]")
 
 def _no_mailto_query(value: str, what: str) -> None:
     if MAILTO_QUERY.search(value):
-        raise ValueError(f"{what} '{value}' must not contain '?' or '&' (a mail link reads them as ?bcc=, ?subject=...)")
+        raise ValueError(f"{what} '{value}' must not contain '?' or '&' (a mail link reads them as ?bcc=, ?subject=)")
 
 
 Link = Annotated[
