@@ -27,8 +27,8 @@ VECTORS = (
     '"><svg onload=alert(3)>',  # out of a double-quoted attribute
     "' autofocus onfocus='alert(4)",  # out of a single-quoted one
     "[j](javascript:alert(5))",
-    "[d](data:text/html,alert6)",
-    "![r](https://evil.example/r.png)",  # a remote image
+    "[d](data:text/html,6)",
+    "![r](https://evil.example/r)",  # a remote image
     "{: onclick=alert(7) }",  # an attribute list
     '--8<-- "/etc/hosts"',  # a snippet include
     "wzxhzdk:0",  # a stash placeholder
@@ -38,8 +38,8 @@ BLOCK = "<!-- golive:html -->\n<script>alert(8)</script>\n<!-- /golive:html -->"
 # What a Markdown field shows of the vectors: its links and emphasis are Markdown, not text.
 MARKDOWN_SHOWN = {
     "[j](javascript:alert(5))": "j",
-    "[d](data:text/html,alert6)": "d",
-    "![r](https://evil.example/r.png)": "r",
+    "[d](data:text/html,6)": "d",
+    "![r](https://evil.example/r)": "r",
     "&amp; **b** |": "& b |",
 }
 OUTSIDE_HOST = "links.invalid"  # where the links of channels and dashboards point
@@ -79,8 +79,8 @@ def _set(fields: list[Field], data: Any, key: Any, path: str, *, kind: str, show
         shown = value
         for vector, text in MARKDOWN_SHOWN.items():
             shown = shown.replace(vector, text)
-    elif kind == "email":
-        value = shown = payload(tag).replace("&", "and")  # ? and & are refused in an email
+    elif kind == "email":  # one line, within an address's 254 characters; ? and & are refused
+        value = shown = f"{tag} {' '.join(v for v in VECTORS if '&' not in v)}"
     elif kind == "message":  # a message's braces are placeholders: {{ and }} write them
         shown = payload(tag)
         value = shown.replace("{", "{{").replace("}", "}}")
