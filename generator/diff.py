@@ -213,9 +213,13 @@ def diff_projects(old: Validation, new: Validation) -> list[PlanDiff]:
 
 
 def _invalid_plans(validation: Validation) -> set[str]:
-    return {
-        d.file.split("/")[1] for d in validation.errors if d.file.startswith(f"{PLANS_DIR}/") and d.file.count("/") >= 2
-    }
+    """The folders of plans with errors in their own files (plans/<id>/...), not in a checklist."""
+    found = set()
+    for error in validation.errors:
+        parts = error.file.split("/")
+        if len(parts) == 3 and parts[0] == PLANS_DIR and parts[1] != CHECKLISTS_DIR:
+            found.add(parts[1])
+    return found
 
 
 def _people(validation: Validation) -> dict[str, Person]:

@@ -13,6 +13,11 @@ converted by `markup`), so it needs no parsing: this preprocessor stores each
 block in Python-Markdown's own stash, as its raw-HTML handling does, and the
 page comes out the same as without the extension, only faster.
 
+Only golive's templates can write a marker: the pages are rendered with every value
+escaped (render.py autoescapes, and its filters escape or convert), so no text read
+from plans/ puts a "<" into site_src/, hence no marker. A command, say, that holds
+marker lines shows them as text, inside a block of its own.
+
 A block opened with `<!-- golive:html no-search -->` is also left out of the
 search index: the golive MkDocs plugin hides it from the search plugin (see
 `without_unsearched`). Use it for tables that repeat what the page says elsewhere.

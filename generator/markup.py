@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import cmarkgfm
 from cmarkgfm import cmark
 
-from generator.models.common import LINK_SCHEMES
+from generator.models.common import LINK_SCHEMES, MAILTO_QUERY
 
 # Characters Python-Markdown gives a meaning inside a line; <, > and & are HTML-escaped instead.
 _INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]|])")
@@ -34,6 +34,15 @@ def plain(text: object) -> str:
     value = html.escape(value, quote=False)
     value = _INLINE_SPECIAL.sub(r"\\\1", value)
     return _LINE_START_SPECIAL.sub(_escape_line_start, value)
+
+
+# What GitHub's Markdown reads beyond Python-Markdown's: ~strike~ and bare URLs made links.
+_GITHUB_SPECIAL = re.compile(r"~|:(?=//)|(?<=\bwww)\.", re.IGNORECASE)
+
+
+def github_text(text: object) -> str:
+    """Escape a plain field for GitHub's Markdown (a pull-request comment, a CI job summary)."""
+    return _GITHUB_SPECIAL.sub(lambda match: "\\" + match.group(0), plain(text))
 
 
 def _escape_line_start(match: re.Match[str]) -> str:
@@ -58,13 +67,18 @@ def safe_link(url: object) -> str | None:
         return None
     if not scheme and cleaned.startswith("//"):
         return None  # protocol-relative: another host
+    if scheme == "mailto" and MAILTO_QUERY.search(cleaned):
+        return None  # ?bcc=, ?subject=, ?body=: a mail client would fill them in
     return url
 
 
-def fence(code: str) -> str:
-    """A backtick fence longer than any run of backticks in the code."""
-    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
-    return "`" * max(3, longest + 1)
+def code_span(text: object) -> str:
+    """A Markdown code span showing text as written: nothing inside a code span is interpreted."""
+    value = " ".join(str(text).split())  # a newline could end the paragraph
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    ticks = "`" * (longest + 1)
+    padding = " " if value.startswith("`") or value.endswith("`") or not value.strip() else ""
+    return f"{ticks}{padding}{value}{padding}{ticks}"
 
 
 # cmark-gfm, the C library behind GitHub's own Markdown, converts a field some 25 times as

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 import icalendar
 import jinja2
+from markupsafe import Markup
 
 from generator import markup
 from generator.diagnostics import Diagnostic
@@ -59,19 +61,28 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
-        autoescape=False,  # Markdown output: escaping is explicit, per field, with the filters below
+        # Pages: each field is escaped for where it lands by the filters below, which mark their
+        # output safe; any value left unfiltered is HTML-escaped. So nothing read from plans/ can
+        # put a "<" (a tag, or a golive:html marker) into site_src/: only the templates can.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("md.j2",), default_for_string=False),
     )
-    env.filters["text"] = markup.plain
-    env.filters["md"] = markup.markdown_block
-    env.filters["md_html"] = markup.markdown_in_html
-    env.filters["attr"] = markup.attribute
+    env.filters["text"] = _safe(markup.plain)
+    env.filters["md"] = _safe(markup.markdown_block)
+    env.filters["md_html"] = _safe(markup.markdown_in_html)
+    env.filters["attr"] = _safe(markup.attribute)
+    env.filters["code_span"] = _safe(markup.code_span)
+    env.filters["gfm"] = _safe(markup.github_text)
     env.filters["safe_link"] = markup.safe_link
-    env.filters["fence"] = markup.fence
     env.filters["status"] = lambda status: STATUS_LABELS.get(status, status)
     # Python, not Jinja macros: they run for every row of the big tables.
-    env.filters["phone_html"] = phone_html
-    env.filters["person_html"] = person_html
+    env.filters["phone_html"] = _safe(phone_html)
+    env.filters["person_html"] = _safe(person_html)
     return env
+
+
+def _safe(escape: Callable[[Any], str]) -> Callable[[Any], Markup]:
+    """A filter whose output is escaped already: autoescaping leaves it as it is."""
+    return lambda value: Markup(escape(value))
 
 
 def phone_html(contact: Contact) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -235,3 +236,42 @@ def test_history_reads_any_subject_author_and_file_name(repo: Path) -> None:
         [f"{git(repo, 'rev-parse', 'HEAD~1')[:10]} Split here and there", "Eve Mallory", "4"],
         [f"{git(repo, 'rev-parse', 'HEAD~3')[:10]} base", "Test", "3"],
     ]
+
+
+def test_markdown_shows_every_value_as_text_on_github(tmp_path: Path) -> None:
+    """Titles, step names and the folder names of invalid plans go into a CI job summary:
+    GitHub's own renderer (cmark-gfm) must show them as written, with no tag and no link."""
+    import re
+
+    import cmarkgfm
+    from cmarkgfm import cmark
+
+    from generator.diff import ProjectDiff, diff_projects, render_markdown
+    from generator.validate import validate_project
+
+    old, new = make_project(tmp_path / "old"), make_project(tmp_path / "new")
+    folder = "x`<img src=https:evil.example.png>` **b**"
+    (new / "plans" / folder).mkdir()
+    (new / "plans" / folder / "plan.yaml").write_text("title: x\n")
+    title = "<img src=https://evil.example/t.png> ~~s~~ [x](https://evil.example) www.evil.example"
+    step = "<script>alert(1)</script> `a` _i_"
+    edit(
+        new,
+        "plans/shop/plan.yaml",
+        ("title: Shop relaunch with the new checkout", f'title: "{title}"'),
+        ("title: Announce code freeze", f'title: "{step}"'),
+    )
+    # A broken checklist is an error of its own, not an invalid plan named "checklists".
+    edit(new, "plans/checklists/standard-post-launch.yaml", ("title: Standard post-launch checklist\n", ""))
+    diff = ProjectDiff("0123456789ab`<b>", diff_projects(validate_project(old), validate_project(new)))
+    assert [(p.plan_id, p.change) for p in diff.plans] == [("shop", "changed"), (folder, "invalid")]
+
+    options = cmark.Options.CMARK_OPT_UNSAFE  # what GitHub renders before it sanitises
+    extensions = ["table", "strikethrough", "autolink", "tasklist"]
+    rendered = cmarkgfm.markdown_to_html_with_extensions(render_markdown(diff), options=options, extensions=extensions)
+    tags = set(re.findall(r"</?([a-z0-9]+)", rendered))
+    assert tags <= {"h2", "h3", "p", "code", "strong", "ul", "li", "blockquote"}, rendered
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", rendered)).split())
+    for value in (title, step, folder, "0123456789ab"):
+        assert value in text, value
+    assert text.count(folder) == 2  # its title and its id

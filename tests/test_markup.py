@@ -8,12 +8,12 @@ from pathlib import Path
 
 import markdown
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, build_project, make_project
-from generator.markup import fence, markdown_html, plain, safe_link
+from generator.build import generate
+from generator.markup import code_span, markdown_html, plain, safe_link
+from hostile import MARKER, make_hostile_project
 
 PAGE_MARKDOWN = markdown.Markdown(extensions=["tables", "attr_list", "md_in_html"])
 
@@ -85,43 +85,38 @@ def test_code_in_markdown_is_escaped_once() -> None:
         ("java\nscript:alert(1)", False),
         ("//evil.example/x", False),
         ("ftp://x.example", False),
+        ("mailto:a@x.example?bcc=eve@evil.example", False),
+        ("mailto:a@x.example&subject=hi", False),
     ],
 )
 def test_safe_link(url: str, allowed: bool) -> None:
     assert (safe_link(url) is not None) is allowed
 
 
-def test_fence_is_longer_than_any_backtick_run() -> None:
-    assert fence("echo `date`") == "```"
-    assert fence("a ```` b") == "`````"
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [("shop", "`shop`"), ("a `b` c", "``a `b` c``"), ("`x``", "``` `x`` ```"), ("two\n\nlines", "`two lines`")],
+)
+def test_code_span_shows_any_text_as_written(text: str, span: str) -> None:
+    assert code_span(text) == span
+    assert markdown_html(code_span(text)) == f"<p><code>{html.escape(' '.join(text.split()), quote=False)}</code></p>"
 
 
-def test_hostile_plan_builds_into_html_that_shows_and_runs_nothing(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "project")
-    (root / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text())
-    plan_path = root / "plans/shop/plan.yaml"
-    plan = yaml.safe_load(plan_path.read_text())
-    plan["title"] = "<script>alert('title')</script> Launch | pipes"
-    plan["steps"][0]["title"] = 'Freeze <img src=x onerror="alert(1)"> | now'
-    plan["steps"][0]["instructions"] = (
-        "<script>alert('md')</script>\n\n[click](javascript:alert(1))\n\n--8<-- \"/etc/passwd\"\n\n{{ config }}"
-    )
-    plan["steps"][0]["commands"] = ["echo '```' && echo '<script>alert(1)</script>'"]
-    plan["stakeholders"][0]["role"] = "Lead <b>bold</b> | x"
-    plan_path.write_text(yaml.safe_dump(plan, allow_unicode=True))
-    site = build_project(root)
-    for page in ("index.html", "runbook.html", "contacts.html"):
-        rendered = (site / "plans/shop" / page).read_text()
-        assert "<script>alert" not in rendered, page
-        assert "<img" not in rendered, page
-        assert 'href="javascript' not in rendered.lower(), page
-        assert "&lt;script&gt;alert(&#x27;title&#x27;)" in rendered or "&lt;script&gt;alert('title')" in rendered
-    runbook = (site / "plans/shop/runbook.html").read_text()
-    assert '&lt;img src=x onerror="alert(1)"&gt;' in runbook  # shown as text
-    assert "root:x:0" not in runbook
-    assert "--8&lt;--" in runbook
-    row = next(line for line in runbook.split("<tr>")[1:] if "Freeze" in line)
-    assert row.count("<td") == 10  # the pipes in the title did not split the row
+def test_no_source_field_writes_a_tag_or_opens_a_golive_html_block(tmp_path: Path) -> None:
+    """Only golive's templates put a "<" into site_src/: the hostile tree's pages have exactly
+    the golive:html markers (and so the blocks) of the same tree with harmless text."""
+    pages: dict[bool, dict[str, str]] = {}
+    for harmless in (False, True):
+        root, fields = make_hostile_project(tmp_path / f"harmless-{harmless}", harmless=harmless)
+        generated = generate(root)
+        assert generated.site is not None, generated.validation.errors
+        pages[harmless] = {path: data.decode() for path, data in generated.site.files.items() if path.endswith(".md")}
+    assert len(fields) >= 50
+    hostile, harmless = ({path: len(MARKER.findall(text)) for path, text in pages[h].items()} for h in (False, True))
+    assert hostile == harmless
+    assert sum(harmless.values()) > 0
+    for path, text in pages[False].items():
+        assert re.search(r"<(script|img|svg)", text, re.IGNORECASE) is None, path
 
 
 ALLOWED_TAGS = {"p", "a", "span", "strong", "em", "del", "code", "pre", "ul", "ol", "li", "blockquote", "hr", "br"}

@@ -46,7 +46,19 @@ def _parse_link(value: Any) -> Any:
         if scheme not in LINK_SCHEMES:
             allowed = ", ".join(f"{s}:" for s in LINK_SCHEMES)
             raise ValueError(f"link '{value}' must start with one of {allowed}")
+        if scheme == "mailto":
+            _no_mailto_query(value, "link")
     return value
+
+
+# In a mailto: link, "?" starts headers for the mail client (?bcc=, ?subject=, ?body=) and
+# "&" adds more: an address that carries them could copy someone in or write the mail.
+MAILTO_QUERY = re.compile(r"[?&]")
+
+
+def _no_mailto_query(value: str, what: str) -> None:
+    if MAILTO_QUERY.search(value):
+        raise ValueError(f"{what} '{value}' must not contain '?' or '&' (a mail link reads them as ?bcc=, ?subject=)")
 
 
 Link = Annotated[
@@ -54,6 +66,16 @@ Link = Annotated[
     AfterValidator(_parse_link),
     WithJsonSchema({"type": "string", "pattern": "^(https?|mailto|tel):"}),
 ]
+
+
+def _parse_email(value: Any) -> Any:
+    if isinstance(value, str):
+        _no_mailto_query(value, "email")
+    return value
+
+
+# Plain text that becomes a mailto: link.
+Email = Annotated[Text, AfterValidator(_parse_email)]
 
 
 def _parse_timezone(value: Any) -> Any:

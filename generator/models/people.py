@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.models.common import Slug, Source, Text, TimeZoneName
+from generator.models.common import Email, Slug, Source, Text, TimeZoneName
 
 
 class Person(Source):
@@ -10,7 +10,7 @@ class Person(Source):
     name: Text
     role: Text | None = None
     team: Text | None = None
-    email: Text | None = None
+    email: Email | None = None
     phone: Text | None = None
     chat: Text | None = None
     timezone: TimeZoneName | None = None
