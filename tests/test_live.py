@@ -242,7 +242,7 @@ def test_another_revision_keeps_its_ticks_and_revisions_go_after_30_days(page: P
         other_plan: record("open-bridge", "ana-souza", now - dt.timedelta(days=31)),
     }
     page.evaluate(
-        "(items) => { for (const [key, value] of Object.entries(items)) localStorage.setItem(key, JSON.stringify(value)); }",
+        "(items) => { for (const [k, v] of Object.entries(items)) localStorage.setItem(k, JSON.stringify(v)); }",
         before,
     )
     page.reload()
