@@ -149,7 +149,7 @@ def write_site_src(site_src: Path, files: dict[str, bytes], previous: dict[str, 
     with _locked(root):
         recover(site_src)
         changes = compare(site_src, files, previous)
-        if not changes.any and site_src.is_dir():
+        if not changes.any and _is_folder(site_src):
             return changes
         staging = root / STAGING
         try:
@@ -209,7 +209,7 @@ def _keep_mtime(source: Path, target: Path) -> None:
 
 def _swap(site_src: Path, staging: Path) -> None:
     root = site_src.parent
-    if not site_src.is_dir() and not site_src.is_symlink():
+    if not os.path.lexists(site_src):
         _step()
         os.rename(staging, site_src)  # nothing to replace: one rename
     elif _exchange(staging, site_src):
@@ -225,10 +225,10 @@ def _finish_swap(site_src: Path) -> None:
     """Two renames, old tree aside then new tree in place, then the journal goes."""
     root = site_src.parent
     staging, old = root / STAGING, root / OLD
-    if staging.is_dir():
-        if site_src.exists() or site_src.is_symlink():
+    if _is_folder(staging):
+        if os.path.lexists(site_src):
             _step()
-            if old.exists():
+            if os.path.lexists(old):
                 _remove_tree(site_src)  # the old tree is already aside: this one was made since
             else:
                 os.rename(site_src, old)
@@ -242,19 +242,25 @@ def _finish_swap(site_src: Path) -> None:
 def recover(site_src: Path) -> None:
     """Complete or discard what an interrupted write left beside site_src/."""
     root = site_src.parent
-    if (root / JOURNAL).exists():
+    if os.path.lexists(root / JOURNAL):
         _finish_swap(site_src)  # the new tree was complete before the journal was made
     _remove_tree(root / STAGING)  # a tree half staged, or the old tree after an exchange
     _remove_tree(root / OLD)
 
 
+def _is_folder(path: Path) -> bool:
+    """A real folder, not a symbolic link to one."""
+    return path.is_dir() and not path.is_symlink()
+
+
 def _remove_tree(path: Path) -> None:
-    if path.is_symlink() or path.is_file():
-        _step()
-        path.unlink()
-    elif path.exists():
+    """Delete a file, a link (never what it points to) or a folder tree."""
+    if _is_folder(path):
         _step()
         shutil.rmtree(path)
+    elif os.path.lexists(path):
+        _step()
+        path.unlink()
 
 
 # renameat2(2): glibc >= 2.28 and Linux >= 3.15; None elsewhere.
@@ -297,6 +303,13 @@ def _locked(root: Path) -> Iterator[None]:
         yield
         return
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / LOCK, "a") as handle:
+    try:
+        handle = os.open(root / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError:  # a read-only project (`golive check` in CI) or a link planted there: no lock
+        yield
+        return
+    try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
+    finally:
+        os.close(handle)

@@ -192,3 +192,26 @@ def test_a_symlink_in_site_src_is_never_followed(tmp_path: Path) -> None:
     assert changes.changed == ["index.md"] and changes.removed == ["linked"]
     assert tree(site_src) == old  # the links are replaced by the pages themselves
     assert secret.read_text() == "do not read me\n"
+
+
+def test_links_planted_beside_site_src_are_never_followed(tmp_path: Path) -> None:
+    # A repository could commit the staging, journal, old-tree and lock names as links.
+    outside = tmp_path / "outside"
+    (outside / "tree").mkdir(parents=True)
+    (outside / "tree/keep.md").write_text("mine\n")
+    root = tmp_path / "project"
+    root.mkdir()
+    site_src = root / SITE_SRC
+    old, new = old_and_new()
+    write_site_src(site_src, old)
+    (root / write_module.STAGING).symlink_to(outside / "tree")
+    (root / write_module.OLD).symlink_to(outside / "tree")
+    (root / write_module.JOURNAL).symlink_to(outside / "tree/keep.md")
+    (root / LOCK).unlink()
+    (root / LOCK).symlink_to(outside / "created-by-golive")
+    assert check_site_src(site_src, old).any is False
+    write_site_src(site_src, new)
+    assert tree(site_src) == new
+    assert sorted(p.name for p in root.iterdir()) == sorted([SITE_SRC, LOCK])
+    assert (outside / "tree/keep.md").read_text() == "mine\n" and sorted(os.listdir(outside)) == ["tree"]
+    assert sorted(os.listdir(outside / "tree")) == ["keep.md"]
