@@ -191,6 +191,8 @@ def _ancestors(folder: str) -> Iterator[str]:
 def _link(source: Path, target: Path) -> bool:
     """Hard-link an unchanged file into the staged tree; False where that is not possible."""
     try:
+        if not stat.S_ISREG(os.lstat(source).st_mode):
+            return False  # e.g. a link put there since the last run: the caller writes the page
         os.link(source, target, follow_symlinks=False)
         return True
     except OSError:

@@ -215,3 +215,33 @@ def test_links_planted_beside_site_src_are_never_followed(tmp_path: Path) -> Non
     assert sorted(p.name for p in root.iterdir()) == sorted([SITE_SRC, LOCK])
     assert (outside / "tree/keep.md").read_text() == "mine\n" and sorted(os.listdir(outside)) == ["tree"]
     assert sorted(os.listdir(outside / "tree")) == ["keep.md"]
+
+
+@pytest.mark.parametrize("kind", ["link to a folder", "file"])
+def test_site_src_that_is_not_a_folder_is_replaced_and_never_followed(tmp_path: Path, kind: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.md").write_text("mine\n")
+    site_src = tmp_path / "project" / SITE_SRC
+    site_src.parent.mkdir()
+    if kind == "file":
+        site_src.write_text("not a folder\n")
+    else:
+        site_src.symlink_to(outside)
+    old, _ = old_and_new()
+    assert check_site_src(site_src, old).added == sorted(old)
+    write_site_src(site_src, old)
+    assert not site_src.is_symlink() and tree(site_src) == old
+    assert sorted(os.listdir(outside)) == ["index.md"] and (outside / "index.md").read_text() == "mine\n"
+
+
+def test_serve_never_hard_links_a_link_put_in_site_src_since_its_last_run(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not read me\n")
+    site_src = tmp_path / "project" / SITE_SRC
+    old, new = old_and_new()
+    write_site_src(site_src, old)
+    (site_src / "golive.ics").unlink()
+    (site_src / "golive.ics").symlink_to(secret)
+    write_site_src(site_src, new, old)  # serve: what it wrote last time is taken as unchanged
+    assert tree(site_src) == new
