@@ -272,6 +272,9 @@ def test_a_tick_before_anyone_picked_an_id_asks_who_is_ticking(page: Page, site:
     box(page, "open-bridge").click()
     # Not recorded, and nobody signed for it: the page asks who is ticking.
     expect(box(page, "open-bridge")).not_to_be_checked()
+    page.clock.set_system_time(at + dt.timedelta(minutes=1))
+    box(page, "provider-keys").click()
+    expect(box(page, "provider-keys")).not_to_be_checked()
     expect(initials(page, "open-bridge")).to_have_text("")
     expect(picker).to_be_focused()
     expect(picker).to_have_attribute("aria-invalid", "true")
@@ -279,14 +282,18 @@ def test_a_tick_before_anyone_picked_an_id_asks_who_is_ticking(page: Page, site:
     assert export(page) == ""
     assert stored_keys(page) == []
 
-    # Once someone is picked, the tick is recorded with them, at the time of the click.
+    # Once someone is picked, the ticks are recorded with them, at the time of each click.
     page.clock.set_system_time(at + dt.timedelta(minutes=3))
     picker.select_option("raj-patel")
     expect(box(page, "open-bridge")).to_be_checked()
     expect(initials(page, "open-bridge")).to_have_text("raj-patel")
     expect(actual(page, "open-bridge")).to_have_text("10:00")
+    expect(actual(page, "provider-keys")).to_have_text("10:01")
     expect(picker).not_to_have_attribute("aria-invalid", "true")
-    assert export(page) == "  - at: 2026-11-26 10:00\n    by: raj-patel\n    kind: step-done\n    step: open-bridge\n"
+    assert export(page) == (
+        "  - at: 2026-11-26 10:00\n    by: raj-patel\n    kind: step-done\n    step: open-bridge\n"
+        "  - at: 2026-11-26 10:01\n    by: raj-patel\n    kind: step-done\n    step: provider-keys\n"
+    )
     # The next ticks sign with the id picked.
     box(page, "smoke-test").check()
     expect(initials(page, "smoke-test")).to_have_text("raj-patel")

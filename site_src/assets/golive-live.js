@@ -72,15 +72,14 @@
     }
     const remembered = store.get("golive:by");
     if (remembered && people.includes(remembered)) select.value = remembered;
-    let pending = null; // a tick made before anyone picked "Your id": {step, t}
+    const pending = new Map(); // ticks made before anyone picked "Your id": step -> time of the click
     select.addEventListener("change", () => {
       store.set("golive:by", select.value);
       select.removeAttribute("aria-invalid");
-      if (pending && select.value) {
-        const { step, t } = pending;
-        pending = null;
-        tick(step, true, t);
-      }
+      if (!select.value) return;
+      const waiting = [...pending];
+      pending.clear();
+      for (const [step, t] of waiting) tick(step, true, t);
     });
 
     // -- the schedule: one tick box per step row, found by its "#step-<id>" link --
@@ -122,14 +121,14 @@
     function tick(step, checked, t = Date.now()) {
       if (checked && !select.value && people.length) {
         // Nobody said who is ticking: ask, and record the tick once someone is picked.
-        pending = { step, t };
+        pending.set(step, t);
         render();
         select.setAttribute("aria-invalid", "true");
         select.focus();
         say("Who is ticking? Pick your id: the tick is recorded then");
         return;
       }
-      if (pending && pending.step === step) pending = null;
+      pending.delete(step);
       events = events.filter((e) => e.step !== step);
       if (checked) events.push({ step, kind: "step-done", at: logTime(t), t, by: select.value });
       save();
@@ -183,7 +182,7 @@
         try { localStorage.removeItem(name); } catch { /* no storage */ }
       }
       events = [];
-      pending = null;
+      pending.clear();
       exported.value = "";
       exported.hidden = true;
       save();
