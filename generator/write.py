@@ -26,7 +26,6 @@ SITE_SRC = "site_src"  # under the project folder
 STAGING = f".{SITE_SRC}.golive-new"  # the new tree being staged (after an exchange: the old one)
 OLD = f".{SITE_SRC}.golive-old"  # the old tree, moved aside by the two-rename swap
 JOURNAL = f".{SITE_SRC}.golive-swap"  # exists while a two-rename swap is under way: finish it
-LOCK = f".{SITE_SRC}.golive-lock"  # one writer at a time (e.g. `golive build` while `golive serve` runs)
 
 
 @dataclass
@@ -298,20 +297,17 @@ def _exchange(first: Path, second: Path) -> bool:
 
 @contextmanager
 def _locked(root: Path) -> Iterator[None]:
-    """Hold an exclusive lock on root/LOCK (where fcntl exists): writers wait for each other."""
+    """Hold an exclusive lock on the project folder itself (where fcntl exists), so that one
+    write at a time stages and swaps (e.g. `golive build` while `golive serve` runs); no lock file."""
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock
         yield
         return
     root.mkdir(parents=True, exist_ok=True)
-    try:
-        handle = os.open(root / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-    except OSError:  # a read-only project (`golive check` in CI) or a link planted there: no lock
-        yield
-        return
+    handle = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
     finally:
-        os.close(handle)
+        os.close(handle)  # releases the lock

@@ -21,7 +21,7 @@ import pytest
 
 from conftest import REPO
 from generator import write as write_module
-from generator.write import LOCK, SITE_SRC, check_site_src, recover_site_src, write_site_src
+from generator.write import SITE_SRC, check_site_src, recover_site_src, write_site_src
 
 CHILD = """
 import os, pickle, signal, sys
@@ -70,7 +70,7 @@ def old_and_new() -> tuple[dict[str, bytes], dict[str, bytes]]:
 
 
 def beside(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name not in (SITE_SRC, LOCK, "files.pickle"))
+    return sorted(p.name for p in root.iterdir() if p.name not in (SITE_SRC, "files.pickle"))
 
 
 def run_child(site_src: Path, files: Path, kill_at: int, mode: str) -> subprocess.CompletedProcess[str]:
@@ -195,7 +195,7 @@ def test_a_symlink_in_site_src_is_never_followed(tmp_path: Path) -> None:
 
 
 def test_links_planted_beside_site_src_are_never_followed(tmp_path: Path) -> None:
-    # A repository could commit the staging, journal, old-tree and lock names as links.
+    # A repository could commit the staging, journal and old-tree names as links.
     outside = tmp_path / "outside"
     (outside / "tree").mkdir(parents=True)
     (outside / "tree/keep.md").write_text("mine\n")
@@ -207,12 +207,10 @@ def test_links_planted_beside_site_src_are_never_followed(tmp_path: Path) -> Non
     (root / write_module.STAGING).symlink_to(outside / "tree")
     (root / write_module.OLD).symlink_to(outside / "tree")
     (root / write_module.JOURNAL).symlink_to(outside / "tree/keep.md")
-    (root / LOCK).unlink()
-    (root / LOCK).symlink_to(outside / "created-by-golive")
     assert check_site_src(site_src, old).any is False
     write_site_src(site_src, new)
     assert tree(site_src) == new
-    assert sorted(p.name for p in root.iterdir()) == sorted([SITE_SRC, LOCK])
+    assert [p.name for p in root.iterdir()] == [SITE_SRC]
     assert (outside / "tree/keep.md").read_text() == "mine\n" and sorted(os.listdir(outside)) == ["tree"]
     assert sorted(os.listdir(outside / "tree")) == ["keep.md"]
 
@@ -245,3 +243,39 @@ def test_serve_never_hard_links_a_link_put_in_site_src_since_its_last_run(tmp_pa
     (site_src / "golive.ics").symlink_to(secret)
     write_site_src(site_src, new, old)  # serve: what it wrote last time is taken as unchanged
     assert tree(site_src) == new
+
+
+def test_writes_wait_for_each_other(tmp_path: Path) -> None:
+    # `golive build` while `golive serve` writes: the second waits instead of deleting the first's staging.
+    import threading
+
+    site_src = tmp_path / SITE_SRC
+    old, new = old_and_new()
+    write_site_src(site_src, old)
+    entered = threading.Event()
+    release = threading.Event()
+    real_stage = write_module._stage
+
+    def slow_stage(*args: object) -> None:
+        entered.set()
+        release.wait(10)
+        real_stage(*args)  # type: ignore[arg-type]
+
+    write_module._stage = slow_stage  # type: ignore[assignment]
+    try:
+        first = threading.Thread(target=write_site_src, args=(site_src, new))
+        first.start()
+        assert entered.wait(10)
+        write_module._stage = real_stage
+        done = threading.Event()
+        second = threading.Thread(target=lambda: (write_site_src(site_src, old), done.set()))
+        second.start()
+        assert not done.wait(0.5)  # held by the first write's lock
+        release.set()
+        first.join(10)
+        second.join(10)
+        assert done.is_set()
+    finally:
+        write_module._stage = real_stage
+        release.set()
+    assert tree(site_src) == old and [p.name for p in tmp_path.iterdir()] == [SITE_SRC]
