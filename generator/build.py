@@ -14,7 +14,7 @@ from generator.pages import PlanHeading, PlanView
 from generator.render import RenderedSite, render_site
 from generator.sources import refused_entries
 from generator.validate import Validation, validate_project
-from generator.write import SITE_SRC, Changes, compare, write_site_src
+from generator.write import SITE_SRC, Changes, check_site_src, write_site_src
 
 SITE_DIR = "site"
 MKDOCS_CONFIG = "mkdocs.yml"
@@ -69,8 +69,8 @@ def write(root: Path, site: RenderedSite) -> Changes:
 
 
 def check(root: Path, site: RenderedSite) -> Changes:
-    """How root/site_src differs from what build would write."""
-    return compare(root / SITE_SRC, site.files)
+    """How root/site_src differs from what build would write (once an interrupted write is completed)."""
+    return check_site_src(root / SITE_SRC, site.files)
 
 
 @contextmanager

@@ -39,6 +39,7 @@ from generator.report import REPORTERS
 from generator.scaffold import ScaffoldError, new_plan
 from generator.schemas import write_schemas
 from generator.validate import Validation, validate_project
+from generator.write import recover_site_src
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 ENTRY_KINDS = list(typing.get_args(EntryKind))
@@ -215,6 +216,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     # The golive plugin regenerates site_src/ before each build, writing only what changed; a
     # "dirty" build then renders only those pages, so an edit shows in a second or two.
+    recover_site_src(args.root / SITE_SRC)  # finish or discard a write that was interrupted
     (args.root / SITE_SRC).mkdir(exist_ok=True)  # MkDocs checks that docs_dir exists before any plugin runs
     # Only requests addressed to dev_addr are answered: no web page can read the site by DNS rebinding.
     with host_checked_serving():

@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Dialog, Locator, Page, Route, expect
 
 from conftest import SiteServer, copy_shipped_project
 from generator.validate import validate_project
@@ -115,10 +116,10 @@ def test_ticks_show_time_and_initials_and_survive_a_reload(page: Page, site: Sit
 
 def test_export_appends_to_the_log_and_validates(page: Page, site: SiteServer, tmp_path: Path) -> None:
     open_runbook(page, site)
-    # No id chosen: the plan's first stakeholder signs.
     first = page.locator("#golive-live").get_attribute("data-people")
     assert first
     first = first.split()[0]
+    page.get_by_label("Your id").select_option(first)
     for step in TICKED:
         box(page, step).check()
         expect(initials(page, step)).to_have_text(first)
@@ -162,6 +163,7 @@ def test_export_is_in_time_order_and_carries_the_offset_when_the_clocks_go_back(
     bst = dt.datetime(2026, 10, 25, 0, 40, tzinfo=dt.UTC)  # 01:40 BST
     page.clock.install(time=bst)
     open_runbook(page, site)
+    page.get_by_label("Your id").select_option("raj-patel")
     box(page, "smoke-test").check()
     page.clock.set_system_time(bst + dt.timedelta(minutes=30))  # 01:10 GMT, 30 min later
     box(page, "open-bridge").check()
@@ -182,46 +184,155 @@ def test_export_is_in_time_order_and_carries_the_offset_when_the_clocks_go_back(
     assert validation.ok, validation.errors
 
 
-def test_a_new_revision_starts_fresh(page: Page, site: SiteServer) -> None:
+def other_revision(page: Page, site: SiteServer, revision: str) -> None:
+    """Serve the runbook as another revision of the plan would be (another published version, a copy)."""
+
+    def rewrite(route: Route) -> None:
+        html = route.fetch().text()
+        route.fulfill(
+            body=re.sub(r'data-revision="[0-9a-f]+"', f'data-revision="{revision}"', html), content_type="text/html"
+        )
+
+    page.route(site.url(RUNBOOK), rewrite)
+
+
+def record(step: str, by: str, at: dt.datetime) -> list[dict[str, Any]]:
+    # GMT in London in November: the same wall time as UTC.
+    return [
+        {"step": step, "kind": "step-done", "at": f"{at:%Y-%m-%d %H:%M}", "by": by, "t": int(at.timestamp() * 1000)}
+    ]
+
+
+def test_another_revision_keeps_its_ticks_and_revisions_go_after_30_days(page: Page, site: SiteServer) -> None:
+    now = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
+    page.clock.install(time=now)
     open_runbook(page, site)
     revision = page.locator("#golive-live").get_attribute("data-revision")
     assert revision and re.fullmatch(r"[0-9a-f]{12}", revision)
-    stale = f"golive:live:{SHOP}:000000000000"
-    other_plan = "golive:live:mobile-banking-4-2:000000000000"
-    at = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)  # GMT in London: the same wall time
-    event = {"step": "open-bridge", "kind": "step-done", "at": f"{at:%Y-%m-%d %H:%M}", "by": "ana-souza"}
-    record = json.dumps([{**event, "t": int(at.timestamp() * 1000)}])
-    page.evaluate(
-        "([stale, other, record]) => { localStorage.setItem(stale, record); localStorage.setItem(other, record); }",
-        [stale, other_plan, record],
-    )
+    page.get_by_label("Your id").select_option("raj-patel")
+    box(page, "open-bridge").check()
+
+    # Opening another revision starts with no ticks, and keeps this one's.
+    other = "000000000000"
+    other_revision(page, site, other)
     page.reload()
-    expect(page.locator(".golive-live__bar")).to_be_visible()
     expect(page.locator("input.golive-live__done")).not_to_have_count(0)
     expect(page.locator("input.golive-live__done:checked")).to_have_count(0)
     assert export(page) == ""
-    # The old revision of this plan is dropped; other plans' ticks are not touched.
-    assert stored_keys(page) == [other_plan]
+    box(page, "smoke-test").check()
+    assert stored_keys(page) == ["golive:by", f"golive:live:{SHOP}:{other}", f"golive:live:{SHOP}:{revision}"]
 
-    # The same record under the current revision is shown.
+    # Going back shows this revision's ticks as they were; the other revision's stay too.
+    page.unroute(site.url(RUNBOOK))
+    page.reload()
+    expect(box(page, "open-bridge")).to_be_checked()
+    expect(initials(page, "open-bridge")).to_have_text("raj-patel")
+    expect(page.locator("input.golive-live__done:checked")).to_have_count(1)
+    assert f"golive:live:{SHOP}:{other}" in stored_keys(page)
+
+    # Revisions of any plan whose ticks last changed over 30 days ago are dropped, at the next visit.
+    month_old = f"golive:live:{SHOP}:111111111111"
+    old_list = f"golive:live:{SHOP}:222222222222"  # a list of ticks, as stored before `changed` was kept
+    recent_list = f"golive:live:{SHOP}:333333333333"
+    other_plan = "golive:live:mobile-banking-4-2:000000000000"
+    before = {
+        month_old: {"changed": int((now - dt.timedelta(days=31)).timestamp() * 1000), "events": []},
+        old_list: record("open-bridge", "ana-souza", now - dt.timedelta(days=40)),
+        recent_list: record("open-bridge", "ana-souza", now - dt.timedelta(days=29)),
+        other_plan: record("open-bridge", "ana-souza", now - dt.timedelta(days=31)),
+    }
+    page.evaluate(
+        "(items) => { for (const [k, v] of Object.entries(items)) localStorage.setItem(k, JSON.stringify(v)); }",
+        before,
+    )
+    page.reload()
+    expect(box(page, "open-bridge")).to_be_checked()
+    assert stored_keys(page) == [
+        "golive:by",
+        f"golive:live:{SHOP}:{other}",
+        recent_list,
+        f"golive:live:{SHOP}:{revision}",
+    ]
+
+    # A list of ticks stored under the current revision is still read.
     current = f"golive:live:{SHOP}:{revision}"
-    page.evaluate("([key, record]) => localStorage.setItem(key, record)", [current, record])
+    page.evaluate("([key, value]) => localStorage.setItem(key, JSON.stringify(value))", [current, before[recent_list]])
     page.reload()
     expect(box(page, "open-bridge")).to_be_checked()
     expect(actual(page, "open-bridge")).to_have_text("10:00")
     expect(initials(page, "open-bridge")).to_have_text("ana-souza")
 
 
+def test_a_tick_before_anyone_picked_an_id_asks_who_is_ticking(page: Page, site: SiteServer) -> None:
+    at = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)  # GMT in London: the same wall time
+    page.clock.install(time=at)
+    open_runbook(page, site)
+    picker = page.get_by_label("Your id")
+    expect(picker).to_have_value("")
+    box(page, "open-bridge").click()
+    # Not recorded, and nobody signed for it: the page asks who is ticking.
+    expect(box(page, "open-bridge")).not_to_be_checked()
+    page.clock.set_system_time(at + dt.timedelta(minutes=1))
+    box(page, "provider-keys").click()
+    expect(box(page, "provider-keys")).not_to_be_checked()
+    expect(initials(page, "open-bridge")).to_have_text("")
+    expect(picker).to_be_focused()
+    expect(picker).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".golive-live__status")).to_have_text(re.compile("^Who is ticking"))
+    assert export(page) == ""
+    assert stored_keys(page) == []
+
+    # Once someone is picked, the ticks are recorded with them, at the time of each click.
+    page.clock.set_system_time(at + dt.timedelta(minutes=3))
+    picker.select_option("raj-patel")
+    expect(box(page, "open-bridge")).to_be_checked()
+    expect(initials(page, "open-bridge")).to_have_text("raj-patel")
+    expect(actual(page, "open-bridge")).to_have_text("10:00")
+    expect(actual(page, "provider-keys")).to_have_text("10:01")
+    expect(picker).not_to_have_attribute("aria-invalid", "true")
+    assert export(page) == (
+        "  - at: 2026-11-26 10:00\n    by: raj-patel\n    kind: step-done\n    step: open-bridge\n"
+        "  - at: 2026-11-26 10:01\n    by: raj-patel\n    kind: step-done\n    step: provider-keys\n"
+    )
+    # The next ticks sign with the id picked.
+    box(page, "smoke-test").check()
+    expect(initials(page, "smoke-test")).to_have_text("raj-patel")
+
+
 def test_clear_asks_first(page: Page, site: SiteServer) -> None:
     open_runbook(page, site)
+    page.get_by_label("Your id").select_option("raj-patel")
     box(page, "open-bridge").check()
-    page.once("dialog", lambda dialog: dialog.dismiss())
+    # Ticks kept for another revision of this plan go too (and the question says so); other plans' stay.
+    other = f"golive:live:{SHOP}:000000000000"
+    other_plan = "golive:live:mobile-banking-4-2:000000000000"
+    recent = json.dumps({"changed": int(time.time() * 1000), "events": []})
+    page.evaluate(
+        "([a, b, value]) => { localStorage.setItem(a, value); localStorage.setItem(b, value); }",
+        [other, other_plan, recent],
+    )
+    questions: list[str] = []
+
+    def answer(accept: bool) -> Callable[[Dialog], None]:
+        def handle(dialog: Dialog) -> None:
+            questions.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        return handle
+
+    page.once("dialog", answer(False))
     page.locator(".golive-live__bar").get_by_role("button", name="Clear").click()
     expect(box(page, "open-bridge")).to_be_checked()
-    page.once("dialog", lambda dialog: dialog.accept())
+    assert other in stored_keys(page)
+    page.once("dialog", answer(True))
     page.locator(".golive-live__bar").get_by_role("button", name="Clear").click()
     expect(box(page, "open-bridge")).not_to_be_checked()
     expect(actual(page, "open-bridge")).to_have_text("")
+    assert questions[-1] == (
+        "Clear every tick of this runbook in this browser? "
+        "This also clears the ticks kept for 1 other revision of this plan."
+    )
+    assert other not in stored_keys(page) and other_plan in stored_keys(page)
     page.reload()
     expect(page.locator("input.golive-live__done:checked")).to_have_count(0)
 

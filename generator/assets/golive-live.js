@@ -1,10 +1,15 @@
 /* golive live mode, for the runbook during the call: a clock in the plan's zone, the T-offset,
    tick boxes in the schedule that record when and by whom a step was done, and an export of
    those ticks as entries for plans/<id>/log.yaml (SPEC 3.4). State lives in this browser's
-   localStorage only: nothing is sent anywhere, and pages without #golive-live are left alone. */
+   localStorage only: nothing is sent anywhere, and pages without #golive-live are left alone.
+   Ticks are kept per plan revision ("golive:live:<plan>:<revision>" -> {changed, events}), so
+   opening another revision (another published version, a copy) never loses them; a revision
+   is forgotten 30 days after its last change, or by the Clear button. */
 (() => {
   "use strict";
   let timer = null;
+  const PREFIX = "golive:live:";
+  const KEEP_MS = 30 * 24 * 3600e3; // a revision's ticks are dropped 30 days after their last change
 
   function start() {
     clearInterval(timer); // a page shown by instant navigation replaces the previous one
@@ -15,7 +20,7 @@
     const revision = root.dataset.revision || "";
     const people = (root.dataset.people || "").split(/\s+/).filter(Boolean);
     const windowStart = Date.parse(root.dataset.windowStart || "");
-    const prefix = `golive:live:${plan}:`;
+    const prefix = `${PREFIX}${plan}:`;
     const key = prefix + revision;
     let zone = root.dataset.zone || "UTC";
     let parts;
@@ -58,15 +63,24 @@
       get(name) { try { return localStorage.getItem(name); } catch { return null; } },
       set(name, value) { try { localStorage.setItem(name, value); return true; } catch { return false; } },
     };
-    // Ticks of an older revision belong to a plan that has changed since: drop them.
-    try {
-      for (const name of Object.keys(localStorage)) {
-        if (name.startsWith(prefix) && name !== key) localStorage.removeItem(name);
+    const keys = () => { try { return Object.keys(localStorage); } catch { return []; } };
+    // Other revisions' ticks (of any plan) stay until 30 days after their last change.
+    for (const name of keys()) {
+      if (name.startsWith(PREFIX) && name !== key && Date.now() - lastChange(store.get(name)) > KEEP_MS) {
+        try { localStorage.removeItem(name); } catch { /* no storage */ }
       }
-    } catch { /* no storage */ }
+    }
     const remembered = store.get("golive:by");
     if (remembered && people.includes(remembered)) select.value = remembered;
-    select.addEventListener("change", () => store.set("golive:by", select.value));
+    const pending = new Map(); // ticks made before anyone picked "Your id": step -> time of the click
+    select.addEventListener("change", () => {
+      store.set("golive:by", select.value);
+      select.removeAttribute("aria-invalid");
+      if (!select.value) return;
+      const waiting = [...pending];
+      pending.clear();
+      for (const [step, t] of waiting) tick(step, true, t);
+    });
 
     // -- the schedule: one tick box per step row, found by its "#step-<id>" link --
     const rows = new Map(); // step id -> {box, actual, initials, row}
@@ -91,7 +105,7 @@
     let events = load();
     function load() {
       try {
-        const data = JSON.parse(store.get(key) || "[]");
+        const data = stored(store.get(key)).events;
         return Array.isArray(data)
           ? data.filter((e) => e && rows.has(e.step) && typeof e.at === "string" && typeof e.by === "string" &&
               Number.isFinite(e.t))
@@ -101,14 +115,22 @@
       }
     }
     function save() {
-      say(store.set(key, JSON.stringify(events)) ? "" : "Not saved: this browser blocks local storage");
+      const saved = store.set(key, JSON.stringify({ changed: Date.now(), events }));
+      say(saved ? "" : "Not saved: this browser blocks local storage");
     }
-    function tick(step, checked) {
-      events = events.filter((e) => e.step !== step);
-      if (checked) {
-        const t = Date.now();
-        events.push({ step, kind: "step-done", at: logTime(t), t, by: select.value || people[0] || "" });
+    function tick(step, checked, t = Date.now()) {
+      if (checked && !select.value && people.length) {
+        // Nobody said who is ticking: ask, and record the tick once someone is picked.
+        pending.set(step, t);
+        render();
+        select.setAttribute("aria-invalid", "true");
+        select.focus();
+        say("Who is ticking? Pick your id: the tick is recorded then");
+        return;
       }
+      pending.delete(step);
+      events = events.filter((e) => e.step !== step);
+      if (checked) events.push({ step, kind: "step-done", at: logTime(t), t, by: select.value });
       save();
       render();
     }
@@ -150,8 +172,17 @@
       }
     });
     clear.addEventListener("click", () => {
-      if (!events.length || !window.confirm("Clear every tick of this runbook in this browser?")) return;
+      const others = keys().filter((name) => name.startsWith(prefix) && name !== key);
+      if (!events.length && !others.length) return;
+      const also = others.length
+        ? ` This also clears the ticks kept for ${others.length} other revision${others.length === 1 ? "" : "s"} of this plan.`
+        : "";
+      if (!window.confirm(`Clear every tick of this runbook in this browser?${also}`)) return;
+      for (const name of others) {
+        try { localStorage.removeItem(name); } catch { /* no storage */ }
+      }
       events = [];
+      pending.clear();
       exported.value = "";
       exported.hidden = true;
       save();
@@ -214,6 +245,24 @@
     update();
     timer = setInterval(update, 1000);
     window.goliveLive = { exportYaml };
+  }
+
+  // What a revision's key holds: {changed, events}; a bare list of events before golive kept `changed`.
+  function stored(text) {
+    try {
+      const data = JSON.parse(text || "[]");
+      if (Array.isArray(data)) return { changed: NaN, events: data };
+      return data && typeof data === "object" ? data : { changed: NaN, events: [] };
+    } catch {
+      return { changed: NaN, events: [] }; // garbage in storage: as good as empty
+    }
+  }
+  // When a revision's ticks last changed (ms), from `changed` or else its latest tick; 0 when unknown.
+  function lastChange(text) {
+    const data = stored(text);
+    if (Number.isFinite(data.changed)) return data.changed;
+    const times = Array.isArray(data.events) ? data.events.map((e) => (e && Number.isFinite(e.t) ? e.t : 0)) : [];
+    return Math.max(0, ...times);
   }
 
   function formatter(zone) {
