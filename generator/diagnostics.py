@@ -10,6 +10,8 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 # A value's place inside a document, e.g. ("steps", 2, "owner").
 ValuePath = tuple[str | int, ...]
+# One file's errors past this many are only counted: a hostile file cannot flood the report.
+MAX_ERRORS_PER_FILE = 100
 
 
 @dataclass(frozen=True, order=True)
@@ -27,6 +29,11 @@ class Diagnostic:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+
+def more_errors(file: str, line: int, column: int, count: int) -> Diagnostic:
+    """The last line for a file with more than MAX_ERRORS_PER_FILE errors, at the first one left out."""
+    return Diagnostic(file, line, column, "error", "", f"… and {count:,} more errors in this file")
 
 
 def format_path(path: ValuePath) -> str:
