@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from generator.diagnostics import MAX_ERRORS_PER_FILE, Diagnostic, ValuePath, format_path, more_errors
+from generator.diagnostics import MAX_ERRORS_PER_FILE, Diagnostic, ValuePath, format_path, more_errors, quote
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 100
@@ -421,7 +421,7 @@ class _Reader:
             if not left:
                 mark = _mark(event)
                 message = f"file holds more than {MAX_ENTRIES:,} keys and values"
-                hint = "golive reads at most that many from one file; split it or write less"
+                hint = "golive reads at most that many from one file"
                 raise SourceError([_at(self.file, mark.line, mark.column, message, hint)])
             if kind is scalar_event:
                 text = event.value
@@ -483,7 +483,8 @@ class _Reader:
             return
         if text in top.container:
             first = _unpacked(self.packed[self._key_position(top, text)])
-            self._error(mark, (*top.path, text), f"key '{text}' is given twice; first on line {first.line}", "remove one of them")
+            message = f"key {quote(text)} is given twice; first on line {first.line}"
+            self._error(mark, (*top.path, text), message, "remove one of them")
             top.key = _SKIP
             return
         self._check_text(text, mark, top.path, " in a key")
@@ -597,7 +598,7 @@ class _Reader:
             if name in self.open_anchors:
                 self._error(mark, path, "an alias refers to a value that contains it")
             else:
-                self._error(mark, path, f"alias *{name} has no anchor &{name} before it")
+                self._error(mark, path, f"alias *{name[:60]} has no anchor &{name[:60]} before it")
             if top is not None and top.is_mapping and top.key is _MERGE:
                 top.key = _SKIP  # one error is enough
             self.packed.append(event.start_mark.line << 32 | event.start_mark.column)
