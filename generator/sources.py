@@ -302,7 +302,7 @@ def model_document(document: Document, model: type[ModelT], diagnostics: list[Di
         diagnostics.extend(_translate(document, model, e) for e in errors[:MAX_ERRORS_PER_FILE])
         if len(errors) > MAX_ERRORS_PER_FILE:
             # only counted: a file of a million unknown keys is reported in a moment
-            mark = document.mark_of(tuple(errors[MAX_ERRORS_PER_FILE]["loc"]))
+            mark = document.key_mark_of(tuple(errors[MAX_ERRORS_PER_FILE]["loc"]))
             more = len(errors) - MAX_ERRORS_PER_FILE
             diagnostics.append(more_errors(document.file, mark.line, mark.column, more))
         return None

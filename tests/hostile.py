@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import yaml
+
+from generator.load import MAX_ENTRIES, parse_document
+
 PLAN = "plans/shop/plan.yaml"
 PEOPLE = "plans/people.yaml"
 
@@ -17,18 +21,46 @@ def _plan(root: Path) -> Path:
     return root / PLAN
 
 
+def _events_before(text: str, value: str) -> int:
+    """How many keys and values (parser events) the file gives before the scalar `value`."""
+    count = -2  # the stream and the document start
+    for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        if isinstance(event, yaml.ScalarEvent) and event.value == value:
+            return count
+        count += 1
+    raise AssertionError(value)
+
+
 def alias_fanout(root: Path) -> str:
-    """One anchored 2M-item list (3.8 MiB) referenced 9 times: 20M values once expanded."""
+    """The issue's case: one anchored 2M-item list (3.8 MiB) referenced 9 times, 20M values once
+    expanded. Read in one pass, it is refused for its size before any alias."""
     plan = _plan(root)
     text = plan.read_text(encoding="utf-8")
-    bulk = "[" + ",".join(["0"] * 2_000_000) + "]"
-    text = text.replace('commands: ["pg_dump -Fc orders > /backups/orders-$(date +%F).dump"]', "commands: &a " + bulk)
-    line = text.count("\n") + 1
-    text += "".join(f"x{i}: *a\n" for i in range(9))
-    plan.write_text(text, encoding="utf-8")
+    before = _events_before(text.replace(COMMANDS, "commands: &a [MARK]"), "MARK")
+    text = text.replace(COMMANDS, "commands: &a [" + ",".join(["0"] * 2_000_000) + "]")
+    plan.write_text(text + "".join(f"x{i}: *a\n" for i in range(9)), encoding="utf-8")
+    column = len("    commands: &a [") + 1 + 2 * (MAX_ENTRIES - before - 1)
     return (
-        f"{PLAN}:{line + 1}:5: error: aliases expand to more than 4,100,207 values"
-        " (aliases may repeat at most as many values as the file writes out, plus 100,000; write the values out)"
+        f"{PLAN}:59:{column}: error: file holds more than 1,000,000 keys and values"
+        " (golive reads at most that many from one file)"
+    )
+
+
+def alias_fanout_within_limit(root: Path) -> str:
+    """One anchored 400,000-item list referenced 9 times: the second alias goes over."""
+    plan = _plan(root)
+    text = plan.read_text(encoding="utf-8")
+    bulk = "[" + ",".join(["0"] * 400_000) + "]"
+    text = text.replace(COMMANDS, "commands: &a " + bulk)
+    line = text.count("\n") + 1
+    plan.write_text(text + "".join(f"x{i}: *a\n" for i in range(9)), encoding="utf-8")
+    # Written before the second alias: the plan with an empty list (each key and value, and each
+    # collection's mark and size), the 400,000 items and the keys x0 and x1. The first alias
+    # repeats the list's 400,002 entries; the second would repeat as many again: too many.
+    written = len(parse_document(text.replace(bulk, "[]").encode(), "f")._packed) + 400_000 + 2
+    return (
+        f"{PLAN}:{line + 1}:5: error: x1: aliases expand to more than {100_000 + written:,} keys and values"
+        " (aliases may repeat at most as many keys and values as the file writes out, plus 100,000)"
     )
 
 
@@ -45,7 +77,7 @@ def huge_title(root: Path) -> str:
     """A 15 MiB title."""
     plan = _plan(root)
     text = plan.read_text(encoding="utf-8")
-    plan.write_text(text.replace("title: Shop relaunch with the new checkout", "title: " + "x" * 15 * 2**20, 1))
+    plan.write_text(text.replace(TITLE, "title: " + "x" * 15 * 2**20, 1), encoding="utf-8")
     return f"{PLAN}:1:8: error: title: text is 15,728,640 characters long; at most 500 are allowed"
 
 
@@ -58,46 +90,71 @@ def huge_name(root: Path) -> str:
 
 
 def million_keys(root: Path) -> str:
-    """A million unknown keys at the top of plan.yaml."""
+    """A million unknown keys at the top of plan.yaml: 2M keys and values."""
     plan = _plan(root)
     text = plan.read_text(encoding="utf-8")
     line = text.count("\n") + 1
+    before = _events_before(text + "MARK: 1\n", "MARK")
     plan.write_text(text + "".join(f"k{i}: 1\n" for i in range(1_000_000)), encoding="utf-8")
+    key, is_value = divmod(MAX_ENTRIES - before - 1, 2)
+    column = len(f"k{key}: ") + 1 if is_value else 1
+    return (
+        f"{PLAN}:{line + key}:{column}: error: file holds more than 1,000,000 keys and values"
+        " (golive reads at most that many from one file)"
+    )
+
+
+def many_unknown_keys(root: Path) -> str:
+    """150,000 unknown keys: 100 errors, then how many more."""
+    plan = _plan(root)
+    text = plan.read_text(encoding="utf-8")
+    line = text.count("\n") + 1
+    plan.write_text(text + "".join(f"k{i}: 1\n" for i in range(150_000)), encoding="utf-8")
     shown = [f"{PLAN}:{line + i}:1: error: k{i}: unknown key 'k{i}'" for i in range(100)]
-    return "\n".join([*shown, f"{PLAN}:{line + 100}:1: error: … and 999,900 more errors in this file"])
+    return "\n".join([*shown, f"{PLAN}:{line + 100}:1: error: … and 149,900 more errors in this file"])
 
 
 def big_list_one_alias(root: Path) -> str:
-    """A 15.3 MiB file: an 8M-item list and one small alias, which the fast reader leaves to the full one."""
+    """A 15.3 MiB file: an 8M-item list, and one small alias (the old reader built a node tree
+    for any file with an alias)."""
     plan = _plan(root)
     text = plan.read_text(encoding="utf-8")
-    bulk = "[" + ",".join(["0"] * 8_000_000) + "]"
-    text = text.replace('commands: ["pg_dump -Fc orders > /backups/orders-$(date +%F).dump"]', "commands: " + bulk)
     text = text.replace("verify: Snapshot size within 5% of yesterday's", "verify: &v Snapshot size within 5%")
     text = text.replace("title: Deploy checkout 2.0", "title: *v")
-    plan.write_text(text, encoding="utf-8")
-    return ""
+    before = _events_before(text.replace(COMMANDS, "commands: [MARK]"), "MARK")
+    plan.write_text(text.replace(COMMANDS, "commands: [" + ",".join(["0"] * 8_000_000) + "]"), encoding="utf-8")
+    column = len("    commands: [") + 1 + 2 * (MAX_ENTRIES - before - 1)
+    return (
+        f"{PLAN}:59:{column}: error: file holds more than 1,000,000 keys and values"
+        " (golive reads at most that many from one file)"
+    )
 
 
-def million_escapes(root: Path) -> str:
-    """A million ESC characters written as YAML escapes, each in its own value."""
+def many_escapes(root: Path) -> str:
+    """300,000 ESC characters written as YAML escapes, each in its own value."""
     plan = _plan(root)
     text = plan.read_text(encoding="utf-8")
-    line = text.count("\n") + 1
-    text = text.replace(
-        'commands: ["pg_dump -Fc orders > /backups/orders-$(date +%F).dump"]',
-        "commands: [" + ",".join(['"\\e"'] * 1_000_000) + "]",
-    )
+    text = text.replace(COMMANDS, "commands: [" + ",".join(['"\\e"'] * 300_000) + "]")
     plan.write_text(text, encoding="utf-8")
-    return str(line)
+    shown = [
+        f"{PLAN}:59:{16 + 5 * i}: error: steps[1].commands[{i}]: control character U+001B is not allowed"
+        " (text may hold tabs and line breaks, but no other control character)"
+        for i in range(100)
+    ]
+    return "\n".join([*shown, f"{PLAN}:59:{16 + 5 * 100}: error: … and 299,900 more errors in this file"])
 
+
+COMMANDS = 'commands: ["pg_dump -Fc orders > /backups/orders-$(date +%F).dump"]'
+TITLE = "title: Shop relaunch with the new checkout"
 
 CASES: dict[str, Callable[[Path], str]] = {
     "alias-fanout": alias_fanout,
+    "alias-fanout-within-limit": alias_fanout_within_limit,
     "self-merge": self_merge,
     "huge-title": huge_title,
     "huge-name": huge_name,
     "million-keys": million_keys,
+    "many-unknown-keys": many_unknown_keys,
     "big-list-one-alias": big_list_one_alias,
-    "million-escapes": million_escapes,
+    "many-escapes": many_escapes,
 }
