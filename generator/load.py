@@ -405,6 +405,7 @@ class _Reader:
 
     def _events(self, get_event: Any) -> None:
         scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+        mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
         resolve, words, number_start = _resolve_plain, _WORDS, _NUMBER_START
         bad = BAD_CHARACTERS.search if self.check else None
         add_mark = self.packed.append
@@ -417,12 +418,10 @@ class _Reader:
         while True:
             event = get_event()
             kind = type(event)
-            left -= 1
-            if not left:
-                mark = _mark(event)
-                message = f"file holds more than {MAX_ENTRIES:,} keys and values"
-                hint = "golive reads at most that many from one file"
-                raise SourceError([_at(self.file, mark.line, mark.column, message, hint)])
+            # every key and value counts (collection ends and the document's end do not)
+            left -= kind is not mapping_end and kind is not sequence_end
+            if left < 0:
+                self._too_many(event)
             if kind is scalar_event:
                 text = event.value
                 if top is not None and top.is_mapping and top.key is _NO_KEY:
@@ -461,7 +460,7 @@ class _Reader:
                     top.container.append(scalar)
             elif kind is mapping_start or kind is sequence_start:
                 top = self._start(top, event, get_event)
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            elif kind is mapping_end or kind is sequence_end:
                 top = self._end()
             elif kind is yaml.AliasEvent:
                 self._alias(top, event)
@@ -474,6 +473,14 @@ class _Reader:
             raise SourceError([_at(self.file, mark.line, mark.column, "file holds more than one YAML document", hint)])
 
     # -- the rarer events --------------------------------------------------------------
+
+    def _too_many(self, event: Any) -> None:
+        if type(event) is yaml.DocumentEndEvent:
+            return
+        mark = _mark(event)
+        message = f"file holds more than {MAX_ENTRIES:,} keys and values"
+        hint = "golive reads at most that many from one file"
+        raise SourceError([_at(self.file, mark.line, mark.column, message, hint)])
 
     def _key(self, top: _Frame, event: Any) -> None:
         """A text key, or a merge key, or one given twice, or one with an anchor or a bad character."""
@@ -488,9 +495,9 @@ class _Reader:
             top.key = _SKIP
             return
         self._check_text(text, mark, top.path, " in a key")
-        if event.anchor is not None:
-            self._anchor(event.anchor, text, len(self.packed))
         self.packed.append(event.start_mark.line << 32 | event.start_mark.column)
+        if event.anchor is not None:
+            self._anchor(event.anchor, text, len(self.packed) - 1)
         top.key = text
 
     def _key_position(self, top: _Frame, key: str) -> int:

@@ -22,12 +22,12 @@ def _plan(root: Path) -> Path:
 
 
 def _events_before(text: str, value: str) -> int:
-    """How many keys and values (parser events) the file gives before the scalar `value`."""
+    """How many keys and values (parser events but ends) the file gives before the scalar `value`."""
     count = -2  # the stream and the document start
     for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
         if isinstance(event, yaml.ScalarEvent) and event.value == value:
             return count
-        count += 1
+        count += not isinstance(event, yaml.CollectionEndEvent)
     raise AssertionError(value)
 
 
@@ -39,7 +39,7 @@ def alias_fanout(root: Path) -> str:
     before = _events_before(text.replace(COMMANDS, "commands: &a [MARK]"), "MARK")
     text = text.replace(COMMANDS, "commands: &a [" + ",".join(["0"] * 2_000_000) + "]")
     plan.write_text(text + "".join(f"x{i}: *a\n" for i in range(9)), encoding="utf-8")
-    column = len("    commands: &a [") + 1 + 2 * (MAX_ENTRIES - before - 1)
+    column = len("    commands: &a [") + 1 + 2 * (MAX_ENTRIES - before)
     return (
         f"{PLAN}:59:{column}: error: file holds more than 1,000,000 keys and values"
         " (golive reads at most that many from one file)"
@@ -96,7 +96,7 @@ def million_keys(root: Path) -> str:
     line = text.count("\n") + 1
     before = _events_before(text + "MARK: 1\n", "MARK")
     plan.write_text(text + "".join(f"k{i}: 1\n" for i in range(1_000_000)), encoding="utf-8")
-    key, is_value = divmod(MAX_ENTRIES - before - 1, 2)
+    key, is_value = divmod(MAX_ENTRIES - before, 2)
     column = len(f"k{key}: ") + 1 if is_value else 1
     return (
         f"{PLAN}:{line + key}:{column}: error: file holds more than 1,000,000 keys and values"
@@ -123,7 +123,7 @@ def big_list_one_alias(root: Path) -> str:
     text = text.replace("title: Deploy checkout 2.0", "title: *v")
     before = _events_before(text.replace(COMMANDS, "commands: [MARK]"), "MARK")
     plan.write_text(text.replace(COMMANDS, "commands: [" + ",".join(["0"] * 8_000_000) + "]"), encoding="utf-8")
-    column = len("    commands: [") + 1 + 2 * (MAX_ENTRIES - before - 1)
+    column = len("    commands: [") + 1 + 2 * (MAX_ENTRIES - before)
     return (
         f"{PLAN}:59:{column}: error: file holds more than 1,000,000 keys and values"
         " (golive reads at most that many from one file)"

@@ -46,3 +46,28 @@ def test_hostile_source_is_refused_quickly_with_a_clear_error(case: str, project
     lines = done.stdout.splitlines()
     assert "\n".join(lines[:-1]) == expected
     assert seconds < BOUND_SECONDS
+
+
+def test_messages_are_filled_without_str_format() -> None:
+    from generator.pages import fill_message
+
+    # validation refuses these; filling must not run them either ({title:>1000000000} would make 1 GB)
+    values = {"title": "Shop", "version": "3"}
+    assert fill_message("v{version:d} {title:>1000000000} {title!r} {{x}}", values) == "v3 Shop Shop {x}"
+
+
+def test_reporters_print_control_characters_as_escapes() -> None:
+    import json
+
+    from generator.diagnostics import Diagnostic
+    from generator.report import format_github, format_json, format_text
+
+    diagnostic = Diagnostic("plans/a.yaml", 2, 3, "error", "steps[0]", "unknown key 'x\x1b[2J\u202e\n'", "h\x85")
+    assert format_text([diagnostic]) == (
+        "plans/a.yaml:2:3: error: steps[0]: unknown key 'x\\x1b[2J\\u202e\\n' (h\\x85)"
+    )
+    assert format_github([diagnostic]).endswith("::unknown key 'x\\x1b[2J\\u202e%0A' (h\\x85)")
+    printed = format_json([diagnostic])
+    assert printed.isascii() or all(c.isprintable() or c == "\n" for c in printed)
+    assert "\\u202e" in printed and "\\u0085" in printed
+    assert json.loads(printed)[0]["message"] == diagnostic.message
