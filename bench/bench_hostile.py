@@ -19,8 +19,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from conftest import make_project  # noqa: E402
 from hostile import CASES  # noqa: E402
+
+from conftest import make_project  # noqa: E402
 
 
 def measure(name: str) -> tuple[float, float, str]:
@@ -32,7 +33,19 @@ def measure(name: str) -> tuple[float, float, str]:
         code = "import sys; from generator.cli import main; sys.exit(main())"
         try:
             done = subprocess.run(
-                ["/usr/bin/time", "-f", "%M", "-o", f"{scratch}/rss", sys.executable, "-c", code, "validate", "--root", str(root)],
+                [
+                    "/usr/bin/time",
+                    "-f",
+                    "%M",
+                    "-o",
+                    f"{scratch}/rss",
+                    sys.executable,
+                    "-c",
+                    code,
+                    "validate",
+                    "--root",
+                    str(root),
+                ],
                 capture_output=True,
                 text=True,
                 timeout=120,

@@ -334,7 +334,7 @@ _NO_KEY, _MERGE, _SKIP, _SKIP_KEY = object(), object(), object(), object()
 class _Frame:
     """A collection being read: its values so far and where its entries start in `packed`."""
 
-    __slots__ = ("container", "is_mapping", "key", "path", "start", "anchor", "merges")
+    __slots__ = ("anchor", "container", "is_mapping", "key", "merges", "path", "start")
 
     def __init__(self, container: Any, path: ValuePath, start: int, anchor: str | None) -> None:
         self.container = container

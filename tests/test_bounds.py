@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
+from hostile import CASES
 
 from conftest import REPO
-from hostile import CASES
 
 BOUND_SECONDS = 10
 SLOW = {"alias-fanout", "million-keys", "big-list-one-alias", "many-unknown-keys"}

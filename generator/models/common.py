@@ -187,7 +187,9 @@ def parse_date(value: Any) -> dt.date:
 
 def _in_range(parsed: Any, value: Any) -> Any:
     if parsed.year not in YEARS:
-        raise ValueError(f"'{shown(value)}' is out of range: the year must be between {YEARS.start} and {YEARS.stop - 1}")
+        raise ValueError(
+            f"'{shown(value)}' is out of range: the year must be between {YEARS.start} and {YEARS.stop - 1}"
+        )
     return parsed
 
 

@@ -9,7 +9,6 @@ from pydantic import Field, StrictBool
 from generator.models.common import ENTRIES_MAX, LIST_MAX, Date, LongText, Markdown, Name, Slug, Source, Text
 from generator.models.log import LogEntry
 
-
 Few = Field(max_length=LIST_MAX)
 
 
