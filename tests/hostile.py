@@ -41,25 +41,25 @@ def alias_fanout(root: Path) -> str:
     plan.write_text(text + "".join(f"x{i}: *a\n" for i in range(9)), encoding="utf-8")
     column = len("    commands: &a [") + 1 + 2 * (MAX_ENTRIES - before)
     return (
-        f"{PLAN}:59:{column}: error: file holds more than 1,000,000 keys and values"
+        f"{PLAN}:59:{column}: error: file holds more than {MAX_ENTRIES:,} keys and values"
         " (golive reads at most that many from one file)"
     )
 
 
 def alias_fanout_within_limit(root: Path) -> str:
-    """One anchored 400,000-item list referenced 9 times: the second alias goes over."""
+    """One anchored 100,000-item list referenced 9 times: the third alias goes over."""
     plan = _plan(root)
     text = plan.read_text(encoding="utf-8")
-    bulk = "[" + ",".join(["0"] * 400_000) + "]"
+    bulk = "[" + ",".join(["0"] * 100_000) + "]"
     text = text.replace(COMMANDS, "commands: &a " + bulk)
     line = text.count("\n") + 1
     plan.write_text(text + "".join(f"x{i}: *a\n" for i in range(9)), encoding="utf-8")
-    # Written before the second alias: the plan with an empty list (each key and value, and each
-    # collection's mark and size), the 400,000 items and the keys x0 and x1. The first alias
-    # repeats the list's 400,002 entries; the second would repeat as many again: too many.
-    written = len(parse_document(text.replace(bulk, "[]").encode(), "f")._packed) + 400_000 + 2
+    # Written before the third alias: the plan with an empty list (each key and value, and each
+    # collection's mark and size), the 100,000 items and the keys x0, x1 and x2. Each alias
+    # repeats the list's 100,002 entries; three times is more than written plus 100,000.
+    written = len(parse_document(text.replace(bulk, "[]").encode(), "f")._packed) + 100_000 + 3
     return (
-        f"{PLAN}:{line + 1}:5: error: x1: aliases expand to more than {100_000 + written:,} keys and values"
+        f"{PLAN}:{line + 2}:5: error: x2: aliases expand to more than {100_000 + written:,} keys and values"
         " (aliases may repeat at most as many keys and values as the file writes out, plus 100,000)"
     )
 
@@ -90,7 +90,7 @@ def huge_name(root: Path) -> str:
 
 
 def million_keys(root: Path) -> str:
-    """A million unknown keys at the top of plan.yaml: 2M keys and values."""
+    """A million unknown keys at the top of plan.yaml: 2M keys and values, refused for that."""
     plan = _plan(root)
     text = plan.read_text(encoding="utf-8")
     line = text.count("\n") + 1
@@ -99,19 +99,19 @@ def million_keys(root: Path) -> str:
     key, is_value = divmod(MAX_ENTRIES - before, 2)
     column = len(f"k{key}: ") + 1 if is_value else 1
     return (
-        f"{PLAN}:{line + key}:{column}: error: file holds more than 1,000,000 keys and values"
+        f"{PLAN}:{line + key}:{column}: error: file holds more than {MAX_ENTRIES:,} keys and values"
         " (golive reads at most that many from one file)"
     )
 
 
 def many_unknown_keys(root: Path) -> str:
-    """150,000 unknown keys: 100 errors, then how many more."""
+    """100,000 unknown keys: 100 errors, then how many more."""
     plan = _plan(root)
     text = plan.read_text(encoding="utf-8")
     line = text.count("\n") + 1
-    plan.write_text(text + "".join(f"k{i}: 1\n" for i in range(150_000)), encoding="utf-8")
+    plan.write_text(text + "".join(f"k{i}: 1\n" for i in range(100_000)), encoding="utf-8")
     shown = [f"{PLAN}:{line + i}:1: error: k{i}: unknown key 'k{i}'" for i in range(100)]
-    return "\n".join([*shown, f"{PLAN}:{line + 100}:1: error: … and 149,900 more errors in this file"])
+    return "\n".join([*shown, f"{PLAN}:{line + 100}:1: error: … and 99,900 more errors in this file"])
 
 
 def big_list_one_alias(root: Path) -> str:
@@ -125,23 +125,23 @@ def big_list_one_alias(root: Path) -> str:
     plan.write_text(text.replace(COMMANDS, "commands: [" + ",".join(["0"] * 8_000_000) + "]"), encoding="utf-8")
     column = len("    commands: [") + 1 + 2 * (MAX_ENTRIES - before)
     return (
-        f"{PLAN}:59:{column}: error: file holds more than 1,000,000 keys and values"
+        f"{PLAN}:59:{column}: error: file holds more than {MAX_ENTRIES:,} keys and values"
         " (golive reads at most that many from one file)"
     )
 
 
 def many_escapes(root: Path) -> str:
-    """300,000 ESC characters written as YAML escapes, each in its own value."""
+    """200,000 ESC characters written as YAML escapes, each in its own value."""
     plan = _plan(root)
     text = plan.read_text(encoding="utf-8")
-    text = text.replace(COMMANDS, "commands: [" + ",".join(['"\\e"'] * 300_000) + "]")
+    text = text.replace(COMMANDS, "commands: [" + ",".join(['"\\e"'] * 200_000) + "]")
     plan.write_text(text, encoding="utf-8")
     shown = [
         f"{PLAN}:59:{16 + 5 * i}: error: steps[1].commands[{i}]: control character U+001B is not allowed"
         " (text may hold tabs and line breaks, but no other control character)"
         for i in range(100)
     ]
-    return "\n".join([*shown, f"{PLAN}:59:{16 + 5 * 100}: error: … and 299,900 more errors in this file"])
+    return "\n".join([*shown, f"{PLAN}:59:{16 + 5 * 100}: error: … and 199,900 more errors in this file"])
 
 
 COMMANDS = 'commands: ["pg_dump -Fc orders > /backups/orders-$(date +%F).dump"]'
