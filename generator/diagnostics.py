@@ -10,6 +10,8 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 # A value's place inside a document, e.g. ("steps", 2, "owner").
 ValuePath = tuple[str | int, ...]
+# One file's errors past this many are only counted: a hostile file cannot flood the report.
+MAX_ERRORS_PER_FILE = 100
 
 
 @dataclass(frozen=True, order=True)
@@ -29,6 +31,24 @@ class Diagnostic:
         return self.severity == "error"
 
 
+def more_errors(file: str, line: int, column: int, count: int) -> Diagnostic:
+    """The last line for a file with more than MAX_ERRORS_PER_FILE errors, at the first one left out."""
+    return Diagnostic(file, line, column, "error", "", f"… and {count:,} more errors in this file")
+
+
+def quote(text: str, limit: int = 60) -> str:
+    """Text in quotes for a message, cut short when long: a message stays one readable line."""
+    return f"'{text}'" if len(text) <= limit else f"'{text[: limit - 3]}...'"
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: every non-printable character (control characters,
+    bidirectional controls, line breaks) written as a Python escape, e.g. \\x1b or \\u202e."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def format_path(path: ValuePath) -> str:
     """Render ("steps", 2, "owner") as steps[2].owner."""
     text = ""
@@ -42,7 +62,7 @@ def format_path(path: ValuePath) -> str:
 
 def did_you_mean(value: object, choices: Iterable[str]) -> str:
     """Return a "did you mean 'x'?" hint when a choice is close to the value."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > 100:  # nothing long is a typo of a name
         return ""
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""

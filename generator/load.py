@@ -3,8 +3,8 @@
 PyYAML's constructors are not used: they apply YAML 1.1 resolution (``23:00``
 becomes 1380, ``no`` becomes False, ``0755`` becomes 493), drop duplicate keys
 and expand aliases without limit. Instead the parser's events (libyaml's when
-present) are assembled here into a small node tree, and the tree is turned
-into values with golive's own, narrower rules:
+present) are turned straight into values, in one pass and without a node tree,
+with golive's own, narrower rules:
 
 * plain ``true``/``false`` are booleans, ``null``/``~``/empty is None,
   decimal integers without a leading zero are ints, decimals are floats;
@@ -25,26 +25,22 @@ from typing import Any
 
 import yaml
 
-from generator.diagnostics import Diagnostic, ValuePath, format_path
+from generator.diagnostics import MAX_ERRORS_PER_FILE, Diagnostic, ValuePath, format_path, more_errors, quote
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 100
-# Aliases may repeat a block, but the expanded document may hold at most this
-# many values beyond ten times those written out: a "billion laughs" file
-# stops here, in time proportional to its size.
+# Aliases may repeat a block, but what they repeat may be at most what the file writes
+# out plus this many keys and values: a "billion laughs" file, or a huge list aliased
+# again and again, stops at the alias that goes over, in time proportional to its size.
 ALIAS_EXPANSION_ALLOWANCE = 100_000
+# Keys and values one file may write out: far beyond any plan (a plan of 2,000 realistic
+# steps, 850 KB, writes 43,000; a plan may have at most 5,000 steps), near enough that
+# reading, checking and rendering any one file takes seconds, not minutes.
+MAX_ENTRIES = 250_000
 
-_PLAIN = "golive:plain"
-
-
-class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[misc]
-    """libyaml's parser and composer (when present), marking plain scalars for golive's own resolution."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is yaml.ScalarNode and implicit[0]:
-            return _PLAIN
-        return super().resolve(kind, value, implicit)
-
+# libyaml's parser when present (the events are the same either way).
+_Loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_CParser = getattr(getattr(yaml, "_yaml", None), "CParser", None)
 
 # No leading "+": "+44 20 7946 0018" and "+442079460018" are phone numbers, kept as text.
 _INT = re.compile(r"-?(0|[1-9][0-9]*)")
@@ -65,9 +61,10 @@ class Mark:
 class Document:
     """The values of one source file with the place each was written.
 
-    A file read from libyaml's events keeps its places packed, and finds one
+    A file read by parse_document keeps its places packed, and finds one
     only when a diagnostic asks: most values are never pointed at. The places
-    are paired with `data` by walking it, so `data` is never changed.
+    are paired with `data` by walking it, so `data` is never changed (a value
+    reached through an alias is shared, and its places are copied).
     """
 
     __hash__ = None  # type: ignore[assignment]
@@ -300,32 +297,12 @@ def parse_document(raw: bytes, file: str) -> Document:
     if len(raw) > MAX_FILE_BYTES:
         raise SourceError([_at(file, 1, 1, "file is larger than 16 MiB")])
     text = _decode(raw, file)
-    plain = _read_plain(text)
-    if plain is not None:
-        document = Document(file, plain[0])
-        document._packed = plain[1]
-        return document
-    root = _compose(text, file)
-    if root is None:
-        raise SourceError([_at(file, 1, 1, "file is empty", "a source file holds one YAML mapping")])
-    document = Document(file, None)
-    converter = _Converter(document, root)
-    try:
-        document.data = converter.value(root, (), 1)
-    except _AliasBomb as bomb:
-        raise SourceError(
-            [
-                _at(
-                    file,
-                    bomb.mark.line,
-                    bomb.mark.column,
-                    f"aliases expand to more than {converter.limit:,} values",
-                    "an alias bomb is refused; write the values out instead",
-                )
-            ]
-        ) from None
-    if converter.errors:
-        raise SourceError(converter.errors)
+    reader = _Reader(text, file)
+    root = reader.read()
+    if reader.errors:
+        raise SourceError(reader.diagnostics())
+    document = Document(file, root)
+    document._packed = reader.packed
     return document
 
 
@@ -355,162 +332,6 @@ def _decode(raw: bytes, file: str) -> str:
     return text
 
 
-class _NotPlain(Exception):
-    """The file uses something the fast reader leaves to the full one."""
-
-
-_CParser = getattr(getattr(yaml, "_yaml", None), "CParser", None)
-_NO_KEY = object()
-
-
-def _read_plain(text: str) -> tuple[Any, array[int]] | None:
-    """Read a file with no anchors, aliases, tags, merge keys or repeated keys straight from
-    libyaml's events; None when the file has any of those, or a problem, or libyaml is absent.
-
-    The full reader (_compose and _Converter) gives the same values and marks for such a file,
-    and is what reports every problem.
-    """
-    if _CParser is None:
-        return None
-    parser = _CParser(text)
-    try:
-        return _read_events(parser.get_event)
-    except (yaml.YAMLError, _NotPlain):
-        return None
-    finally:
-        parser.dispose()
-
-
-def _read_events(get_event: Any) -> tuple[Any, array[int]]:
-    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
-    resolve, words, number_start = _resolve_plain, _WORDS, _NUMBER_START
-    packed: array[int] = array("q")
-    add_mark = packed.append
-    get_event()  # stream start
-    if type(get_event()) is not yaml.DocumentStartEvent:
-        raise _NotPlain  # an empty file
-    root: Any = None
-    # the open collections above the current one, each with its pending key
-    stack: list[tuple[Any, Any, int]] = []
-    container: Any = None
-    key: Any = _NO_KEY
-    is_mapping = False
-    while True:
-        event = get_event()
-        kind = type(event)
-        if kind is scalar_event:
-            if event.anchor is not None or event.tag is not None:
-                raise _NotPlain
-            mark = event.start_mark
-            add_mark(mark.line << 32 | mark.column)
-            text = event.value
-            if is_mapping and key is _NO_KEY:
-                if text in container or text == "<<":
-                    raise _NotPlain
-                key = text
-                continue
-            # _resolve_plain, its commonest outcomes inline
-            if not event.implicit[0]:
-                scalar = text  # quoted or a block: text as written
-            elif text in words:
-                scalar = words[text]
-            elif text[0] in number_start:
-                scalar = resolve(text)
-            else:
-                scalar = text
-            if is_mapping:
-                container[key] = scalar
-                key = _NO_KEY
-            elif container is not None:
-                container.append(scalar)
-            else:
-                root = scalar
-        elif kind is mapping_start or kind is sequence_start:
-            if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
-                raise _NotPlain
-            if is_mapping and key is _NO_KEY:
-                raise _NotPlain  # a key that is a collection
-            mark = event.start_mark
-            add_mark(mark.line << 32 | mark.column)
-            add_mark(0)  # the size of its contents, set at its end
-            value: Any = {} if kind is mapping_start else []
-            if is_mapping:
-                container[key] = value
-            elif container is not None:
-                container.append(value)
-            else:
-                root = value
-            stack.append((container, key, len(packed)))
-            container, key, is_mapping = value, _NO_KEY, kind is mapping_start
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            container, key, contents = stack.pop()
-            packed[contents - 1] = len(packed) - contents
-            if is_mapping := type(container) is dict:
-                key = _NO_KEY
-        elif kind is yaml.DocumentEndEvent:
-            break
-        else:
-            raise _NotPlain  # an alias
-    if type(get_event()) is not yaml.StreamEndEvent:
-        raise _NotPlain  # a second document
-    return root, packed
-
-
-def _compose(text: str, file: str) -> Any:
-    """Parse into nodes; aliases share their anchor's node (nothing is expanded here)."""
-    loader = _Loader(text)
-    try:
-        return loader.get_single_node()
-    except yaml.composer.ComposerError as error:
-        mark = error.problem_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        if error.problem and "another document" in error.problem:
-            raise SourceError(
-                [
-                    _at(
-                        file,
-                        line,
-                        column,
-                        "file holds more than one YAML document",
-                        "keep one document per file; remove the second '---'",
-                    )
-                ]
-            ) from None
-        if error.problem and "undefined alias" in error.problem:
-            name = text[mark.index + 1 :].split(maxsplit=1)[0].rstrip(",]}") if mark else "?"
-            raise SourceError([_at(file, line, column, f"alias *{name} has no anchor &{name} before it")]) from None
-        raise SourceError([_syntax_error(error, text, file)]) from None
-    except yaml.MarkedYAMLError as error:
-        raise SourceError([_syntax_error(error, text, file)]) from None
-    except yaml.reader.ReaderError as error:  # carries a position, not a mark
-        line = text.count("\n", 0, error.position) + 1
-        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
-        character = error.character if isinstance(error.character, int) else ord(error.character)
-        raise SourceError([_at(file, line, column, f"control character U+{character:04X} is not allowed")]) from None
-    except yaml.YAMLError as error:
-        raise SourceError([_at(file, 1, 1, f"not valid YAML: {error}")]) from None
-    finally:
-        loader.dispose()
-
-
-def _count_nodes(root: Any) -> int:
-    """Nodes as written, each shared (aliased) node once."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.append(key)
-                stack.append(value)
-    return len(seen)
-
-
 def _syntax_error(error: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -534,108 +355,235 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str, file: str) -> Diagnost
     return _at(file, line, column, f"YAML syntax: {problem}", hint)
 
 
+# Characters refused in every key and value: the C0 controls but tab and line feed, DEL,
+# the C1 controls, and the bidirectional overrides and isolates, which make text read
+# differently from how it displays. libyaml refuses most of them written raw; these are
+# the ones a double-quoted "\x00", "\e" or "\u202e" (or a raw U+0085, U+202E) still gives.
+BAD_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def bad_character_message(character: str) -> str:
+    code = ord(character)
+    if 0x202A <= code <= 0x2069:
+        return f"bidirectional control character U+{code:04X} is not allowed"
+    return f"control character U+{code:04X} is not allowed"
+
+
+BAD_CHARACTER_HINT = "text may hold tabs and line breaks, but no other control character"
+
+
 class _AliasBomb(Exception):
-    def __init__(self, mark: Mark) -> None:
-        self.mark = mark
+    def __init__(self, mark: Mark, path: ValuePath, limit: int) -> None:
+        self.mark, self.path, self.limit = mark, path, limit
 
 
-class _Converter:
-    """Turn nodes into Python values, recording where each was written.
+# What a mapping expects next when it is not a key's value: a key, the value of a merge key
+# ('<<'), a value to drop (after a repeated key), or the rest of a key that is not text.
+_NO_KEY, _MERGE, _SKIP, _SKIP_KEY = object(), object(), object(), object()
 
-    Aliases are expanded here, within a budget, so that an alias bomb stops
-    early; a value that contains an alias to itself is refused.
+
+class _Frame:
+    """A collection being read: its values so far and where its entries start in `packed`."""
+
+    __slots__ = ("anchor", "container", "is_mapping", "key", "merges", "path", "start")
+
+    def __init__(self, container: Any, path: ValuePath, start: int, anchor: str | None) -> None:
+        self.container = container
+        self.is_mapping = type(container) is dict
+        self.key: Any = _NO_KEY
+        self.path = path
+        self.start = start
+        self.anchor = anchor
+        self.merges: list[tuple[Any, array[int]]] = []
+
+
+class _Reader:
+    """Assemble parser events into values and their packed marks (see Document).
+
+    One pass over the events, never a node tree: memory stays close to that of the values.
+    An alias shares its anchor's value and copies its marks; the copies ("repeated"
+    entries) may at most equal the entries written out plus ALIAS_EXPANSION_ALLOWANCE, so
+    an alias bomb or a huge list aliased many times stops at the alias that goes over.
     """
 
-    def __init__(self, document: Document, root: Any) -> None:
-        self.document = document
+    def __init__(self, text: str, file: str) -> None:
+        self.text = text
+        self.file = file
+        self.packed: array[int] = array("q")
         self.errors: list[Diagnostic] = []
-        self.root = root
-        # At most ALIAS_EXPANSION_ALLOWANCE + 10 * (nodes written) values; the nodes are
-        # only counted once the allowance alone is spent, which a file without aliases never does.
-        self.limit = ALIAS_EXPANSION_ALLOWANCE
-        self.budget = ALIAS_EXPANSION_ALLOWANCE
-        self.counted = False
-        self.open: set[int] = set()  # collections being converted, to catch self-reference
+        self.more = 0  # errors past MAX_ERRORS_PER_FILE, only counted
+        self.first_omitted = Mark(1, 1)
+        # Values are searched only when some character of the file could give a bad one.
+        self.check = "\\" in text or BAD_CHARACTERS.search(text) is not None
+        # anchor -> [value, the array holding its marks, start, end]
+        self.anchors: dict[str, list[Any]] = {}
+        self.anchor_log: list[list[Any]] = []  # in the order defined, to move with a stashed range
+        self.open_anchors: set[str] = set()  # anchors of collections still being read
+        self.repeated = 0  # entries copied by aliases and merges
+        self.stashed = 0  # entries moved out of `packed` (merge values, dropped values)
+        self.stack: list[_Frame] = []
+        self.root: Any = None
 
-    def value(self, node: Any, path: ValuePath, depth: int) -> Any:
-        mark = _mark(node)
-        self.budget -= 1
-        if self.budget < 0 and not self.counted:
-            self.counted = True
-            extra = 10 * _count_nodes(self.root)
-            self.limit += extra
-            self.budget += extra
-        if self.budget < 0:
-            raise _AliasBomb(mark)
-        # setdefault: the first place written wins when a merge repeats a path
-        self.document.value_marks.setdefault(path, mark)
-        tag = self._check_tag(node, mark, path)
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, tag, mark, path)
-        if depth > MAX_DEPTH:
-            self._error(mark, path, f"values nest deeper than {MAX_DEPTH} levels")
-            return None
-        if id(node) in self.open:
-            self._error(mark, path, "an alias refers to a value that contains it")
-            return None
-        self.open.add(id(node))
+    # -- the event loop: the commonest events handled inline ---------------------------
+
+    def read(self) -> Any:
+        loader = _Loader(self.text)
         try:
-            if isinstance(node, yaml.SequenceNode):
-                return [self.value(child, (*path, index), depth + 1) for index, child in enumerate(node.value)]
-            return self._mapping(node, path, depth)
+            self._events(loader.get_event)
+        except _AliasBomb as bomb:
+            hint = (
+                f"aliases may repeat at most as many keys and values as the file writes out, "
+                f"plus {ALIAS_EXPANSION_ALLOWANCE:,}"
+            )
+            message = f"aliases expand to more than {bomb.limit:,} keys and values"
+            raise SourceError([self._diagnostic(bomb.mark, bomb.path, message, hint)]) from None
+        except yaml.MarkedYAMLError as error:
+            raise SourceError([_syntax_error(error, self.text, self.file)]) from None
+        except yaml.reader.ReaderError as error:  # carries a position, not a mark
+            position = error.position
+            if _CParser is not None and isinstance(loader, _CParser):
+                position = len(self.text.encode("utf-8")[:position].decode("utf-8", "ignore"))  # a byte offset
+            line = self.text.count("\n", 0, position) + 1
+            column = position - (self.text.rfind("\n", 0, position) + 1) + 1
+            character = error.character if isinstance(error.character, int) else ord(error.character)
+            message = f"control character U+{character:04X} is not allowed"
+            raise SourceError([_at(self.file, line, column, message)]) from None
+        except yaml.YAMLError as error:
+            raise SourceError([_at(self.file, 1, 1, f"not valid YAML: {error}")]) from None
         finally:
-            self.open.discard(id(node))
+            loader.dispose()
+        return self.root
 
-    def _check_tag(self, node: Any, mark: Mark, path: ValuePath) -> str | None:
-        tag: str = node.tag
-        if tag == _PLAIN:
-            return None
-        if tag.startswith(_CORE_TAG):
-            name = tag[len(_CORE_TAG) :]
-            if name in _ALLOWED_SCALAR_TAGS or name in ("map", "seq"):
-                return name
-        shown = "!!" + tag[len(_CORE_TAG) :] if tag.startswith(_CORE_TAG) else tag
-        hint = "golive reads plain YAML; tags that build objects are refused"
-        raise SourceError([self._diagnostic(mark, path, f"tag '{shown}' is not allowed", hint)])
-
-    def _mapping(self, node: Any, path: ValuePath, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        merges: list[Any] = []
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self._error(_mark(key_node), path, "a key must be plain text")
-                continue
-            key = key_node.value
-            if key == "<<" and key_node.tag == _PLAIN:
-                merges.append(value_node)
-                continue
-            if key in result:
-                first = self.document.key_marks[(*path, key)]
-                self._error(
-                    _mark(key_node),
-                    (*path, key),
-                    f"key '{key}' is given twice; first on line {first.line}",
-                    "remove one of them",
-                )
-                continue
-            self.document.key_marks[(*path, key)] = _mark(key_node)
-            result[key] = self.value(value_node, (*path, key), depth + 1)
-        for merge in merges:
-            sources = merge.value if isinstance(merge, yaml.SequenceNode) else [merge]
-            for source in sources:
-                if not isinstance(source, yaml.MappingNode):
-                    self._error(_mark(merge), path, "'<<' merges a mapping or a list of mappings")
+    def _events(self, get_event: Any) -> None:
+        scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+        mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+        resolve, words, number_start = _resolve_plain, _WORDS, _NUMBER_START
+        bad = BAD_CHARACTERS.search if self.check else None
+        add_mark = self.packed.append
+        get_event()  # stream start
+        event = get_event()
+        if type(event) is not yaml.DocumentStartEvent:
+            raise SourceError([_at(self.file, 1, 1, "file is empty", "a source file holds one YAML mapping")])
+        top: _Frame | None = None
+        left = MAX_ENTRIES
+        while True:
+            event = get_event()
+            kind = type(event)
+            # every key and value counts (collection ends and the document's end do not)
+            left -= kind is not mapping_end and kind is not sequence_end
+            if left < 0:
+                self._too_many(event)
+            if kind is scalar_event:
+                text = event.value
+                if top is not None and top.is_mapping and top.key is _NO_KEY:
+                    if event.anchor is None and text != "<<" and text not in top.container and not (bad and bad(text)):
+                        mark = event.start_mark
+                        add_mark(mark.line << 32 | mark.column)
+                        top.key = text
+                    else:
+                        self._key(top, event)
                     continue
-                for key, value in self._mapping(source, path, depth).items():
-                    result.setdefault(key, value)
-        return result
+                if (
+                    event.anchor is not None
+                    or event.tag is not None
+                    or (bad and bad(text))
+                    or (top is not None and top.is_mapping and type(top.key) is not str)
+                ):
+                    self._scalar(top, event)
+                    continue
+                # _resolve_plain, its commonest outcomes inline
+                if not event.implicit[0]:
+                    scalar = text  # quoted or a block: text as written
+                elif text in words:
+                    scalar = words[text]
+                elif text[0] in number_start:
+                    scalar = resolve(text)
+                else:
+                    scalar = text
+                mark = event.start_mark
+                add_mark(mark.line << 32 | mark.column)
+                if top is None:
+                    self.root = scalar
+                elif top.is_mapping:
+                    top.container[top.key] = scalar
+                    top.key = _NO_KEY
+                else:
+                    top.container.append(scalar)
+            elif kind is mapping_start or kind is sequence_start:
+                top = self._start(top, event, get_event)
+            elif kind is mapping_end or kind is sequence_end:
+                top = self._end()
+            elif kind is yaml.AliasEvent:
+                self._alias(top, event)
+            elif kind is yaml.DocumentEndEvent:
+                break
+        event = get_event()
+        if type(event) is not yaml.StreamEndEvent:
+            mark = _mark(event)
+            hint = "keep one document per file; remove the second '---'"
+            raise SourceError([_at(self.file, mark.line, mark.column, "file holds more than one YAML document", hint)])
 
-    def _scalar(self, node: Any, tag: str | None, mark: Mark, path: ValuePath) -> Any:
-        text: str = node.value
+    # -- the rarer events --------------------------------------------------------------
+
+    def _too_many(self, event: Any) -> None:
+        if type(event) is yaml.DocumentEndEvent:
+            return
+        mark = _mark(event)
+        message = f"file holds more than {MAX_ENTRIES:,} keys and values"
+        hint = "golive reads at most that many from one file"
+        raise SourceError([_at(self.file, mark.line, mark.column, message, hint)])
+
+    def _key(self, top: _Frame, event: Any) -> None:
+        """A text key, or a merge key, or one given twice, or one with an anchor or a bad character."""
+        text, mark = event.value, _mark(event)
+        if text == "<<" and event.implicit[0] and event.tag is None:
+            top.key = _MERGE
+            return
+        if text in top.container:
+            first = _unpacked(self.packed[self._key_position(top, text)])
+            message = f"key {quote(text)} is given twice; first on line {first.line}"
+            self._error(mark, (*top.path, text), message, "remove one of them")
+            top.key = _SKIP
+            return
+        self._check_text(text, mark, top.path, " in a key")
+        self.packed.append(event.start_mark.line << 32 | event.start_mark.column)
+        if event.anchor is not None:
+            self._anchor(event.anchor, text, len(self.packed) - 1)
+        top.key = text
+
+    def _key_position(self, top: _Frame, key: str) -> int:
+        """Where the mark of a key already read is, in `packed`."""
+        packed, at = self.packed, top.start + 2
+        for written, child in top.container.items():
+            if written == key:
+                break
+            at += 1
+            at += 2 + packed[at + 1] if type(child) is dict or type(child) is list else 1
+        return at
+
+    def _not_a_key(self, top: _Frame | None, event: Any) -> None:
+        if top is not None and top.is_mapping and top.key is _NO_KEY:
+            self._error(_mark(event), top.path, "a key must be plain text")
+            top.key = _SKIP_KEY
+
+    def _scalar(self, top: _Frame | None, event: Any) -> None:
+        mark, path = _mark(event), self._path(top)
+        text: str = event.value
+        tag = self._tag(event.tag, mark, path)
         if tag is None:
-            return _resolve_plain(text)
-        if tag == "str" or node.style not in (None, ""):
-            return text
+            value = _resolve_plain(text) if event.implicit[0] and event.tag is None else text
+        elif tag == "str" or event.style not in (None, ""):
+            value = text
+        else:
+            value = self._tagged(text, tag, mark, path)
+        self._check_text(text, mark, path)
+        start = len(self.packed)
+        self.packed.append(event.start_mark.line << 32 | event.start_mark.column)
+        if event.anchor is not None:
+            self._anchor(event.anchor, value, start)
+        self._insert(top, value, start)
+
+    def _tagged(self, text: str, tag: str, mark: Mark, path: ValuePath) -> Any:
         resolved = _resolve_plain(text)
         if tag == "float" and isinstance(resolved, int) and not isinstance(resolved, bool):
             return float(resolved)
@@ -645,11 +593,172 @@ class _Converter:
         self._error(mark, path, f"'{text}' is not a valid !!{tag}")
         return text
 
+    def _tag(self, tag: str | None, mark: Mark, path: ValuePath) -> str | None:
+        if tag is None or tag == "!":
+            return None if tag is None else "str"
+        if tag.startswith(_CORE_TAG):
+            name = tag[len(_CORE_TAG) :]
+            if name in _ALLOWED_SCALAR_TAGS or name in ("map", "seq"):
+                return name
+        shown = "!!" + tag[len(_CORE_TAG) :] if tag.startswith(_CORE_TAG) else tag
+        hint = "golive reads plain YAML; tags that build objects are refused"
+        raise SourceError([self._diagnostic(mark, path, f"tag '{shown}' is not allowed", hint)])
+
+    def _check_text(self, text: str, mark: Mark, path: ValuePath, where: str = "") -> None:
+        if self.check:
+            found = BAD_CHARACTERS.search(text)
+            if found is not None:
+                self._error(mark, path, bad_character_message(found.group()) + where, BAD_CHARACTER_HINT)
+
+    def _start(self, top: _Frame | None, event: Any, get_event: Any) -> _Frame | None:
+        self._not_a_key(top, event)
+        mark, path = _mark(event), self._path(top)
+        start = len(self.packed)
+        if len(self.stack) >= MAX_DEPTH:
+            self._error(mark, path, f"values nest deeper than {MAX_DEPTH} levels")
+            depth = 1
+            while depth:  # leave out everything inside
+                kind = type(get_event())
+                if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                    depth += 1
+                elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                    depth -= 1
+            self.packed.append(event.start_mark.line << 32 | event.start_mark.column)
+            self._insert(top, None, start)
+            return top
+        self._tag(event.tag, mark, path)
+        self.packed.append(event.start_mark.line << 32 | event.start_mark.column)
+        self.packed.append(0)  # the size of its contents, set at its end
+        if event.anchor is not None:
+            self.open_anchors.add(event.anchor)
+        frame = _Frame({} if type(event) is yaml.MappingStartEvent else [], path, start, event.anchor)
+        self.stack.append(frame)
+        return frame
+
+    def _end(self) -> _Frame | None:
+        frame = self.stack.pop()
+        if frame.merges:
+            self._merge(frame)
+        self.packed[frame.start + 1] = len(self.packed) - frame.start - 2
+        if frame.anchor is not None:
+            self.open_anchors.discard(frame.anchor)
+            self._anchor(frame.anchor, frame.container, frame.start)
+        top = self.stack[-1] if self.stack else None
+        self._insert(top, frame.container, frame.start)
+        return top
+
+    def _alias(self, top: _Frame | None, event: Any) -> None:
+        self._not_a_key(top, event)
+        mark, path, name = _mark(event), self._path(top), event.anchor
+        start = len(self.packed)
+        entry = self.anchors.get(name)
+        if entry is None or name in self.open_anchors:
+            if name in self.open_anchors:
+                self._error(mark, path, "an alias refers to a value that contains it")
+            else:
+                self._error(mark, path, f"alias *{name[:60]} has no anchor &{name[:60]} before it")
+            if top is not None and top.is_mapping and top.key is _MERGE:
+                top.key = _SKIP  # one error is enough
+            self.packed.append(event.start_mark.line << 32 | event.start_mark.column)
+            self._insert(top, None, start)
+            return
+        value, marks, begin, end = entry
+        self._repeat(end - begin, mark, path)
+        self.packed.extend(marks[begin:end])
+        self._insert(top, value, start)
+
+    def _repeat(self, count: int, mark: Mark, path: ValuePath) -> None:
+        self.repeated += count
+        written = len(self.packed) + self.stashed - (self.repeated - count)
+        limit = ALIAS_EXPANSION_ALLOWANCE + written
+        if self.repeated > limit:
+            raise _AliasBomb(mark, path, limit)
+
+    def _anchor(self, name: str, value: Any, start: int) -> None:
+        entry = [value, self.packed, start, len(self.packed)]
+        self.anchors[name] = entry
+        self.anchor_log.append(entry)
+
+    def _insert(self, top: _Frame | None, value: Any, start: int) -> None:
+        """Put a value read (its marks from `start` on) in its place."""
+        if top is None:
+            self.root = value
+        elif not top.is_mapping:
+            top.container.append(value)
+        elif type(top.key) is str:
+            top.container[top.key] = value
+            top.key = _NO_KEY
+        else:
+            marks = self._stash(start)
+            if top.key is _MERGE:
+                top.merges.append((value, marks))
+            top.key = _SKIP if top.key is _SKIP_KEY else _NO_KEY
+
+    def _stash(self, start: int) -> array[int]:
+        """Take the marks from `start` on out of `packed`, with the anchors defined among them."""
+        packed = self.packed
+        marks = packed[start:]
+        del packed[start:]
+        self.stashed += len(marks)
+        log = self.anchor_log
+        while log and log[-1][1] is packed and log[-1][2] >= start:
+            entry = log.pop()
+            entry[1], entry[2], entry[3] = marks, entry[2] - start, entry[3] - start
+        return marks
+
+    def _merge(self, frame: _Frame) -> None:
+        """Add the keys of '<<' mappings that the mapping does not give itself."""
+        result, packed = frame.container, self.packed
+        for value, marks in frame.merges:
+            sources: list[tuple[dict[str, Any], int]] = []
+            if type(value) is dict:
+                sources.append((value, 0))
+            elif type(value) is list and value and all(type(item) is dict for item in value):
+                at = 2
+                for item in value:
+                    sources.append((item, at))
+                    at += 2 + marks[at + 1]
+            else:
+                self._error(_unpacked(marks[0]), frame.path, "'<<' merges a mapping or a list of mappings")
+                continue
+            for source, at in sources:
+                at += 2
+                for key, child in source.items():
+                    end = at + 1 + (2 + marks[at + 2] if type(child) is dict or type(child) is list else 1)
+                    if key not in result:
+                        self._repeat(end - at, _unpacked(packed[frame.start]), frame.path)
+                        packed.extend(marks[at:end])
+                        result[key] = child
+                    at = end
+
+    # -- places and errors ---------------------------------------------------------------
+
+    def _path(self, top: _Frame | None) -> ValuePath:
+        """The path of the value about to be read."""
+        if top is None:
+            return ()
+        if not top.is_mapping:
+            return (*top.path, len(top.container))
+        if type(top.key) is str:
+            return (*top.path, top.key)
+        return (*top.path, "<<") if top.key is _MERGE else top.path
+
     def _error(self, mark: Mark, path: ValuePath, message: str, hint: str = "") -> None:
-        self.errors.append(self._diagnostic(mark, path, message, hint))
+        if len(self.errors) < MAX_ERRORS_PER_FILE:
+            self.errors.append(self._diagnostic(mark, path, message, hint))
+        else:
+            if not self.more:
+                self.first_omitted = mark
+            self.more += 1
+
+    def diagnostics(self) -> list[Diagnostic]:
+        if not self.more:
+            return self.errors
+        mark = self.first_omitted
+        return [*self.errors, more_errors(self.file, mark.line, mark.column, self.more)]
 
     def _diagnostic(self, mark: Mark, path: ValuePath, message: str, hint: str = "") -> Diagnostic:
-        return Diagnostic(self.document.file, mark.line, mark.column, "error", format_path(path), message, hint)
+        return Diagnostic(self.file, mark.line, mark.column, "error", format_path(path), message, hint)
 
 
 _WORDS: dict[str, Any] = {**dict.fromkeys(_NULLS), "true": True, "false": False}

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -320,8 +321,16 @@ def _people_used(plan: Plan, people: dict[str, Person]) -> set[str]:
 
 
 def fill_message(template: str, values: dict[str, str]) -> str:
-    """Fill {placeholders}; validation has made sure every one is known and available."""
-    return template.format_map(values)
+    """Fill {placeholders}; validation has made sure every one is a known bare name.
+
+    Not str.format: a format spec such as {title:>1000000000} must never run, even unchecked.
+    """
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        parts.append(literal)
+        if name is not None:
+            parts.append(values[name])
+    return "".join(parts)
 
 
 class _PlanViewBuilder:

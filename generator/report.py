@@ -5,17 +5,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, printable
 
 
 def format_text(diagnostics: Sequence[Diagnostic]) -> str:
-    """Compiler-style lines: file:line:col: severity: path: message (hint)."""
+    """Compiler-style lines: file:line:col: severity: path: message (hint).
+
+    Sources are written by anyone: a character that would drive the terminal (an escape
+    sequence, a bidirectional override, a line break) is printed as an escape, e.g. \\x1b.
+    """
     lines = []
     for d in diagnostics:
         path = f"{d.path}: " if d.path else ""
         hint = f" ({d.hint})" if d.hint else ""
         place = f"{d.file}:{d.line}:{d.column}" if d.line else d.file
-        lines.append(f"{place}: {d.severity}: {path}{d.message}{hint}")
+        lines.append(printable(f"{place}: {d.severity}: {path}{d.message}{hint}"))
     return "\n".join(lines)
 
 
@@ -33,7 +37,19 @@ def format_json(diagnostics: Sequence[Diagnostic]) -> str:
         }
         for d in diagnostics
     ]
-    return json.dumps(records, indent=2, ensure_ascii=False)
+    text = json.dumps(records, indent=2, ensure_ascii=False)
+    # json escapes C0 controls itself; DEL, C1 and the bidirectional controls too, for a terminal
+    return text if text.isprintable() else "".join(_json_escape(c) for c in text)
+
+
+def _json_escape(character: str) -> str:
+    if character.isprintable() or character == "\n":
+        return character
+    code = ord(character)
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 def _escape_data(text: str) -> str:
@@ -51,8 +67,10 @@ def format_github(diagnostics: Sequence[Diagnostic]) -> str:
         title = _escape_property(d.path or "golive")
         message = d.message + (f" ({d.hint})" if d.hint else "")
         lines.append(
-            f"::{d.severity} file={_escape_property(d.file)},line={d.line},col={d.column},"
-            f"title={title}::{_escape_data(message)}"
+            printable(
+                f"::{d.severity} file={_escape_property(d.file)},line={d.line},col={d.column},"
+                f"title={title}::{_escape_data(message)}"
+            )
         )
     return "\n".join(lines)
 

@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.diagnostics import Diagnostic, ValuePath, did_you_mean
+from generator.diagnostics import MAX_ERRORS_PER_FILE, Diagnostic, ValuePath, did_you_mean, more_errors, quote
 from generator.load import (
     SYMLINK_HINT,
     SYMLINK_MESSAGE,
@@ -387,7 +387,13 @@ def model_document(document: Document, model: type[ModelT], diagnostics: list[Di
     try:
         return model.model_validate(document.data)
     except ValidationError as error:
-        diagnostics.extend(_translate(document, model, e) for e in error.errors(include_url=False))
+        errors = error.errors(include_url=False)
+        diagnostics.extend(_translate(document, model, e) for e in errors[:MAX_ERRORS_PER_FILE])
+        if len(errors) > MAX_ERRORS_PER_FILE:
+            # only counted: a file of a million unknown keys is reported in a moment
+            mark = document.key_mark_of(tuple(errors[MAX_ERRORS_PER_FILE]["loc"]))
+            more = len(errors) - MAX_ERRORS_PER_FILE
+            diagnostics.append(more_errors(document.file, mark.line, mark.column, more))
         return None
 
 
@@ -405,7 +411,7 @@ def _translate(document: Document, model: type[BaseModel], error: Any) -> Diagno
         return document.error(loc[:-1], f"missing required key '{name}'")
     if kind == "extra_forbidden":
         known = _known_keys(model, loc[:-1])
-        return document.error(loc, f"unknown key '{name}'", did_you_mean(name, known), at_key=True)
+        return document.error(loc, f"unknown key {quote(name)}", did_you_mean(name, known), at_key=True)
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", error["ctx"]["expected"])
         hint = did_you_mean(value, choices) or "expected one of: " + ", ".join(choices)
@@ -422,6 +428,13 @@ def _translate(document: Document, model: type[BaseModel], error: Any) -> Diagno
         return document.error(loc, f"'{name}' needs at least {error['ctx']['min_length']} entries")
     if kind == "string_too_short":
         return document.error(loc, f"'{name}' must not be empty")
+    if kind == "string_too_long" and isinstance(value, str):
+        limit = error["ctx"]["max_length"]
+        return document.error(loc, f"text is {len(value):,} characters long; at most {limit:,} are allowed")
+    if kind == "too_long":
+        limit, actual = error["ctx"]["max_length"], error["ctx"].get("actual_length")
+        found = f"{actual:,} entries" if isinstance(actual, int) else "more entries"
+        return document.error(loc, f"'{name}' has {found}; at most {limit:,} are allowed")
     if kind == "bool_type":
         return document.error(
             loc,

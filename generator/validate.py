@@ -104,8 +104,13 @@ def lead_of(plan: Plan) -> int:
 
 
 def placeholders_in(message: str) -> list[str]:
-    """The {names} used in a message; raise ValueError on unbalanced braces."""
-    return [name for _, name, _, _ in string.Formatter().parse(message) if name is not None]
+    """The {fields} of a message, each as written between its braces; raise ValueError on
+    unbalanced braces. A valid field is a bare name: no format, conversion, attribute or index."""
+    fields = []
+    for _, name, spec, conversion in string.Formatter().parse(message):
+        if name is not None:
+            fields.append(name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else ""))
+    return fields
 
 
 class _Checker:
@@ -432,11 +437,20 @@ class _Checker:
                 )
                 continue
             for name in names:
-                if name not in PLACEHOLDERS:
+                if not name.isidentifier():
+                    shown = name if len(name) <= 40 else name[:37] + "..."
+                    self.out.append(
+                        document.error(
+                            path,
+                            f"placeholder {{{shown}}} is not a bare name",
+                            "write a name alone, such as {title}: no format, conversion, attribute or index",
+                        )
+                    )
+                elif name not in PLACEHOLDERS:
                     hint = did_you_mean(name, PLACEHOLDERS) or "known placeholders: " + ", ".join(
                         f"{{{p}}}" for p in PLACEHOLDERS
                     )
-                    self.out.append(document.error(path, f"unknown placeholder {{{name}}}", hint))
+                    self.out.append(document.error(path, f"unknown placeholder {{{name[:40]}}}", hint))
                 elif name in CHANNEL_PLACEHOLDERS and CHANNEL_PLACEHOLDERS[name] not in kinds:
                     self.out.append(
                         document.error(

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from conftest import REPO, make_project
+from generator.models.common import NAME_MAX
 
 # One line of vectors, then golive's own block markers on lines of their own (where they would
 # open a block), around a script.
@@ -47,6 +48,19 @@ OUTSIDE_HOST = "links.invalid"  # where the links of channels and dashboards poi
 
 def payload(tag: str) -> str:
     return f"{tag} {' '.join(VECTORS)}\n{BLOCK}\n{tag} end"
+
+
+def short_payload(tag: str, start: int) -> str:
+    """A payload for a field of at most 200 characters: the block, and as many vectors as fit,
+    taken in turn from `start`, so that the short fields together carry every vector."""
+    chosen: list[str] = []
+    while len(payload_of(tag, [*chosen, VECTORS[(start + len(chosen)) % len(VECTORS)]])) <= NAME_MAX:
+        chosen.append(VECTORS[(start + len(chosen)) % len(VECTORS)])
+    return payload_of(tag, chosen)
+
+
+def payload_of(tag: str, vectors: list[str]) -> str:
+    return f"{tag} {' '.join(vectors)}\n{BLOCK}"
 
 
 def link_payload(tag: str, scheme: str) -> str:
@@ -84,6 +98,8 @@ def _set(fields: list[Field], data: Any, key: Any, path: str, *, kind: str, show
     elif kind == "message":  # a message's braces are placeholders: {{ and }} write them
         shown = payload(tag)
         value = shown.replace("{", "{{").replace("}", "}}")
+    elif kind == "name":  # names, roles, contact details: at most 200 characters
+        value = shown = short_payload(tag, len(fields))
     elif kind in ("https", "mailto", "tel"):
         value = shown = link_payload(tag, kind)
     else:
@@ -112,7 +128,7 @@ def make_hostile_project(target: Path, *, harmless: bool = False) -> tuple[Path,
     def people(data: dict[str, Any]) -> None:
         ana = data["people"][0]
         for key in ("name", "role", "team", "phone", "chat"):
-            put(ana, key, f"people.yaml people[0].{key}")
+            put(ana, key, f"people.yaml people[0].{key}", "name")
         put(ana, "email", "people.yaml people[0].email", "email")
 
     def checklist(data: dict[str, Any]) -> None:
@@ -120,18 +136,18 @@ def make_hostile_project(target: Path, *, harmless: bool = False) -> tuple[Path,
         put(data["items"][0], "text", "checklists/standard-pre-launch.yaml items[0].text")
 
     def plan(data: dict[str, Any]) -> None:
-        for key in ("title", "system"):
-            put(data, key, f"plan.yaml {key}")
+        put(data, "title", "plan.yaml title")
+        put(data, "system", "plan.yaml system", "name")
         put(data, "summary", "plan.yaml summary", "markdown")
         for key in ("text", "metric", "target"):
             put(data["objectives"][0], key, f"plan.yaml objectives[0].{key}")
         lead = data["stakeholders"][0]
-        put(lead, "role", "plan.yaml stakeholders[0].role")
+        put(lead, "role", "plan.yaml stakeholders[0].role", "name")
         lead["responsibilities"] = [""]
         put(lead["responsibilities"], 0, "plan.yaml stakeholders[0].responsibilities[0]")
         bridge, chat = data["channels"]
         for index, channel in enumerate((bridge, chat)):
-            put(channel, "name", f"plan.yaml channels[{index}].name")
+            put(channel, "name", f"plan.yaml channels[{index}].name", "name")
             put(channel, "details", f"plan.yaml channels[{index}].details")
         put(bridge, "link", "plan.yaml channels[0].link", "https")
         put(chat, "link", "plan.yaml channels[1].link", "mailto")
@@ -149,12 +165,12 @@ def make_hostile_project(target: Path, *, harmless: bool = False) -> tuple[Path,
             put(step, "verify", f"plan.yaml {where}[0].verify")
         put(data["rollback"]["triggers"], 0, "plan.yaml rollback.triggers[0]")
         monitor = data["monitoring"][0]
-        put(monitor, "name", "plan.yaml monitoring[0].name")
+        put(monitor, "name", "plan.yaml monitoring[0].name", "name")
         put(monitor, "link", "plan.yaml monitoring[0].link", "https", shown_as_text=False)  # only as the name's link
-        put(monitor["watch"], 0, "plan.yaml monitoring[0].watch[0]")
+        put(monitor["watch"], 0, "plan.yaml monitoring[0].watch[0]", "name")
         message = data["communications"][0]
         for key in ("audience", "channel", "when"):
-            put(message, key, f"plan.yaml communications[0].{key}")
+            put(message, key, f"plan.yaml communications[0].{key}", "name")
         put(message, "message", "plan.yaml communications[0].message", "message")
 
     def log(data: dict[str, Any]) -> None:
@@ -169,8 +185,8 @@ def make_hostile_project(target: Path, *, harmless: bool = False) -> tuple[Path,
         for key in ("went_well", "went_wrong", "lucky", "feedback"):
             data[key] = [""]
             put(data[key], 0, f"postmortem.yaml {key}[0]")
-        for key in ("text", "ticket"):
-            put(data["action_items"][0], key, f"postmortem.yaml action_items[0].{key}")
+        put(data["action_items"][0], "text", "postmortem.yaml action_items[0].text")
+        put(data["action_items"][0], "ticket", "postmortem.yaml action_items[0].ticket", "name")
         put(data["timeline_extra"][0], "text", "postmortem.yaml timeline_extra[0].text")
 
     edit("plans/people.yaml", people)

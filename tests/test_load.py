@@ -96,7 +96,8 @@ def test_bom_and_crlf_are_read() -> None:
         ),
         (b"a: !vault secret\n", "1:4: tag '!vault' is not allowed"),
         (b"a: *nowhere\n", "1:4: alias *nowhere has no anchor &nowhere before it"),
-        (b"a: &x [1, *x]\n", "1:4: an alias refers to a value that contains it"),
+        (b"a: &x [1, *x]\n", "1:11: an alias refers to a value that contains it"),
+        (b"a: &a {<<: *a}\n", "1:12: an alias refers to a value that contains it"),
         (b'a: "open\n', "1:4: YAML syntax: a quoted value is never closed"),
         (b"a: 1\nb: x\x07\n", "2:5: control character U+0007 is not allowed"),
         (b"a: !!int twelve\n", "1:4: 'twelve' is not a valid !!int"),
@@ -129,7 +130,7 @@ def test_alias_bomb_is_refused_in_bounded_memory() -> None:
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert messages == ["1:45: aliases expand to more than 100,300 values"]
+    assert messages == ["6:10: aliases expand to more than 100,029 keys and values"]
     assert peak < 64 * 2**20  # the expansion allowance, not the billion values
 
 
@@ -162,19 +163,94 @@ FAST_PATH_SAMPLES = [
 
 
 @pytest.mark.parametrize("text", FAST_PATH_SAMPLES)
-def test_fast_reader_agrees_with_full_reader(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_libyaml_and_python_parsers_agree(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
     import generator.load
 
     fast = parse_document(text.encode(), "f.yaml")
-    assert fast._packed is not None  # read from libyaml's events
-    monkeypatch.setattr(generator.load, "_read_plain", lambda text: None)
-    full = parse_document(text.encode(), "f.yaml")
-    written = list(full.value_marks)
+    assert fast._packed is not None  # places kept packed
+    monkeypatch.setattr(generator.load, "_Loader", yaml.BaseLoader)
+    slow = parse_document(text.encode(), "f.yaml")
+    written = list(slow.value_marks)
     for path in written + [(*p, extra) for p in written for extra in ("x", 0, 5, -1)]:
-        assert fast.mark_of(path) == full.mark_of(path), path
-        assert fast.key_mark_of(path) == full.key_mark_of(path), path
+        assert fast.mark_of(path) == slow.mark_of(path), path
+        assert fast.key_mark_of(path) == slow.key_mark_of(path), path
     assert fast._packed is not None  # looked up without unpacking every mark
-    assert fast.data == full.data
-    assert fast.value_marks == full.value_marks
-    assert fast.key_marks == full.key_marks
-    assert fast == full
+    assert fast.data == slow.data
+    assert fast.value_marks == slow.value_marks
+    assert fast.key_marks == slow.key_marks
+    assert fast == slow
+
+
+def test_aliases_share_their_value_and_copy_its_places() -> None:
+    text = "a: &a {b: &b [1]}\nc: {<<: *a, d: *b}\nm: {<<: {x: &q [1, {y: 2}]}, z: 1}\nn: *q\n&k key: 1\nv: *k\n"
+    document = parse_document(text.encode(), "f.yaml")
+    assert document.data == {
+        "a": {"b": [1]},
+        "c": {"d": [1], "b": [1]},
+        "m": {"z": 1, "x": [1, {"y": 2}]},
+        "n": [1, {"y": 2}],
+        "key": 1,
+        "v": "key",
+    }
+    assert document.data["n"] is document.data["m"]["x"]  # shared, not copied
+    # a value reached through an alias points at where it was written
+    assert document.mark_of(("c", "b", 0)) == Mark(1, 15)
+    assert document.mark_of(("n", 1, "y")) == Mark(3, 24)
+    assert document.key_mark_of(("m", "z")) == Mark(3, 30)
+
+
+def test_aliases_repeat_at_most_what_the_file_writes_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.load
+
+    monkeypatch.setattr(generator.load, "ALIAS_EXPANSION_ALLOWANCE", 0)
+    # 13 entries written before the second alias: the root's mark and size, a, its list's mark and
+    # size and 6 items, b, c; the first alias repeats the 8 entries of the list, the second 8 more
+    assert problems("a: &a [1, 2, 3, 4, 5, 6]\nb: *a\nc: *a\n") == [
+        "3:4: aliases expand to more than 13 keys and values"
+    ]
+    assert load("a: &a [1, 2, 3, 4, 5, 6]\nb: *a\n") == {"a": [1, 2, 3, 4, 5, 6], "b": [1, 2, 3, 4, 5, 6]}
+
+
+def test_a_file_of_too_many_keys_and_values_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.load
+
+    monkeypatch.setattr(generator.load, "MAX_ENTRIES", 5)
+    assert load("a: [1, 2]\n") == {"a": [1, 2]}  # the mapping, a, the list, 1, 2
+    assert problems("a: [1, 2, 3]\n") == ["1:11: file holds more than 5 keys and values"]
+
+
+@pytest.mark.parametrize(
+    ("escape", "code"),
+    [
+        ("\\0", "control character U+0000"),
+        ("\\e", "control character U+001B"),
+        ("\\r", "control character U+000D"),
+        ("\\x7f", "control character U+007F"),
+        ("\\x85", "control character U+0085"),
+        ("\\u202e", "bidirectional control character U+202E"),
+        ("\\u2066", "bidirectional control character U+2066"),
+        ("\u202e", "bidirectional control character U+202E"),  # raw: libyaml lets it through
+    ],
+)
+def test_control_characters_from_escapes_are_refused_with_their_path(escape: str, code: str) -> None:
+    assert problems(f'steps:\n  - title: "a{escape}b"\n') == [f"2:12: {code} is not allowed"]
+    with pytest.raises(SourceError) as error:
+        parse_document(f'steps:\n  - title: "a{escape}b"\n  - {{"ke{escape}y": 1}}\n'.encode(), "f.yaml")
+    assert [(d.path, d.message) for d in error.value.diagnostics] == [
+        ("steps[0].title", f"{code} is not allowed"),
+        ("steps[1]", f"{code} is not allowed in a key"),
+    ]
+
+
+def test_tabs_and_line_breaks_are_allowed() -> None:
+    assert load('a: "x\\ty\\nz"\nb: |\n  one\n  two\n') == {"a": "x\ty\nz", "b": "one\ntwo\n"}
+
+
+def test_at_most_100_errors_of_a_file_are_listed() -> None:
+    text = "a: 1\n" + "".join(f'k{i}: "\\e"\n' for i in range(150))
+    messages = problems(text)
+    assert len(messages) == 101
+    assert messages[99] == "101:6: control character U+001B is not allowed"
+    assert messages[100] == "102:7: … and 50 more errors in this file"

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from generator.models.common import Slug, Source, Text
+from generator.models.common import LIST_MAX, Slug, Source, Text
 
 Phase = Literal["pre-launch", "go-live", "post-launch"]
 PHASES: tuple[Phase, ...] = ("pre-launch", "go-live", "post-launch")
@@ -21,4 +21,4 @@ class ChecklistItem(Source):
 class Checklist(Source):
     title: Text
     phase: Phase
-    items: Annotated[list[ChecklistItem], Field(min_length=1)]
+    items: Annotated[list[ChecklistItem], Field(min_length=1, max_length=LIST_MAX)]

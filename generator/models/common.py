@@ -34,10 +34,34 @@ class Source(BaseModel):
     )
 
 
+# Length limits, in characters: far above what a careful team writes, low enough that no
+# field can make a page, a terminal line or a calendar entry unreadable or slow to make.
+NAME_MAX = 200  # names, roles, teams, contact details, channels
+TEXT_MAX = 500  # titles and one-line texts: objectives, criteria, triggers, checklist items
+LONG_TEXT_MAX = 5_000  # commands, messages, log entries, post-mortem bullets
+MARKDOWN_MAX = 50_000  # summary, instructions, post-mortem sections
+LINK_MAX = 2_000
+# Entries in a list: steps and log entries may be many, the rest are short lists.
+LIST_MAX = 1_000
+STEPS_MAX = 5_000
+ENTRIES_MAX = 10_000
+
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Text = Annotated[str, StringConstraints(min_length=1)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=TEXT_MAX)]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=LONG_TEXT_MAX)]
 # A field written in Markdown; rendered with raw HTML escaped and unsafe links dropped.
-Markdown = Annotated[str, WithJsonSchema({"type": "string", "description": "Markdown"})]
+Markdown = Annotated[
+    str,
+    StringConstraints(max_length=MARKDOWN_MAX),
+    WithJsonSchema({"type": "string", "description": "Markdown", "maxLength": MARKDOWN_MAX}),
+]
+
+
+def shown(value: Any) -> str:
+    """A value quoted in a message: cut short when long."""
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _parse_link(value: Any) -> Any:
@@ -45,7 +69,7 @@ def _parse_link(value: Any) -> Any:
         scheme = urlsplit(value).scheme.lower()
         if scheme not in LINK_SCHEMES:
             allowed = ", ".join(f"{s}:" for s in LINK_SCHEMES)
-            raise ValueError(f"link '{value}' must start with one of {allowed}")
+            raise ValueError(f"link '{shown(value)}' must start with one of {allowed}")
         if scheme == "mailto":
             _no_mailto_query(value, "link")
     return value
@@ -58,13 +82,16 @@ MAILTO_QUERY = re.compile(r"[?&]")
 
 def _no_mailto_query(value: str, what: str) -> None:
     if MAILTO_QUERY.search(value):
-        raise ValueError(f"{what} '{value}' must not contain '?' or '&' (a mail link reads them as ?bcc=, ?subject=)")
+        raise ValueError(
+            f"{what} '{shown(value)}' must not contain '?' or '&' (a mail link reads them as ?bcc=, ?subject=)"
+        )
 
 
 Link = Annotated[
     str,
+    StringConstraints(max_length=LINK_MAX),
     AfterValidator(_parse_link),
-    WithJsonSchema({"type": "string", "pattern": "^(https?|mailto|tel):"}),
+    WithJsonSchema({"type": "string", "pattern": "^(https?|mailto|tel):", "maxLength": LINK_MAX}),
 ]
 
 
@@ -74,8 +101,9 @@ def _parse_email(value: Any) -> Any:
     return value
 
 
-# Plain text that becomes a mailto: link.
-Email = Annotated[Text, AfterValidator(_parse_email)]
+# Plain text that becomes a mailto: link; 254 characters is the most an address can have.
+EMAIL_MAX = 254
+Email = Annotated[str, StringConstraints(min_length=1, max_length=EMAIL_MAX), AfterValidator(_parse_email)]
 
 
 def _parse_timezone(value: Any) -> Any:
@@ -83,12 +111,13 @@ def _parse_timezone(value: Any) -> Any:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone '{value}'") from None
+            raise ValueError(f"unknown time zone '{shown(value)}'") from None
     return value
 
 
 TimeZoneName = Annotated[
     str,
+    StringConstraints(max_length=NAME_MAX),
     AfterValidator(_parse_timezone),
     WithJsonSchema({"type": "string", "description": "IANA time zone, e.g. Europe/London"}),
 ]
@@ -121,15 +150,16 @@ def parse_duration(value: Any) -> dt.timedelta:
 @functools.lru_cache(maxsize=1024)
 def _parse_duration_text(value: str) -> dt.timedelta:
     text = value.strip()
-    match = _DURATION.fullmatch(text) or _ISO_DURATION.fullmatch(text)
+    # the length first: the patterns backtrack over a long run of digits
+    match = (_DURATION.fullmatch(text) or _ISO_DURATION.fullmatch(text)) if len(text) <= 40 else None
     if not text or match is None or not any(match.groupdict().values()):
-        raise ValueError(f"'{value}' is not a duration; write 45s, 10m, 2h, 1h30m or PT1H30M")
+        raise ValueError(f"'{shown(value)}' is not a duration; write 45s, 10m, 2h, 1h30m or PT1H30M")
     parts = {k: int(v or 0) for k, v in match.groupdict().items()}
     seconds = parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
     if seconds <= 0:
         raise ValueError("a duration must be longer than zero")
     if seconds > 7 * 24 * 3600:
-        raise ValueError(f"'{value}' is longer than a week")
+        raise ValueError(f"'{shown(value)}' is longer than a week")
     return dt.timedelta(seconds=seconds)
 
 
@@ -162,9 +192,9 @@ def parse_datetime(value: Any) -> dt.datetime:
         try:
             parsed = dt.datetime.fromisoformat(value.strip())
         except ValueError as error:
-            raise ValueError(f"'{value}' is not a date and time: {error}") from None
+            raise ValueError(f"'{shown(value)}' is not a date and time: {error}") from None
         return _in_range(parsed, value)
-    raise ValueError(f"'{value}' is not a date and time; write 2026-12-05 22:00")
+    raise ValueError(f"'{shown(value)}' is not a date and time; write 2026-12-05 22:00")
 
 
 def parse_date(value: Any) -> dt.date:
@@ -175,14 +205,16 @@ def parse_date(value: Any) -> dt.date:
         try:
             parsed = dt.date.fromisoformat(value.strip())
         except ValueError as error:
-            raise ValueError(f"'{value}' is not a date: {error}") from None
+            raise ValueError(f"'{shown(value)}' is not a date: {error}") from None
         return _in_range(parsed, value)
-    raise ValueError(f"'{value}' is not a date; write 2026-12-05")
+    raise ValueError(f"'{shown(value)}' is not a date; write 2026-12-05")
 
 
 def _in_range(parsed: Any, value: Any) -> Any:
     if parsed.year not in YEARS:
-        raise ValueError(f"'{value}' is out of range: the year must be between {YEARS.start} and {YEARS.stop - 1}")
+        raise ValueError(
+            f"'{shown(value)}' is out of range: the year must be between {YEARS.start} and {YEARS.stop - 1}"
+        )
     return parsed
 
 
@@ -195,7 +227,7 @@ def parse_datetime_or_time(value: Any) -> dt.datetime | dt.time:
         return dt.time(int(hour), int(minute))
     if isinstance(value, str) and _DATETIME.fullmatch(value.strip()):
         return parse_datetime(value)
-    raise ValueError(f"'{value}' is not a time; write 23:00 or 2026-12-05 23:00")
+    raise ValueError(f"'{shown(value)}' is not a time; write 23:00 or 2026-12-05 23:00")
 
 
 DATETIME_SCHEMA = {"type": "string", "examples": ["2026-12-05 22:00", "2026-12-05T22:00+01:00"]}

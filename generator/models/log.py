@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from generator.models.common import LocalDateTime, Slug, Source, Text
+from pydantic import Field
+
+from generator.models.common import ENTRIES_MAX, LocalDateTime, LongText, Slug, Source
 
 EntryKind = Literal[
     "note",
@@ -31,8 +33,8 @@ class LogEntry(Source):
     id: Slug | None = None
     severity: Severity | None = None
     resolves: Slug | None = None
-    text: Text | None = None
+    text: LongText | None = None
 
 
 class Log(Source):
-    entries: list[LogEntry] = []
+    entries: Annotated[list[LogEntry], Field(max_length=ENTRIES_MAX)] = []

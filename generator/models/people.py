@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from generator.models.common import Email, Slug, Source, Text, TimeZoneName
+from typing import Annotated
+
+from pydantic import Field
+
+from generator.models.common import ENTRIES_MAX, Email, Name, Slug, Source, TimeZoneName
 
 
 class Person(Source):
     id: Slug
-    name: Text
-    role: Text | None = None
-    team: Text | None = None
+    name: Name
+    role: Name | None = None
+    team: Name | None = None
     email: Email | None = None
-    phone: Text | None = None
-    chat: Text | None = None
+    phone: Name | None = None
+    chat: Name | None = None
     timezone: TimeZoneName | None = None
     backup: Slug | None = None
 
 
 class PeopleFile(Source):
-    people: list[Person]
+    people: Annotated[list[Person], Field(max_length=ENTRIES_MAX)]

@@ -8,11 +8,15 @@ from pydantic import Field, StrictBool
 
 from generator.models.checklist import Phase
 from generator.models.common import (
+    LIST_MAX,
+    STEPS_MAX,
     Date,
     Duration,
     Link,
     LocalDateTime,
+    LongText,
     Markdown,
+    Name,
     Slug,
     Source,
     Text,
@@ -30,6 +34,7 @@ COMMITTED_STATUSES: tuple[Status, ...] = (
     "completed",
 )
 ChannelKind = Literal["bridge", "chat", "status-page", "document", "other"]
+Few = Field(max_length=LIST_MAX)
 
 
 class Window(Source):
@@ -46,14 +51,14 @@ class Objective(Source):
 
 class Stakeholder(Source):
     person: Slug
-    role: Text
-    responsibilities: list[Text] = []
+    role: Name
+    responsibilities: Annotated[list[Text], Few] = []
     backup: Slug | None = None
 
 
 class Channel(Source):
     kind: ChannelKind
-    name: Text
+    name: Name
     link: Link | None = None
     details: Text | None = None
 
@@ -68,7 +73,7 @@ class Gate(Source):
     id: Slug
     before: Slug
     decider: Slug
-    criteria: list[Text] = []
+    criteria: Annotated[list[Text], Few] = []
 
 
 class PlanChecklistItem(Source):
@@ -79,10 +84,10 @@ class PlanChecklistItem(Source):
 
 
 class PlanChecklists(Source):
-    pre_launch: list[Slug] = Field(default=[], alias="pre-launch")
-    go_live: list[Slug] = Field(default=[], alias="go-live")
-    post_launch: list[Slug] = Field(default=[], alias="post-launch")
-    items: list[PlanChecklistItem] = []
+    pre_launch: list[Slug] = Field(default=[], alias="pre-launch", max_length=LIST_MAX)
+    go_live: list[Slug] = Field(default=[], alias="go-live", max_length=LIST_MAX)
+    post_launch: list[Slug] = Field(default=[], alias="post-launch", max_length=LIST_MAX)
+    items: Annotated[list[PlanChecklistItem], Few] = []
 
 
 class Step(Source):
@@ -91,49 +96,49 @@ class Step(Source):
     owner: Slug
     duration: Duration
     # None (key absent) means "after the step listed before"; [] means "no dependency".
-    depends_on: list[Slug] | None = None
+    depends_on: Annotated[list[Slug], Field(max_length=STEPS_MAX)] | None = None
     start: TimeOrDateTime | None = None
     instructions: Markdown | None = None
-    commands: list[Text] = []
+    commands: Annotated[list[LongText], Few] = []
     verify: Text | None = None
     point_of_no_return: StrictBool = False
 
 
 class Rollback(Source):
     owner: Slug
-    triggers: list[Text] = []
-    steps: list[Step] = []
+    triggers: Annotated[list[Text], Few] = []
+    steps: Annotated[list[Step], Field(max_length=STEPS_MAX)] = []
 
 
 class Monitor(Source):
-    name: Text
+    name: Name
     link: Link | None = None
-    watch: list[Text] = []
+    watch: Annotated[list[Name], Few] = []
 
 
 class Communication(Source):
     id: Slug
-    audience: Text
-    channel: Text
-    when: Text
-    message: Text
+    audience: Name
+    channel: Name
+    when: Name
+    message: LongText
 
 
 class Plan(Source):
     title: Text
-    system: Text | None = None
+    system: Name | None = None
     version: Annotated[int, Field(ge=1, strict=True)] = 1
     status: Status = "draft"
     timezone: TimeZoneName
     window: Window
     summary: Markdown | None = None
-    objectives: list[Objective] = []
-    stakeholders: Annotated[list[Stakeholder], Field(min_length=1)]
-    channels: list[Channel] = []
-    approvals: list[Approval] = []
-    gates: list[Gate] = []
+    objectives: Annotated[list[Objective], Few] = []
+    stakeholders: Annotated[list[Stakeholder], Field(min_length=1, max_length=LIST_MAX)]
+    channels: Annotated[list[Channel], Few] = []
+    approvals: Annotated[list[Approval], Few] = []
+    gates: Annotated[list[Gate], Few] = []
     checklists: PlanChecklists = PlanChecklists()
-    steps: Annotated[list[Step], Field(min_length=1)]
+    steps: Annotated[list[Step], Field(min_length=1, max_length=STEPS_MAX)]
     rollback: Rollback | None = None
-    monitoring: list[Monitor] = []
-    communications: list[Communication] = []
+    monitoring: Annotated[list[Monitor], Few] = []
+    communications: Annotated[list[Communication], Few] = []

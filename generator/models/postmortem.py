@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import StrictBool
+from pydantic import Field, StrictBool
 
-from generator.models.common import Date, Markdown, Slug, Source, Text
+from generator.models.common import ENTRIES_MAX, LIST_MAX, Date, LongText, Markdown, Name, Slug, Source, Text
 from generator.models.log import LogEntry
+
+Few = Field(max_length=LIST_MAX)
 
 
 class ObjectiveResult(Source):
@@ -23,24 +25,24 @@ class ActionItem(Source):
     kind: Literal["mitigate", "prevent", "process", "other"] = "other"
     priority: Literal["P0", "P1", "P2", "P3"] | None = None
     due: Date | None = None
-    ticket: Text | None = None
+    ticket: Name | None = None
     status: Literal["open", "in-progress", "done", "wontfix"] = "open"
 
 
 class Postmortem(Source):
     status: Literal["draft", "in-review", "final"] = "draft"
     date: Date | None = None
-    authors: list[Slug] = []
+    authors: Annotated[list[Slug], Few] = []
     summary: Markdown | None = None
     impact: Markdown | None = None
     root_causes: Markdown | None = None
     trigger: Markdown | None = None
     detection: Markdown | None = None
     resolution: Markdown | None = None
-    results: list[ObjectiveResult] = []
-    went_well: list[Text] = []
-    went_wrong: list[Text] = []
-    lucky: list[Text] = []
-    feedback: list[Text] = []
-    action_items: list[ActionItem] = []
-    timeline_extra: list[LogEntry] = []
+    results: Annotated[list[ObjectiveResult], Few] = []
+    went_well: Annotated[list[LongText], Few] = []
+    went_wrong: Annotated[list[LongText], Few] = []
+    lucky: Annotated[list[LongText], Few] = []
+    feedback: Annotated[list[LongText], Few] = []
+    action_items: Annotated[list[ActionItem], Few] = []
+    timeline_extra: Annotated[list[LogEntry], Field(max_length=ENTRIES_MAX)] = []
