@@ -173,13 +173,24 @@ def test_ids_that_yaml_would_read_as_numbers_or_words_are_quoted(root: Path, iss
 
 
 def test_text_reads_back_exactly_as_given(root: Path) -> None:
-    # Line and paragraph separators and NEL are line breaks to YAML: unescaped, they would fold into spaces.
-    text = 'two\nlines\u2028and\u2029more\x85tab\there "q" \\ back: slash # not a comment é 😀'
+    # Line and paragraph separators are line breaks to YAML: unescaped, they would fold into spaces.
+    text = 'two\nlines\u2028and\u2029more tab\there "q" \\ back: slash # not a comment é 😀'
     result = golive("log", PLAN, text, "--by", "ana-souza", "--at", "2026-11-27 00:30", "--root", str(root))
     assert result.returncode == 0, result.stderr
     assert entries(root)[-1] == {"at": "2026-11-27 00:30", "by": "ana-souza", "kind": "note", "text": text}
     # No raw line or paragraph separator reaches the file: every line break in it is a "\n".
     assert len(log_file(root).read_text().splitlines()) == len(log_file(root).read_text().split("\n")) - 1
+
+
+@pytest.mark.parametrize("character", ["\x1b", "\x85", "\u202e"])
+def test_control_characters_in_text_are_refused_and_the_log_is_unchanged(root: Path, character: str) -> None:
+    before = log_file(root).read_bytes()
+    text = f"fine{character}[2J then not"
+    result = golive("log", PLAN, text, "--by", "ana-souza", "--at", "2026-11-27 00:30", "--root", str(root))
+    assert result.returncode == 1
+    assert character not in result.stderr  # echoed as an escape, never raw to the terminal
+    assert f"{PLAN}'s log is unchanged" in result.stderr
+    assert log_file(root).read_bytes() == before
 
 
 def test_no_lock_or_temporary_file_is_left_in_plans(root: Path) -> None:
