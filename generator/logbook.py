@@ -19,7 +19,6 @@ import json
 import os
 import re
 import stat
-import time
 import typing
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -334,7 +333,7 @@ def _replace(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-            _pause_for_tests(temporary)
+            _inside_write(temporary)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
@@ -348,9 +347,9 @@ def _replace(path: Path, data: bytes) -> None:
         pass  # the entry is in: syncing the folder only hastens its way to disk, and must not say otherwise
 
 
-def _pause_for_tests(temporary: Path) -> None:
-    """Only for tests/test_log.py: say that the temporary file is written, then wait to be killed."""
-    marker = os.environ.get("GOLIVE_TEST_PAUSE_IN_WRITE")
-    if marker:
-        Path(marker).write_text(str(temporary))
-        time.sleep(60)
+def _inside_write(temporary: Path) -> None:
+    """Called once the temporary file is complete, before it replaces the log; does nothing.
+
+    Test hook: tests/test_log.py replaces it, in a child process, by one that says so and
+    waits to be killed, so that a kill lands inside the write for certain.
+    """

@@ -17,7 +17,15 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.diagnostics import MAX_ERRORS_PER_FILE, Diagnostic, ValuePath, did_you_mean, more_errors, quote
+from generator.diagnostics import (
+    MAX_ERRORS_PER_FILE,
+    Diagnostic,
+    ValuePath,
+    did_you_mean,
+    more_errors,
+    printable,
+    quote,
+)
 from generator.load import (
     SYMLINK_HINT,
     SYMLINK_MESSAGE,
@@ -111,14 +119,6 @@ class Project:
             return printable(path.relative_to(self.root).as_posix())
         except ValueError:
             return printable(path.as_posix())
-
-
-def printable(name: str) -> str:
-    """A file name as shown in a one-line message: control characters (a newline, a terminal
-    escape) and bytes that are not UTF-8 are written as escapes."""
-    if name.isprintable():
-        return name
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in name)
 
 
 def same_objects(before: Sequence[object], now: Sequence[object]) -> bool:

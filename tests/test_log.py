@@ -298,15 +298,32 @@ def test_a_full_disk_or_a_read_only_folder_is_a_message(
     assert sorted(p.name for p in (root / "plans" / PLAN).iterdir()) == ["log.yaml", "plan.yaml"]
 
 
+# A writer that, once its temporary file is complete, writes the marker file and waits to be killed.
+PAUSED_WRITER = """
+import sys, time
+from pathlib import Path
+from generator import cli, logbook
+
+def inside_write(temporary):
+    Path(sys.argv[1]).write_text(str(temporary))
+    time.sleep(60)
+
+logbook._inside_write = inside_write
+sys.exit(cli.main(sys.argv[2:]))
+"""
+
+
 def start_writer(root: Path, text: str, stderr: int, pause_marker: Path | None = None) -> subprocess.Popen[str]:
     """A scribe appending one note at the same minute as everyone else.
 
     With `pause_marker`, the writer writes that file once its temporary file is complete,
-    then waits inside the write (see logbook._pause_for_tests): a kill then lands mid-write.
+    then waits inside the write (logbook._inside_write): a kill then lands mid-write.
     """
-    command = [GOLIVE, "log", PLAN, text, "--by", "ben-okafor", "--at", "2026-11-27 00:30", "--root", str(root)]
-    env = {**os.environ, **({"GOLIVE_TEST_PAUSE_IN_WRITE": str(pause_marker)} if pause_marker else {})}
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, text=True, env=env)
+    arguments = ["log", PLAN, text, "--by", "ben-okafor", "--at", "2026-11-27 00:30", "--root", str(root)]
+    command = (
+        [sys.executable, "-c", PAUSED_WRITER, str(pause_marker), *arguments] if pause_marker else [GOLIVE, *arguments]
+    )
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
 
 
 def test_twenty_concurrent_appends_give_twenty_entries(root: Path) -> None:
