@@ -30,7 +30,7 @@ from generator.build import (
 from generator.diagnostics import sort_diagnostics
 from generator.diff import DiffError, diff_against, render_markdown
 from generator.logbook import BY_VARIABLE, LogError, NewEntry, append_entry
-from generator.models.common import SLUG_PATTERN
+from generator.models.common import SLUG_PATTERN, parse_date, parse_datetime
 from generator.models.log import EntryKind, Severity
 from generator.pages import PlanHeading
 from generator.pdf import PAPER_SIZES, PdfError, check_output, pdf_path, print_page, write_pdf
@@ -38,7 +38,7 @@ from generator.postmortem import PostmortemError, create_postmortem
 from generator.report import REPORTERS
 from generator.scaffold import ScaffoldError, new_plan
 from generator.schemas import write_schemas
-from generator.validate import Validation, validate_project
+from generator.validate import Validation, stale_status_warnings, validate_project
 from generator.write import recover_site_src
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -84,8 +84,21 @@ def _validate_with_outputs(root: Path) -> Validation:
     return validation
 
 
+def now_argument(value: str) -> dt.datetime:
+    """An argparse type: a date or a date and time, in UTC unless an offset is given."""
+    try:
+        moment = parse_datetime(value) if len(value.strip()) > 10 else dt.datetime.combine(parse_date(value), dt.time())
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     validation = _validate_with_outputs(args.root)
+    # Only here, never in the pages: the one warning that depends on the clock.
+    stale = stale_status_warnings(validation, args.now)
+    if stale:
+        validation.diagnostics = sort_diagnostics([*validation.diagnostics, *stale])
     output = REPORTERS[args.format](validation.diagnostics)
     if args.format == "json":
         print(output)
@@ -366,6 +379,12 @@ def build_parser() -> argparse.ArgumentParser:
         "golive validate --format github --strict",
     )
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument(
+        "--now",
+        type=now_argument,
+        metavar="WHEN",
+        help="check plans still in-progress or live against this date (and time, UTC) instead of now",
+    )
     validate.add_argument("--format", choices=sorted(REPORTERS), default="text", help="output format (default: text)")
 
     build = add(

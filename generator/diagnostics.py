@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -25,6 +27,9 @@ class Diagnostic:
     path: str
     message: str
     hint: str = ""
+    # The step a steps[i] or rollback.steps[i] path points into, as 'id, "title"'; shown in text
+    # after the path (which stays first, unchanged, for tooling), never in the JSON `path`.
+    subject: str = ""
 
     @property
     def is_error(self) -> bool:
@@ -66,6 +71,46 @@ def did_you_mean(value: object, choices: Iterable[str]) -> str:
         return ""
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
+
+
+# The start of a path inside one step: steps[2]... or rollback.steps[0]...
+_STEP_PATH = re.compile(r"(steps|rollback\.steps)\[(\d+)\]")
+
+
+def step_subject(data: object, path: str) -> str:
+    """'id, "title"' of the step a steps[i] or rollback.steps[i] path points into, read from the
+    document's values (so it works on a plan whose model could not be built); else ""."""
+    match = _STEP_PATH.match(path)
+    if match is None:
+        return ""
+    steps = data
+    for key in match[1].split("."):
+        steps = steps.get(key) if isinstance(steps, dict) else None
+    index = int(match[2])
+    step = steps[index] if isinstance(steps, list) and index < len(steps) else None
+    if not isinstance(step, dict) or not isinstance(step.get("id"), str):
+        return ""
+    title = step.get("title")
+    if not isinstance(title, str) or not title.strip():
+        return shorten(step["id"], 63)
+    return f'{shorten(step["id"], 63)}, "{shorten(title, 50)}"'
+
+
+def name_steps(data: object, diagnostics: Iterable[Diagnostic], file: str) -> list[Diagnostic]:
+    """The diagnostics, each of `file` about a step carrying that step's id and title."""
+    named = []
+    for d in diagnostics:
+        if d.file == file and not d.subject:
+            subject = step_subject(data, d.path)
+            if subject:
+                d = dataclasses.replace(d, subject=subject)
+        named.append(d)
+    return named
+
+
+def shorten(text: str, limit: int) -> str:
+    """Text cut to at most `limit` characters, with "..." when cut."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

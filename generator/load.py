@@ -541,7 +541,7 @@ class _Reader:
             return
         if text in top.container:
             first = _unpacked(self.packed[self._key_position(top, text)])
-            message = f"key {quote(text)} is given twice; first on line {first.line}"
+            message = f"duplicate key {quote(text)}: given twice, first on line {first.line}"
             self._error(mark, (*top.path, text), message, "remove one of them")
             top.key = _SKIP
             return

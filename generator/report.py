@@ -9,14 +9,15 @@ from generator.diagnostics import Diagnostic, printable
 
 
 def format_text(diagnostics: Sequence[Diagnostic]) -> str:
-    """Compiler-style lines: file:line:col: severity: path: message (hint).
+    """Compiler-style lines: file:line:col: severity: path (step): message (hint).
 
     Sources are written by anyone: a character that would drive the terminal (an escape
     sequence, a bidirectional override, a line break) is printed as an escape, e.g. \\x1b.
     """
     lines = []
     for d in diagnostics:
-        path = f"{d.path}: " if d.path else ""
+        subject = f" ({d.subject})" if d.subject else ""
+        path = f"{d.path}{subject}: " if d.path else ""
         hint = f" ({d.hint})" if d.hint else ""
         place = f"{d.file}:{d.line}:{d.column}" if d.line else d.file
         lines.append(printable(f"{place}: {d.severity}: {path}{d.message}{hint}"))

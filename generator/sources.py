@@ -23,6 +23,7 @@ from generator.diagnostics import (
     ValuePath,
     did_you_mean,
     more_errors,
+    name_steps,
     printable,
     quote,
 )
@@ -388,7 +389,8 @@ def model_document(document: Document, model: type[ModelT], diagnostics: list[Di
         return model.model_validate(document.data)
     except ValidationError as error:
         errors = error.errors(include_url=False)
-        diagnostics.extend(_translate(document, model, e) for e in errors[:MAX_ERRORS_PER_FILE])
+        translated = [_translate(document, model, e) for e in errors[:MAX_ERRORS_PER_FILE]]
+        diagnostics.extend(name_steps(document.data, translated, document.file))
         if len(errors) > MAX_ERRORS_PER_FILE:
             # only counted: a file of a million unknown keys is reported in a moment
             mark = document.key_mark_of(tuple(errors[MAX_ERRORS_PER_FILE]["loc"]))

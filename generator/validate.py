@@ -7,16 +7,18 @@ every message points at the line and column where the value was written.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from generator.diagnostics import Diagnostic, ValuePath, did_you_mean, sort_diagnostics
+from generator.diagnostics import Diagnostic, ValuePath, did_you_mean, name_steps, shorten, sort_diagnostics
 from generator.load import Document
 from generator.models.checklist import PHASES
 from generator.models.log import KINDS_NEEDING_STEP, KINDS_NEEDING_TEXT, LogEntry
+from generator.models.people import Person
 from generator.models.plan import COMMITTED_STATUSES, Plan, Step
 from generator.schedule import (
     DependencyCycle,
@@ -128,7 +130,7 @@ class _Checker:
     def person_ref(self, document: Document, path: ValuePath, person_id: str | None) -> None:
         if person_id is None or not self.check_people_refs or person_id in self.people:
             return
-        self.out.append(document.error(path, f"unknown person '{person_id}'", did_you_mean(person_id, self.people)))
+        self.out.append(document.error(path, f"unknown person '{person_id}'", person_hint(person_id, self.people)))
 
     def unique(self, document: Document, items: Iterable[tuple[ValuePath, str]], what: str) -> None:
         seen: dict[str, ValuePath] = {}
@@ -188,6 +190,12 @@ class _Checker:
                 self.person_ref(document, ("items", index, "owner"), item.owner)
 
     def check_plan(self, sources: PlanSources) -> None:
+        first = len(self.out)
+        self.check_plan_sources(sources)
+        document = sources.plan.document
+        self.out[first:] = name_steps(document.data, self.out[first:], document.file)
+
+    def check_plan_sources(self, sources: PlanSources) -> None:
         plan = sources.plan.model
         document = sources.plan.document
         zone = ZoneInfo(plan.timezone)
@@ -207,7 +215,10 @@ class _Checker:
             if schedule is not None:
                 self.schedules[sources.id] = schedule
                 self.warn_schedule(plan, document, schedule)
+                self.warn_gates_after_point_of_no_return(plan, document, schedule)
         self.warn_contacts(plan, document)
+        self.warn_approved_without_approvals(plan, document)
+        self.warn_point_of_no_return_without_rollback(plan, document)
         issues: set[str] = set()
         if sources.log is not None:
             issues = self.check_log(
@@ -295,7 +306,7 @@ class _Checker:
                 self.out.append(
                     document.error(
                         (*base, index, "depends_on"),
-                        "steps depend on each other in a circle: " + " -> ".join(cycle.cycle),
+                        "dependency cycle: " + " -> ".join(cycle.cycle),
                         "; ".join(implicit),
                     )
                 )
@@ -509,6 +520,61 @@ class _Checker:
                 )
             )
 
+    def warn_approved_without_approvals(self, plan: Plan, document: Document) -> None:
+        if plan.status == "approved" and not plan.approvals:
+            self.out.append(
+                document.warning(
+                    ("status",),
+                    "the plan is approved but lists no approvals",
+                    "add approvals: with who approved it, their decision and the date",
+                )
+            )
+
+    def warn_point_of_no_return_without_rollback(self, plan: Plan, document: Document) -> None:
+        """Past the point of no return, the way back is the rollback: warn when it has no steps.
+
+        Rollback steps are a list of their own, run after whatever deployment step failed, so
+        "no rollback steps after the point of no return" means the plan has no rollback steps
+        at all. A committed plan without them is already an error, so it is not warned twice.
+        """
+        if plan.status in COMMITTED_STATUSES or (plan.rollback is not None and plan.rollback.steps):
+            return
+        for index, step in enumerate(plan.steps):
+            if step.point_of_no_return:
+                self.out.append(
+                    document.warning(
+                        ("steps", index, "point_of_no_return"),
+                        "a point of no return, but the plan has no rollback steps",
+                        "add rollback: with owner, triggers and the steps that undo the change",
+                    )
+                )
+
+    def warn_gates_after_point_of_no_return(self, plan: Plan, document: Document, schedule: Schedule) -> None:
+        """A go/no-go gate decided after the point of no return has started cannot stop it.
+
+        "After" is by the schedule: the gated step starts later than the point of no return.
+        Warned only when no gate comes before the point of no return: a later gate beside an
+        earlier go/no-go is a sound design (go on, or roll back), one alone is a misplaced go/no-go.
+        """
+        point = schedule.point_of_no_return
+        if point is None:
+            return
+        by_id = {scheduled.id: scheduled for scheduled in schedule.steps}
+        gated = {index: by_id[gate.before] for index, gate in enumerate(plan.gates) if gate.before in by_id}
+        if any(scheduled.start <= point.start for scheduled in gated.values()):
+            return
+        for index, late in gated.items():
+            gate = plan.gates[index]
+            self.out.append(
+                document.warning(
+                    ("gates", index, "before"),
+                    f"gate '{gate.id}' is decided before '{late.id}' ({schedule.clock(late.start)}), after the "
+                    f"point of no return '{point.id}' has started ({schedule.clock(point.start)}); "
+                    "no gate comes before it",
+                    "a no-go then cannot stop it: gate a step at or before the point of no return",
+                )
+            )
+
     def warn_contacts(self, plan: Plan, document: Document) -> None:
         warned: set[str] = set()
         groups: list[tuple[ValuePath, Sequence[Step]]] = [(("steps",), plan.steps)]
@@ -672,3 +738,78 @@ class _Checker:
 
 def _a(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
+
+
+def person_hint(typed: str, people: dict[str, Person]) -> str:
+    """ "did you mean 'arun-kumar' (Arun Kumar)?" for an unknown person id.
+
+    A person is suggested when the typed text is their name or first name written as an id
+    (arun, arun-kumar, arunkumar) or the first part of their id, else when it is close to their id or name.
+    """
+    if len(typed) > 100:  # nothing long is a typo of a name
+        return ""
+    wanted = _name_key(typed)
+    matches = (
+        [
+            person
+            for person in people.values()
+            if wanted
+            in {_name_key(person.name), _name_key((person.name.split() or [""])[0]), _name_key(person.id.split("-")[0])}
+        ]
+        if wanted
+        else []
+    )
+    if not matches:
+        by_name = {_name_key(person.name): person for person in people.values()}
+        close = difflib.get_close_matches(typed, list(people), n=1, cutoff=0.6)
+        if close:
+            matches = [people[close[0]]]
+        else:
+            close = difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.6)
+            matches = [by_name[close[0]]] if close else []
+    if not matches:
+        return ""
+    shown = [f"'{person.id}' ({shorten(person.name, 40)})" for person in matches[:3]]
+    more = f" or one of {len(matches) - 3} more" if len(matches) > 3 else ""
+    return f"did you mean {' or '.join(shown)}{more}?"
+
+
+def _name_key(text: str) -> str:
+    """A name or id reduced to lowercase letters and digits: 'Arun Kumar', arun-kumar -> arunkumar."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+# A plan still marked running this long after its window ended was most likely not updated.
+STALE_AFTER = dt.timedelta(days=1)
+
+
+def stale_status_warnings(validation: Validation, now: dt.datetime | None = None) -> list[Diagnostic]:
+    """Warnings for plans still `in-progress` or `live` more than a day after their window ended.
+
+    The only check that reads the clock (`now`, default: the current time), so it is kept out of
+    validate_project: the pages, built from its diagnostics, stay the same whenever they are built.
+    """
+    moment = now if now is not None else dt.datetime.now(dt.UTC)
+    found = []
+    for sources in validation.project.plans.values():
+        plan = sources.plan.model
+        schedule = validation.schedules.get(sources.id)
+        if plan.status not in ("in-progress", "live") or schedule is None:
+            continue
+        ended = moment - schedule.window_end
+        if ended > STALE_AFTER:
+            outcomes = "live, completed or rolled-back" if plan.status == "in-progress" else "completed or rolled-back"
+            found.append(
+                sources.plan.document.warning(
+                    ("status",),
+                    f"the plan is still {plan.status}, but its window ended {_days(ended)} ago "
+                    f"({schedule.window_end:%Y-%m-%d %H:%M})",
+                    f"set it to what happened: {outcomes}",
+                )
+            )
+    return found
+
+
+def _days(span: dt.timedelta) -> str:
+    days = span.days
+    return f"{days} day{'' if days == 1 else 's'}" if days < 14 else f"{days // 7} weeks"

@@ -72,8 +72,8 @@ def test_every_value_and_key_has_its_mark() -> None:
 
 def test_duplicate_keys_are_all_reported_at_the_second_occurrence() -> None:
     assert problems("a: 1\nb:\n  c: 1\n  c: 2\na: 3\n") == [
-        "4:3: key 'c' is given twice; first on line 3",
-        "5:1: key 'a' is given twice; first on line 1",
+        "4:3: duplicate key 'c': given twice, first on line 3",
+        "5:1: duplicate key 'a': given twice, first on line 1",
     ]
 
 

@@ -123,10 +123,68 @@ TimeZoneName = Annotated[
 ]
 
 
+# Cities people write as a zone whose IANA zone bears another city's name.
+ZONE_ALIASES = {
+    "frankfurt": "Europe/Berlin",
+    "munich": "Europe/Berlin",
+    "münchen": "Europe/Berlin",
+    "hamburg": "Europe/Berlin",
+    "cologne": "Europe/Berlin",
+    "milan": "Europe/Rome",
+    "barcelona": "Europe/Madrid",
+    "geneva": "Europe/Zurich",
+    "manchester": "Europe/London",
+    "edinburgh": "Europe/London",
+    "bangalore": "Asia/Kolkata",
+    "bengaluru": "Asia/Kolkata",
+    "mumbai": "Asia/Kolkata",
+    "bombay": "Asia/Kolkata",
+    "delhi": "Asia/Kolkata",
+    "new_delhi": "Asia/Kolkata",
+    "chennai": "Asia/Kolkata",
+    "hyderabad": "Asia/Kolkata",
+    "pune": "Asia/Kolkata",
+    "beijing": "Asia/Shanghai",
+    "osaka": "Asia/Tokyo",
+    "boston": "America/New_York",
+    "washington": "America/New_York",
+    "atlanta": "America/New_York",
+    "miami": "America/New_York",
+    "austin": "America/Chicago",
+    "dallas": "America/Chicago",
+    "houston": "America/Chicago",
+    "san_francisco": "America/Los_Angeles",
+    "seattle": "America/Los_Angeles",
+    "portland": "America/Los_Angeles",
+    "san_diego": "America/Los_Angeles",
+    "canberra": "Australia/Sydney",
+    "wellington": "Pacific/Auckland",
+}
+
+
+@functools.cache
+def _zones_by_city() -> dict[str, str]:
+    """Each canonical-looking zone by its city, lowercase: berlin -> Europe/Berlin."""
+    by_city: dict[str, str] = {}
+    for zone in sorted(available_timezones()):
+        area, _, city = zone.rpartition("/")
+        # Europe/Berlin over Etc/... or a bare legacy link name
+        if area and area not in ("Etc", "SystemV", "US") and not area.startswith("posix"):
+            by_city.setdefault(city.casefold(), zone)
+    return by_city
+
+
 def timezone_hint(value: str) -> str:
-    """A close IANA name for a misspelt zone."""
+    """The IANA zone for a misspelt zone or a city: Europe/Frankfurt -> Europe/Berlin, Berlin -> Europe/Berlin."""
     import difflib
 
+    # The city as the zone database writes it: the last part, with underscores for spaces.
+    written = value.strip().rpartition("/")[2]
+    city = written.replace(" ", "_").replace("-", "_").casefold()
+    if city in ZONE_ALIASES:
+        return f"did you mean '{ZONE_ALIASES[city]}', the zone of {shown(written.replace('_', ' '))}?"
+    if city in _zones_by_city():
+        return f"did you mean '{_zones_by_city()[city]}'?"
     close = difflib.get_close_matches(value, sorted(available_timezones()), n=1)
     return f"did you mean '{close[0]}'?" if close else "use an IANA name such as Europe/London"
 
