@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -42,7 +43,8 @@ def test_validate_reports_error_with_place_and_hint(project: Path) -> None:
     result = golive("validate", "--root", str(project))
     assert result.returncode == 1
     assert result.stdout == (
-        "plans/shop/plan.yaml:56:12: error: steps[1].owner: unknown person 'deb' (did you mean 'dev'?)\n"
+        'plans/shop/plan.yaml:56:12: error: steps[1].owner (backup-db, "Snapshot the orders database"): '
+        "unknown person 'deb' (did you mean 'dev' (Devi Raman)?)\n"
         "golive: 1 plan, 6 files read: 1 error, 0 warnings\n"
     )
     assert "Traceback" not in result.stderr
@@ -58,9 +60,9 @@ def test_validate_json_format(project: Path) -> None:
             "line": 56,
             "column": 12,
             "severity": "error",
-            "path": "steps[1].owner",
+            "path": "steps[1].owner",  # the path alone: tools read it
             "message": "unknown person 'deb'",
-            "hint": "did you mean 'dev'?",
+            "hint": "did you mean 'dev' (Devi Raman)?",
         }
     ]
 
@@ -71,7 +73,7 @@ def test_validate_github_format(project: Path) -> None:
     assert result.returncode == 1
     assert result.stdout == (
         "::error file=plans/shop/plan.yaml,line=56,col=12,title=steps[1].owner::"
-        "unknown person 'deb' (did you mean 'dev'?)\n"
+        "unknown person 'deb' (did you mean 'dev' (Devi Raman)?)\n"
     )
 
 
@@ -81,7 +83,8 @@ def test_warnings_pass_unless_strict(project: Path) -> None:
     lenient = golive("validate", "--root", str(project))
     strict = golive("validate", "--strict", "--root", str(project))
     warning = (
-        "plans/shop/plan.yaml:56:12: warning: steps[1].owner: step owner 'dev' has no phone number in people.yaml\n"
+        'plans/shop/plan.yaml:56:12: warning: steps[1].owner (backup-db, "Snapshot the orders database"): '
+        "step owner 'dev' has no phone number in people.yaml\n"
     )
     assert (lenient.returncode, lenient.stdout) == (
         0,
@@ -173,10 +176,58 @@ def test_internal_error_shows_no_traceback_without_debug(project: Path) -> None:
 
 
 def test_shipped_plans_are_valid_and_quiet() -> None:
-    result = golive("validate", "--root", str(REPO))
+    # mobile-banking-4-2 shows a call in progress on 2026-11-26: checked as of the next day, or
+    # its status would be stale (tests never depend on the clock).
+    result = golive("validate", "--strict", "--now", "2026-11-27 12:00", "--root", str(REPO))
     assert result.returncode == 0, result.stdout
     [line] = result.stdout.splitlines()
     assert line.endswith(": all valid")
+
+
+@pytest.mark.parametrize(("status", "outcomes"), [("in-progress", "live, completed"), ("live", "completed")])
+def test_a_plan_still_running_a_day_after_its_window_is_a_warning_of_validate(
+    project: Path, status: str, outcomes: str
+) -> None:
+    plan = project / "plans/shop/plan.yaml"
+    plan.write_text(plan.read_text().replace("status: approved", f"status: {status}"))
+    # The window ends 2026-12-06 02:00 in London, which is UTC then.
+    late = golive("validate", "--strict", "--now", "2026-12-07 02:01", "--root", str(project))
+    assert (late.returncode, late.stdout) == (
+        1,
+        f"plans/shop/plan.yaml:4:9: warning: status: the plan is still {status}, but its window ended 1 day ago "
+        f"(2026-12-06 02:00) (set it to what happened: {outcomes} or rolled-back)\n"
+        "golive: 1 plan, 6 files read: 0 errors, 1 warning\n",
+    )
+    in_time = golive("validate", "--strict", "--now", "2026-12-07T01:59Z", "--root", str(project))
+    assert (in_time.returncode, in_time.stdout) == (0, "golive: 1 plan, 6 files read: all valid\n")
+
+
+def test_the_stale_status_warning_reads_the_clock_but_never_reaches_the_pages(project: Path) -> None:
+    from generator.pages import build_plan_view
+    from generator.validate import stale_status_warnings, validate_project
+
+    plan = project / "plans/shop/plan.yaml"
+    text = plan.read_text().replace("status: approved", "status: in-progress")
+    plan.write_text(
+        text.replace("2026-12-05 22:00", "2020-12-05 22:00").replace("2026-12-06 02:00", "2020-12-06 02:00")
+    )
+    validation = validate_project(project)
+    assert validation.diagnostics == []  # what the pages are built from
+    assert build_plan_view(validation, "shop").warnings == ()
+    [stale] = stale_status_warnings(validation)  # today is long after 2020
+    assert stale.message.startswith("the plan is still in-progress, but its window ended ")
+    assert stale_status_warnings(validation, now=dt.datetime(2020, 12, 7, 1, 0, tzinfo=dt.UTC)) == []
+    [weeks] = stale_status_warnings(validation, now=dt.datetime(2021, 1, 6, 2, 0, tzinfo=dt.UTC))
+    assert "ended 4 weeks ago (2020-12-06 02:00)" in weeks.message
+    # a window end given with an offset counts as the same moment
+    ended = golive("validate", "--now", "2020-12-07T03:01+01:00", "--root", str(project))
+    assert "window ended 1 day ago" in ended.stdout
+
+
+def test_validate_now_must_be_a_date(project: Path) -> None:
+    result = golive("validate", "--now", "tomorrow", "--root", str(project))
+    assert result.returncode == 2
+    assert "argument --now: 'tomorrow' is not a date; write 2026-12-05" in result.stderr
 
 
 def test_the_plan_in_the_readme_is_valid(tmp_path: Path) -> None:
@@ -186,7 +237,13 @@ def test_the_plan_in_the_readme_is_valid(tmp_path: Path) -> None:
     (tmp_path / "plans/shop-relaunch/plan.yaml").write_text(plan)
     (tmp_path / "plans/people.yaml").write_text((REPO / "tests/data/base/plans/people.yaml").read_text())
     result = golive("validate", "--root", str(tmp_path))
-    assert (result.returncode, result.stdout) == (0, "golive: 1 plan, 2 files read: all valid\n")
+    # The README's draft has a point of no return and no rollback yet: valid, with that warning.
+    warning = (
+        'plans/shop-relaunch/plan.yaml:19:25: warning: steps[2].point_of_no_return (deploy-app, "Deploy checkout 2.0"): '
+        "a point of no return, but the plan has no rollback steps "
+        "(add rollback: with owner, triggers and the steps that undo the change)\n"
+    )
+    assert (result.returncode, result.stdout) == (0, warning + "golive: 1 plan, 2 files read: 0 errors, 1 warning\n")
 
 
 @pytest.mark.parametrize("debug", [False, True])
