@@ -395,7 +395,7 @@ class _PlanViewBuilder:
             rollback_fits=schedule.rollback_fits_after_point_of_no_return,
             checklists=self.checklists(),
             messages=self.messages(lead, channels),
-            warnings=tuple(f"{w.path}: {w.message}" if w.path else w.message for w in self.warnings),
+            warnings=tuple(warning_line(w) for w in self.warnings),
             crosses_dst=schedule.crosses_dst_change,
             window_start_utc=schedule.window_start.isoformat().replace("+00:00", "Z"),
         )
@@ -538,6 +538,14 @@ class _PlanViewBuilder:
             MessageView(m.id, m.audience, m.channel, m.when, fill_message(m.message, values))
             for m in plan.communications
         )
+
+
+def warning_line(warning: Diagnostic) -> str:
+    """A warning as the overview page lists it: the path, the step it is about, the message."""
+    if not warning.path:
+        return warning.message
+    subject = f" ({warning.subject})" if warning.subject else ""
+    return f"{warning.path}{subject}: {warning.message}"
 
 
 def build_plan_view(validation: Validation, plan_id: str, warnings: Sequence[Diagnostic] | None = None) -> PlanView:

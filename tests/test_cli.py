@@ -239,7 +239,8 @@ def test_the_plan_in_the_readme_is_valid(tmp_path: Path) -> None:
     result = golive("validate", "--root", str(tmp_path))
     # The README's draft has a point of no return and no rollback yet: valid, with that warning.
     warning = (
-        'plans/shop-relaunch/plan.yaml:19:25: warning: steps[2].point_of_no_return (deploy-app, "Deploy checkout 2.0"): '
+        "plans/shop-relaunch/plan.yaml:19:25: warning: "
+        'steps[2].point_of_no_return (deploy-app, "Deploy checkout 2.0"): '
         "a point of no return, but the plan has no rollback steps "
         "(add rollback: with owner, triggers and the steps that undo the change)\n"
     )

@@ -228,7 +228,7 @@ def test_invalid_sources_write_nothing(built: Path) -> None:
     plan.write_text(plan.read_text().replace("owner: ana-souza", "owner: ana-suza", 1))
     result = golive("build", "--root", str(built))
     assert result.returncode == 1
-    assert "unknown person 'ana-suza' (did you mean 'ana-souza'?)" in result.stdout
+    assert "unknown person 'ana-suza' (did you mean 'ana-souza' (Ana Souza)?)" in result.stdout
     assert "nothing written" in result.stderr
     assert snapshot(built / "site_src") == before
     assert not (built / "site").exists()
@@ -393,3 +393,15 @@ def test_host_header_check(header: str, host: str, allowed: bool) -> None:
     from generator.serve import host_allowed
 
     assert host_allowed(header, host, 8000) is allowed
+
+
+def test_overview_names_the_step_a_warning_is_about(tmp_path: Path) -> None:
+    from conftest import DATA, make_project
+
+    root = make_project(tmp_path / "project", DATA / "invalid/warning-step-owner-without-phone")
+    overview = render_site(validate_project(root)).files["plans/shop/index.md"]
+    assert isinstance(overview, bytes)
+    assert (
+        "- steps\\[3\\].owner (smoke, \"Run checkout smoke tests\"): step owner 'mia' has no phone number"
+        in overview.decode()
+    )
