@@ -744,34 +744,27 @@ def person_hint(typed: str, people: dict[str, Person]) -> str:
     """ "did you mean 'arun-kumar' (Arun Kumar)?" for an unknown person id.
 
     A person is suggested when the typed text is their name or first name written as an id
-    (arun, arun-kumar, arunkumar) or the first part of their id, else when it is close to their id or name.
+    (arun, arun-kumar, arunkumar) or the first part of their id; else when it is close to
+    their id or to their name.
     """
     if len(typed) > 100:  # nothing long is a typo of a name
         return ""
     wanted = _name_key(typed)
-    matches = (
-        [
-            person
-            for person in people.values()
-            if wanted
-            in {_name_key(person.name), _name_key((person.name.split() or [""])[0]), _name_key(person.id.split("-")[0])}
-        ]
-        if wanted
-        else []
-    )
+    matches = [person for person in people.values() if wanted and wanted in _name_keys(person)]
     if not matches:
         by_name = {_name_key(person.name): person for person in people.values()}
-        close = difflib.get_close_matches(typed, list(people), n=1, cutoff=0.6)
-        if close:
+        if close := difflib.get_close_matches(typed, list(people), n=1, cutoff=0.6):
             matches = [people[close[0]]]
-        else:
-            close = difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.6)
-            matches = [by_name[close[0]]] if close else []
-    if not matches:
-        return ""
+        elif close := difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.6):
+            matches = [by_name[close[0]]]
     shown = [f"'{person.id}' ({shorten(person.name, 40)})" for person in matches[:3]]
-    more = f" or one of {len(matches) - 3} more" if len(matches) > 3 else ""
-    return f"did you mean {' or '.join(shown)}{more}?"
+    return f"did you mean {' or '.join(shown)}?" if shown else ""
+
+
+def _name_keys(person: Person) -> set[str]:
+    """What a person's id may be mistaken for: their name, first name and first part of their id."""
+    first_name = (person.name.split() or [""])[0]
+    return {_name_key(person.name), _name_key(first_name), _name_key(person.id.split("-")[0])}
 
 
 def _name_key(text: str) -> str:
