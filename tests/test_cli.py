@@ -237,14 +237,7 @@ def test_the_plan_in_the_readme_is_valid(tmp_path: Path) -> None:
     (tmp_path / "plans/shop-relaunch/plan.yaml").write_text(plan)
     (tmp_path / "plans/people.yaml").write_text((REPO / "tests/data/base/plans/people.yaml").read_text())
     result = golive("validate", "--root", str(tmp_path))
-    # The README's draft has a point of no return and no rollback yet: valid, with that warning.
-    warning = (
-        "plans/shop-relaunch/plan.yaml:19:25: warning: "
-        'steps[2].point_of_no_return (deploy-app, "Deploy checkout 2.0"): '
-        "a point of no return, but the plan has no rollback steps "
-        "(add rollback: with owner, triggers and the steps that undo the change)\n"
-    )
-    assert (result.returncode, result.stdout) == (0, warning + "golive: 1 plan, 2 files read: 0 errors, 1 warning\n")
+    assert (result.returncode, result.stdout) == (0, "golive: 1 plan, 2 files read: all valid\n")
 
 
 @pytest.mark.parametrize("debug", [False, True])
