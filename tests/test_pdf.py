@@ -311,3 +311,25 @@ def test_nothing_runs_into_the_right_margin(plan_id: str, paper: str, shipped_si
     # Within one pixel (0.5 mm at 50 dpi) of the margin: a table's border lies on it.
     overrun = {page: round(MARGIN_MM - edge, 1) for page, edge in enumerate(edges, start=1) if edge < MARGIN_MM - 0.6}
     assert overrun == {}, f"mm into the right margin, by page: {overrun}"
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler-utils)")
+def test_long_commands_titles_and_links_wrap_inside_the_margin(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    plan = root / "plans/shop/plan.yaml"
+    command = "curl -fsS https://status.example.com/api/v1/" + "x" * 240 + "?token=$(cat /run/secrets/status-token)"
+    link = "https://wiki.example.com/" + "very-long-page-name-" * 12
+    step = (
+        "  - id: deploy-app\n"
+        f"    title: Deploy checkout 2.0 to {'every-region-' * 8}\n"
+        f"    instructions: 'Read {link} first'\n"
+        f"    commands: ['{command}']\n"
+        f"    verify: 'The status page {link} says up'\n"
+    )
+    plan.write_text(plan.read_text().replace("  - id: deploy-app\n    title: Deploy checkout 2.0\n", step))
+    site = build_project(root)
+    for paper in ("a4", "letter"):
+        pdf = write_pdf(print_page(site, "shop"), tmp_path / f"shop-{paper}.pdf", paper)
+        assert min(darkest_right_edge(pdf)) >= MARGIN_MM - 0.6, paper
+        assert squeeze(command) in "".join(pages_of(pdf))  # wrapped, not cut
