@@ -220,9 +220,7 @@ def step_in_full(number: str, start: str, row: StepRow) -> list[str]:
 
 
 @pytest.mark.parametrize("plan_id", PLANS)
-def test_pdf_appendix_has_every_step_in_full_in_order(
-    plan_id: str, shipped_site: Path, pdfs: dict[str, Path]
-) -> None:
+def test_pdf_appendix_has_every_step_in_full_in_order(plan_id: str, shipped_site: Path, pdfs: dict[str, Path]) -> None:
     view = build_plan_view(validate_project(shipped_site), plan_id)
     text = "".join(pages_of(pdfs[plan_id]))
     # After the run sheet (one row a step, as before), the rollback card and the checklists.
@@ -268,7 +266,7 @@ def test_print_page_title_is_escaped(tmp_path: Path) -> None:
     root = make_project(tmp_path / "project")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     plan = root / "plans/shop/plan.yaml"
-    hostile = "Shop </title><script>alert(1)</script> & \"co\""
+    hostile = 'Shop </title><script>alert(1)</script> & "co"'
     plan.write_text(plan.read_text().replace("title: Shop relaunch with the new checkout", f"title: '{hostile}'"))
     site = build_project(root)
     page = print_page(site, "shop").read_text(encoding="utf-8")
