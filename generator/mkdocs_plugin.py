@@ -215,8 +215,9 @@ class GolivePlugin(BasePlugin):
             # Every page shows the sources' errors while there are any (golive-serve.js).
             script = get_relative_url(SERVE_SCRIPT, page.url)
             status = get_relative_url(SERVE_STATUS, page.url)
-            tag = f'<script src="{script}" data-status="{status}" defer></script>'
-            output = output.replace("</body>", f"{tag}\n</body>", 1)
+            tag = f'<script src="{script}" data-status="{status}" defer></script>\n'
+            end = output.rfind("</body>")
+            output = output[:end] + tag + output[end:] if end >= 0 else output + tag
         return output
 
     def _pdf_link(self, link: re.Match[str], page: Page) -> str:

@@ -234,7 +234,7 @@ def test_pdf_appendix_has_every_step_in_full_in_order(plan_id: str, shipped_site
     assert in_order(appendix, expected) == []
 
 
-def test_print_page_appendix_escapes_and_keeps_commands(shipped_site: Path, server: SiteServer) -> None:
+def test_print_page_appendix_escapes_and_keeps_commands(shipped_site: Path) -> None:
     page = (shipped_site / "site/plans/shop-checkout-relaunch/print.html").read_text(encoding="utf-8")
     view = build_plan_view(validate_project(shipped_site), "shop-checkout-relaunch")
     appendix = page[page.index('id="appendix"') :]
