@@ -178,3 +178,14 @@ def test_serve_shows_the_errors_on_every_open_page_until_fixed(project: Path, se
     for opened in (page, other):
         expect(opened.locator(".golive-serve-errors")).to_have_count(0, timeout=30_000)
     expect(page.locator(".golive-revision")).to_contain_text("Version 4")
+
+
+def test_a_pdf_written_by_golive_pdf_is_kept_and_linked_by_the_next_build(project: Path) -> None:
+    assert golive("build", "--root", str(project)).returncode == 0
+    written = golive("pdf", "shop", "--root", str(project))
+    assert written.returncode == 0, written.stderr
+    assert_no_404(project / "site", "plans/shop/print.html")  # the pages were built before the PDF
+    again = golive("build", "--root", str(project))
+    assert again.returncode == 0, again.stderr
+    assert "golive: 1 PDF in site/pdf/ still current, kept" in again.stdout
+    assert_no_404(project / "site", "pdf/shop.pdf")
