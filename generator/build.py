@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,11 +94,18 @@ def _captured_mkdocs_log() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
-def build_html(root: Path, site_dir: Path | None = None, views: Sequence[PlanView | PlanHeading] | None = None) -> Path:
+def build_html(
+    root: Path,
+    site_dir: Path | None = None,
+    views: Sequence[PlanView | PlanHeading] | None = None,
+    pdf_plans: Collection[str] | None = None,
+) -> Path:
     """Run `mkdocs build --strict` on root/mkdocs.yml; return the site folder.
 
     `views` are the plans just rendered (or their headings); given, the golive plugin uses
     them for the history pages instead of validating and rendering the project a second time.
+    `pdf_plans`: the plans whose PDF site/pdf/ will hold, which their pages link to; None:
+    those already there and still current. site/pdf/ outlives the build either way.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -111,6 +118,8 @@ def build_html(root: Path, site_dir: Path | None = None, views: Sequence[PlanVie
             plugin = config.plugins.get("golive")
             if views is not None and isinstance(plugin, GolivePlugin):
                 plugin.views = tuple(views)
+            if pdf_plans is not None and isinstance(plugin, GolivePlugin):
+                plugin.pdf_plans = frozenset(pdf_plans)
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)

@@ -33,7 +33,20 @@ from generator.logbook import BY_VARIABLE, LogError, NewEntry, append_entry
 from generator.models.common import SLUG_PATTERN, parse_date, parse_datetime
 from generator.models.log import EntryKind, Severity
 from generator.pages import PlanHeading
-from generator.pdf import PAPER_SIZES, PdfError, check_output, pdf_path, print_page, write_pdf
+from generator.pdf import (
+    PAPER_SIZES,
+    PDF_DIR,
+    PdfError,
+    check_output,
+    current_pdfs,
+    forget_pdfs,
+    pdf_path,
+    print_page,
+    read_manifest,
+    record_pdf,
+    weasyprint_problem,
+    write_pdf,
+)
 from generator.postmortem import PostmortemError, create_postmortem
 from generator.report import REPORTERS
 from generator.scaffold import ScaffoldError, new_plan
@@ -118,13 +131,16 @@ def _report(validation: Validation) -> bool:
     return validation.ok
 
 
-def _write_pdfs(root: Path, plan_ids: Sequence[str], paper: str, output: Path | None = None) -> int:
+def _write_pdfs(root: Path, papers: dict[str, str], output: Path | None = None) -> int:
+    """Write each plan's PDF on its paper (plan id -> paper); note those in site/pdf/ in its manifest."""
     site_dir = root / SITE_DIR
-    for plan_id in plan_ids:
+    for plan_id, paper in sorted(papers.items()):
         started = time.perf_counter()
         target = output or pdf_path(site_dir, plan_id)
         try:
             write_pdf(print_page(site_dir, plan_id), target, paper)
+            if output is None:
+                record_pdf(site_dir / PDF_DIR, root / SITE_SRC, plan_id, paper)
         except PdfError as error:
             print(f"golive pdf: {error}", file=sys.stderr)
             return EXIT_INVALID
@@ -154,13 +170,30 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     changes = write(args.root, generated.site)
     # Build the HTML only when it is missing or site_src/ just changed.
     if changes.any or not print_page(args.root / SITE_DIR, args.plan_id).exists():
+        linked = set(current_pdfs(args.root / SITE_DIR / PDF_DIR, args.root / SITE_SRC))
         try:
-            build_html(args.root, views=generated.site.plans)
+            build_html(
+                args.root, views=generated.site.plans, pdf_plans=linked | ({args.plan_id} if not args.output else set())
+            )
         except BuildError as error:
             for message in error.messages:
                 print(f"mkdocs: {message}", file=sys.stderr)
             return EXIT_INVALID
-    return _write_pdfs(args.root, [args.plan_id], args.paper, args.output)
+    return _write_pdfs(args.root, {args.plan_id: args.paper}, args.output)
+
+
+def _pdfs_to_keep(root: Path, plan_ids: Sequence[str], paper: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """The PDFs site/pdf/ holds after this build (plan id -> paper), and those to write for it.
+
+    With --pdf (`paper`), every plan's; else those an earlier build wrote, kept current.
+    """
+    pdf_dir = root / SITE_DIR / PDF_DIR
+    if paper is not None:
+        wanted = dict.fromkeys(plan_ids, paper)
+    else:
+        wanted = {plan_id: entry["paper"] for plan_id, entry in read_manifest(pdf_dir).items() if plan_id in plan_ids}
+    current = current_pdfs(pdf_dir, root / SITE_SRC)
+    return wanted, {plan_id: p for plan_id, p in wanted.items() if current.get(plan_id) != p}
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -180,17 +213,28 @@ def cmd_build(args: argparse.Namespace) -> int:
     views = [PlanHeading.of(view) for view in generated.site.plans]
     plan_ids = sorted(view.id for view in views)
     del generated
+    # PDFs are linked from the pages only when site/pdf/ will hold them: decide before MkDocs runs.
+    wanted, to_write = _pdfs_to_keep(args.root, plan_ids, args.paper if args.pdf else None)
+    problem = weasyprint_problem() if to_write else None
+    if problem is not None:  # those PDFs cannot be written: their pages link to the print page
+        wanted = {plan_id: paper for plan_id, paper in wanted.items() if plan_id not in to_write}
+        to_write = {}
+    pdf_dir = args.root / SITE_DIR / PDF_DIR
     try:
-        site = build_html(args.root, views=views)
+        site = build_html(args.root, views=views, pdf_plans=set(wanted))
     except BuildError as error:
         for message in error.messages:
             print(f"mkdocs: {message}", file=sys.stderr)
         return EXIT_INVALID
+    forget_pdfs(pdf_dir, set(read_manifest(pdf_dir)) - set(wanted))
     shown = site.relative_to(args.root) if site.is_relative_to(args.root) else site
     print(f"golive: built {shown}/ in {time.perf_counter() - started:.1f}s")
-    if args.pdf:
-        return _write_pdfs(args.root, plan_ids, args.paper)
-    return EXIT_OK
+    if problem is not None:
+        print(f"golive pdf: {problem}; the pages link to the print page instead", file=sys.stderr)
+        return EXIT_INVALID if args.pdf else EXIT_OK
+    if len(wanted) > len(to_write):
+        print(f"golive: {_plural(len(wanted) - len(to_write), 'PDF')} in {SITE_DIR}/{PDF_DIR}/ still current, kept")
+    return _write_pdfs(args.root, to_write)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

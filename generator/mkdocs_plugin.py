@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
+import shutil
 import time
 from collections.abc import Sequence
 from importlib import resources
@@ -17,15 +19,26 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import clean_directory
+from mkdocs.utils import clean_directory, get_relative_url
 
 from generator.history import Revision
 from generator.html_blocks import UNSEARCHED_START, without_markers, without_unsearched
 from generator.incremental import Regenerator
 from generator.pages import PlanHeading, PlanView
+from generator.pdf import PDF_DIR, current_pdfs, forget_pdfs, read_manifest
 from generator.render import NAV_FILE
 
 log = logging.getLogger("mkdocs.plugins.golive")
+
+# site/pdf/ waits here while MkDocs empties site/: MkDocs leaves hidden entries alone.
+KEPT_PDF_DIR = ".golive-pdf-kept"
+# The overview and the runbook link "PDF" to the print page in site_src/; at HTML time the
+# link goes to the PDF when that PDF is in site/pdf/ (or about to be written), never to a 404.
+_PDF_LINK = re.compile(r'href="print\.html" data-golive-pdf="([a-z0-9][a-z0-9-]{0,62})"')
+_PRINT_PAGE = re.compile(r"plans/([a-z0-9][a-z0-9-]{0,62})/print\.md")
+# `golive serve`: what the sources' last check found, fetched by every page (see on_post_page).
+SERVE_STATUS = "assets/golive-serve-status.json"
+SERVE_SCRIPT = "assets/golive-serve.js"
 
 
 class GolivePlugin(BasePlugin):
@@ -34,6 +47,8 @@ class GolivePlugin(BasePlugin):
     serving = False
     # The plans as golive last rendered them in this process, so that history pages reuse them.
     views: Sequence[PlanView | PlanHeading] | None = None
+    # The plans whose PDF site/pdf/ holds after this build; None: those still current there.
+    pdf_plans: frozenset[str] | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -43,6 +58,10 @@ class GolivePlugin(BasePlugin):
         self._nav_changed = False
         self._history_pages: dict[str, tuple[PlanView | PlanHeading, str]] = {}  # plan id -> (view, page)
         self._revisions: tuple[str | None, dict[str, list[Revision] | None]] | None = None  # git HEAD, revisions
+        self._titles: dict[str, str] = {}  # plan id -> title, for the print pages' <title>
+        self._linked_pdfs: frozenset[str] = frozenset()
+        self._problems: list[str] = []  # serve: the diagnostics while the sources have errors
+        self._mkdocs_config: MkDocsConfig | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -51,6 +70,7 @@ class GolivePlugin(BasePlugin):
         if config.use_directory_urls:
             # golive's HTML blocks link to sibling pages as page.html (see html_blocks.py).
             raise PluginError("golive: set use_directory_urls: false in mkdocs.yml")
+        self._mkdocs_config = config
         if self.serving:
             self._regenerate(Path(config.config_file_path).parent)
         nav_file = Path(config.docs_dir) / NAV_FILE
@@ -70,7 +90,9 @@ class GolivePlugin(BasePlugin):
             log.warning(line)
         if result.site is None:
             log.warning("golive: the sources have errors; site_src/ is left as it was")
+            self._problems = format_text(result.validation.errors).splitlines()
             return
+        self._problems = []
         self.views = result.site.plans
         changes = result.changes
         self._nav_changed = NAV_FILE in changes.changed
@@ -85,6 +107,44 @@ class GolivePlugin(BasePlugin):
             # `golive serve` rebuilds only changed pages; a new nav belongs on every page.
             clean_directory(config.site_dir)
             self._nav_changed = False
+        if self.serving:
+            self._linked_pdfs = frozenset()
+            return
+        # Runs before MkDocs empties site/: keep the PDFs of earlier builds out of its way.
+        site = Path(config.site_dir)
+        pdfs, kept = site / PDF_DIR, site / KEPT_PDF_DIR
+        if kept.is_dir() and not pdfs.is_dir():  # an earlier build stopped halfway
+            kept.rename(pdfs)
+        shutil.rmtree(kept, ignore_errors=True)
+        if pdfs.is_dir() and not pdfs.is_symlink():
+            pdfs.rename(kept)
+        current = frozenset(current_pdfs(kept, Path(config.docs_dir))) if kept.is_dir() else frozenset()
+        self._linked_pdfs = current if self.pdf_plans is None else self.pdf_plans
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._restore_pdfs(config)
+        if self.serving:
+            site = Path(config.site_dir)
+            (site / SERVE_STATUS).parent.mkdir(parents=True, exist_ok=True)
+            (site / SERVE_STATUS).write_text(json.dumps({"errors": self._problems}), encoding="utf-8")
+            script = resources.files("generator").joinpath("theme", "golive-serve.js").read_bytes()
+            (site / SERVE_SCRIPT).write_bytes(script)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self._mkdocs_config is not None:
+            self._restore_pdfs(self._mkdocs_config)
+
+    def _restore_pdfs(self, config: MkDocsConfig) -> None:
+        """Put site/pdf/ back; outside `golive build`, without the PDFs no longer current."""
+        site = Path(config.site_dir)
+        kept = site / KEPT_PDF_DIR
+        if self.serving or not kept.is_dir():
+            return
+        pdfs = site / PDF_DIR
+        shutil.rmtree(pdfs, ignore_errors=True)
+        kept.rename(pdfs)
+        if self.pdf_plans is None:  # `mkdocs build`, as `golive publish` runs it through mike
+            forget_pdfs(pdfs, set(read_manifest(pdfs)) - self._linked_pdfs)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add each plan's history page, made from git (so site_src/ never depends on git state)."""
@@ -93,6 +153,7 @@ class GolivePlugin(BasePlugin):
 
         root = Path(config.config_file_path).parent
         views = self.views if self.views is not None else _render_views(root)
+        self._titles = {view.id: view.title for view in views}
         # Revisions come from commits: while HEAD stays, a rebuild in `serve` reuses those it
         # read and the pages of plans not rendered again. (MkDocs keeps this plugin for the
         # whole process: outside `serve` each build starts afresh.)
@@ -135,14 +196,36 @@ class GolivePlugin(BasePlugin):
             page.content = without_markers(full)
         return context
 
-    on_page_context = CombinedEvent(_hide_unsearched, _restore_unsearched)
+    def _document_title(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        # A printed or saved runbook is named after its plan (the browser tab, the PDF's title).
+        printed = _PRINT_PAGE.fullmatch(page.file.src_uri)
+        if printed and printed.group(1) in self._titles:
+            context["golive_document_title"] = self._titles[printed.group(1)]
+        return context
+
+    on_page_context = CombinedEvent(_hide_unsearched, _restore_unsearched, _document_title)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         # The page is written and indexed: MkDocs would keep its Markdown and HTML to the
         # end of the build, every page's at once. Only the anchors are needed after this.
         page.markdown = None
         page.content = None
+        output = _PDF_LINK.sub(lambda link: self._pdf_link(link, page), output)
+        if self.serving:
+            # Every page shows the sources' errors while there are any (golive-serve.js).
+            script = get_relative_url(SERVE_SCRIPT, page.url)
+            status = get_relative_url(SERVE_STATUS, page.url)
+            tag = f'<script src="{script}" data-status="{status}" defer></script>\n'
+            end = output.rfind("</body>")
+            output = output[:end] + tag + output[end:] if end >= 0 else output + tag
         return output
+
+    def _pdf_link(self, link: re.Match[str], page: Page) -> str:
+        plan_id = link.group(1)
+        if plan_id not in self._linked_pdfs:
+            return link.group(0)
+        target = get_relative_url(f"{PDF_DIR}/{plan_id}.pdf", page.url)
+        return f'href="{target}" data-golive-pdf="{plan_id}"'
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
         # The print page's template ships with golive, not with the theme.

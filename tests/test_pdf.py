@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -15,7 +18,9 @@ import yaml
 from playwright.sync_api import Browser
 from pypdf import PdfReader
 
-from conftest import REPO, SiteServer
+from conftest import REPO, SiteServer, build_project, make_project
+from generator.markup import markdown_html
+from generator.pages import StepRow, build_plan_view
 from generator.pdf import print_page, write_pdf
 from generator.render import render_site
 from generator.validate import validate_project
@@ -125,7 +130,7 @@ def test_missing_pango_gives_an_install_hint(shipped_site: Path, tmp_path: Path)
     fake = tmp_path / "fake"
     fake.mkdir()
     (fake / "weasyprint.py").write_text("raise OSError(\"cannot load library 'libpango-1.0-0'\")\n")
-    env = {**os.environ, "PYTHONPATH": str(fake)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(fake), *filter(None, [os.environ.get("PYTHONPATH")])])}
     result = subprocess.run(
         [
             GOLIVE,
@@ -182,3 +187,147 @@ def test_browser_print_of_the_print_page_matches_weasyprint(
 
     assert run_sheet_order(browser_text) == run_sheet_order(weasy_text) == titles
     assert "Dashboard" not in browser_text
+
+
+# -- the appendix: every step in full, for a printed copy with the network down ----------
+
+
+def in_order(text: str, parts: list[str]) -> list[str]:
+    """The parts not found in `text` one after the other (empty: all are, in this order)."""
+    missing, position = [], 0
+    for part in parts:
+        found = text.find(part, position)
+        if found < 0:
+            missing.append(part)
+        else:
+            position = found + len(part)
+    return missing
+
+
+def markdown_chunks(text: str | None) -> list[str]:
+    """A Markdown field as the runs of text a PDF shows (list markers and styling aside)."""
+    shown = re.split(r"<[^>]+>", markdown_html(text))
+    return [squeeze(html.unescape(chunk)) for chunk in shown if squeeze(html.unescape(chunk))]
+
+
+def step_in_full(number: str, start: str, row: StepRow) -> list[str]:
+    """What the appendix shows of a step, in order: number, time and title, then what to do and check."""
+    parts = [squeeze(f"{number} {start} · {row.title}")]
+    parts += markdown_chunks(row.instructions)
+    parts += [squeeze(command) for command in row.commands]
+    parts += [squeeze(f"Verify: {row.verify}")] if row.verify else []
+    return parts
+
+
+@pytest.mark.parametrize("plan_id", PLANS)
+def test_pdf_appendix_has_every_step_in_full_in_order(plan_id: str, shipped_site: Path, pdfs: dict[str, Path]) -> None:
+    view = build_plan_view(validate_project(shipped_site), plan_id)
+    text = "".join(pages_of(pdfs[plan_id]))
+    # After the run sheet (one row a step, as before), the rollback card and the checklists.
+    assert in_order(text, ["Runsheet", "Rollbackcard", "Checklists", "Appendix:everystepinfull"]) == []
+    appendix = text[text.index("Appendix:everystepinfull") :]
+    expected = [part for row in view.steps for part in step_in_full(f"{row.number}.", row.start, row)]
+    expected.append("Appendix:rollbackstepsinfull")
+    for row in view.rollback_steps:
+        expected += step_in_full(f"R{row.number}.", f"{row.start} ({row.t_offset})", row)
+    assert any(row.commands for row in view.steps) and any(row.commands for row in view.rollback_steps)
+    assert in_order(appendix, expected) == []
+
+
+def test_print_page_appendix_escapes_and_keeps_commands(shipped_site: Path) -> None:
+    page = (shipped_site / "site/plans/shop-checkout-relaunch/print.html").read_text(encoding="utf-8")
+    view = build_plan_view(validate_project(shipped_site), "shop-checkout-relaunch")
+    appendix = page[page.index('id="appendix"') :]
+    for row in view.steps + view.rollback_steps:
+        for command in row.commands:
+            assert f'<pre class="golive-command"><code>{html.escape(command, quote=True)}</code></pre>' in appendix
+
+
+# -- the document's title: the plan's, in the browser tab and the PDF's metadata -----------
+
+
+def document_title(page: str) -> str:
+    """The text of a page's <title>: one element, no tag inside."""
+    titles = re.findall(r"<title>([^<]*)</title>", page)
+    assert len(titles) == 1, titles
+    return html.unescape(titles[0])
+
+
+@pytest.mark.parametrize("plan_id", PLANS)
+def test_print_page_and_pdf_are_titled_with_the_plan(plan_id: str, shipped_site: Path, pdfs: dict[str, Path]) -> None:
+    title = load(REPO / "plans" / plan_id / "plan.yaml")["title"]
+    page = print_page(shipped_site / "site", plan_id).read_text(encoding="utf-8")
+    assert document_title(page) == title
+    metadata = PdfReader(pdfs[plan_id]).metadata
+    assert metadata is not None and metadata.title == title
+
+
+def test_print_page_title_is_escaped(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    plan = root / "plans/shop/plan.yaml"
+    hostile = 'Shop </title><script>alert(1)</script> & "co"'
+    plan.write_text(plan.read_text().replace("title: Shop relaunch with the new checkout", f"title: '{hostile}'"))
+    site = build_project(root)
+    page = print_page(site, "shop").read_text(encoding="utf-8")
+    assert document_title(page) == hostile
+    assert "<script>" not in page
+    assert PdfReader(write_pdf(print_page(site, "shop"), tmp_path / "shop.pdf")).metadata.title == hostile  # type: ignore[union-attr]
+
+
+# -- nothing runs into the right margin, on A4 or Letter ---------------------------------
+
+MARGIN_MM = 12  # golive-print.css: @page margin 14mm 12mm 16mm
+DPI = 50
+
+
+def darkest_right_edge(pdf: Path) -> list[float]:
+    """Per page, the rightmost inked column's distance from the paper's right edge, in mm.
+
+    The pages are rendered by poppler (pdftoppm): text, table borders and boxes alike.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-gray", "-r", str(DPI), str(pdf), f"{folder}/page"], check=True)
+        edges = []
+        for image in sorted(Path(folder).glob("page-*.pgm")):
+            _, width_text, height_text, _, pixels = image.read_bytes().split(maxsplit=4)
+            width, height = int(width_text), int(height_text)
+            rightmost = max(
+                (x for y in range(height) for x in range(width - 1, -1, -1) if pixels[y * width + x] < 160),
+                default=0,
+            )
+            edges.append((width - 1 - rightmost) * 25.4 / DPI)
+        return edges
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler-utils)")
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("plan_id", PLANS)
+def test_nothing_runs_into_the_right_margin(plan_id: str, paper: str, shipped_site: Path, tmp_path: Path) -> None:
+    pdf = write_pdf(print_page(shipped_site / "site", plan_id), tmp_path / f"{plan_id}.pdf", paper)
+    edges = darkest_right_edge(pdf)
+    # Within one pixel (0.5 mm at 50 dpi) of the margin: a table's border lies on it.
+    overrun = {page: round(MARGIN_MM - edge, 1) for page, edge in enumerate(edges, start=1) if edge < MARGIN_MM - 0.6}
+    assert overrun == {}, f"mm into the right margin, by page: {overrun}"
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler-utils)")
+def test_long_commands_titles_and_links_wrap_inside_the_margin(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    plan = root / "plans/shop/plan.yaml"
+    command = "curl -fsS https://status.example.com/api/v1/" + "x" * 240 + "?token=$(cat /run/secrets/status-token)"
+    link = "https://wiki.example.com/" + "very-long-page-name-" * 12
+    step = (
+        "  - id: deploy-app\n"
+        f"    title: Deploy checkout 2.0 to {'every-region-' * 8}\n"
+        f"    instructions: 'Read {link} first'\n"
+        f"    commands: ['{command}']\n"
+        f"    verify: 'The status page {link} says up'\n"
+    )
+    plan.write_text(plan.read_text().replace("  - id: deploy-app\n    title: Deploy checkout 2.0\n", step))
+    site = build_project(root)
+    for paper in ("a4", "letter"):
+        pdf = write_pdf(print_page(site, "shop"), tmp_path / f"shop-{paper}.pdf", paper)
+        assert min(darkest_right_edge(pdf)) >= MARGIN_MM - 0.6, paper
+        assert squeeze(command) in "".join(pages_of(pdf))  # wrapped, not cut
