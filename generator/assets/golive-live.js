@@ -10,6 +10,7 @@
   let timer = null;
   const PREFIX = "golive:live:";
   const KEEP_MS = 30 * 24 * 3600e3; // a revision's ticks are dropped 30 days after their last change
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
   function start() {
     clearInterval(timer); // a page shown by instant navigation replaces the previous one
@@ -20,6 +21,8 @@
     const revision = root.dataset.revision || "";
     const people = (root.dataset.people || "").split(/\s+/).filter(Boolean);
     const windowStart = Date.parse(root.dataset.windowStart || "");
+    // "weekday" or "date" when the window covers several dates: the clock then says which day.
+    const clockDay = root.dataset.clockDay || "";
     const prefix = `${PREFIX}${plan}:`;
     const key = prefix + revision;
     let zone = root.dataset.zone || "UTC";
@@ -229,7 +232,9 @@
     function update() {
       const now = Date.now();
       const w = wall(now);
-      clock.textContent = `${w.hour}:${w.minute}:${w.second}`;
+      const day = clockDay === "date" ? `${w.weekday} ${+w.day} ${MONTHS[w.month - 1]} `
+        : clockDay === "weekday" ? `${w.weekday} ` : "";
+      clock.textContent = `${day}${w.hour}:${w.minute}:${w.second}`;
       clock.dateTime = new Date(now).toISOString();
       if (Number.isNaN(windowStart)) {
         offset.textContent = "T?";
@@ -268,7 +273,7 @@
   function formatter(zone) {
     return new Intl.DateTimeFormat("en-GB", {
       timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
-      hour: "2-digit", minute: "2-digit", second: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit", weekday: "short",
     });
   }
 
