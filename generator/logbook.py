@@ -221,7 +221,6 @@ def _fields(
     if not by:
         raise LogError(f"who is logging? pass --by or set {BY_VARIABLE}; this plan's people: {', '.join(people)}")
     fields: dict[str, str | None] = {
-        "at": _when(entry.at, window, zone, now, previous),
         "by": by,
         "kind": entry.kind,
         "step": entry.step,
@@ -232,7 +231,7 @@ def _fields(
     }
     present = {key: value for key, value in fields.items() if value}
     _check_kinds(present, by_option="--by" if entry.by else f"${BY_VARIABLE}")
-    return present
+    return {"at": _when(entry.at, window, zone, now, previous), **present}
 
 
 _OPTIONS = {"step": "--step", "id": "--id", "resolves": "--resolves"}
@@ -390,12 +389,8 @@ def insert(
     a block item golive can find (then the log is still valid: it is read in time order).
     """
     at = localize(parse_datetime(fields["at"]), zone)
-    position = len(times)
-    while position > 0:
-        before = times[position - 1]
-        if before is not None and before <= at:
-            break
-        position -= 1
+    # Before the first later entry: in a sorted log, after every entry up to its time.
+    position = next((i for i, t in enumerate(times) if t is not None and t > at), len(times))
     if position == len(times) or document is None:
         return extend(text, fields), len(times)
     lines = text.splitlines(keepends=True)

@@ -660,8 +660,8 @@ class _Checker:
                     self.out.append(
                         document.warning(
                             (*path, "step"),
-                            f"step '{entry.step}' is marked done twice; first on line {line}",
-                            "remove one of the entries (the later one counts)",
+                            f"step '{entry.step}' is marked done twice (also on line {line})",
+                            "keep one entry: the later time counts",
                         )
                     )
                 done.setdefault(entry.step, path)
