@@ -143,7 +143,8 @@
         const event = byStep.get(step);
         cells.box.checked = Boolean(event);
         cells.row.classList.toggle("golive-live__row--done", Boolean(event));
-        cells.actual.textContent = event ? event.at.slice(11, 16) : "";
+        cells.actual.textContent = !event ? "" : Number.isFinite(event.t) ? dayOf(wall(event.t)) + event.at.slice(11, 16)
+          : event.at.slice(11, 16);
         cells.actual.title = event ? event.at : "";
         cells.initials.textContent = event ? event.by : "";
       }
@@ -205,6 +206,11 @@
       for (const part of parts.formatToParts(new Date(t))) out[part.type] = part.value;
       return out;
     }
+    // The day before a time, as golive shows it (Schedule.clock): "Sun ", "Sun 3 Jan " or nothing.
+    function dayOf(w) {
+      if (clockDay === "date") return `${w.weekday} ${+w.day} ${MONTHS[w.month - 1]} `;
+      return clockDay === "weekday" ? `${w.weekday} ` : "";
+    }
     function minuteText(t) {
       const w = wall(t);
       return `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}`;
@@ -232,9 +238,7 @@
     function update() {
       const now = Date.now();
       const w = wall(now);
-      const day = clockDay === "date" ? `${w.weekday} ${+w.day} ${MONTHS[w.month - 1]} `
-        : clockDay === "weekday" ? `${w.weekday} ` : "";
-      clock.textContent = `${day}${w.hour}:${w.minute}:${w.second}`;
+      clock.textContent = `${dayOf(w)}${w.hour}:${w.minute}:${w.second}`;
       clock.dateTime = new Date(now).toISOString();
       if (Number.isNaN(windowStart)) {
         offset.textContent = "T?";
