@@ -21,11 +21,11 @@ import os
 import re
 import stat
 import typing
-from typing import Any
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from generator.diagnostics import Diagnostic
@@ -312,9 +312,9 @@ def _place(
         raise LogError(f"--at: {error}") from None
     shown = f"{time:%H:%M}"
     if not occurrences:
-        suggestion = next_occurrence(time, start - LOG_MARGIN, zone).astimezone(zone)
+        near = next_occurrence(time, start - LOG_MARGIN, zone).astimezone(zone)
         raise LogError(
-            f'--at {shown} does not occur in the window; give the date and time, e.g. --at "{suggestion:%Y-%m-%d %H:%M}"'
+            f'--at {shown} does not occur in the window; give the date and time, e.g. --at "{near:%Y-%m-%d %H:%M}"'
         )
     if start <= now <= end:
         return min(occurrences, key=lambda o: abs(o - now))  # the earlier one on a tie

@@ -183,7 +183,9 @@ def _axis_labels(
         fits = True
         for moment in hours:
             local = moment.astimezone(schedule.zone)
-            if every < 24 and local.hour % every or every >= 24 and (local.hour or local.toordinal() % (every // 24)):
+            days = every // 24
+            on_grid = local.hour % every == 0 if not days else local.hour == 0 and local.toordinal() % days == 0
+            if not on_grid:
                 continue
             label, left = schedule.clock(moment), percent(moment)
             half = half_width(label)

@@ -253,9 +253,7 @@ def dependency_order(dependencies: dict[str, tuple[str, ...]]) -> list[str]:
     raise AssertionError("unreachable: steps left unordered without a cycle")
 
 
-def fixed_start(
-    value: dt.datetime | dt.time | WeekdayTime, window_start: dt.datetime, zone: ZoneInfo
-) -> dt.datetime:
+def fixed_start(value: dt.datetime | dt.time | WeekdayTime, window_start: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     """A step's fixed start in UTC: a datetime, or the first occurrence at or after the window
     start of a time of day or of a weekday and time."""
     if isinstance(value, dt.datetime):

@@ -606,8 +606,8 @@ class _Checker:
             except NonexistentTime as error:
                 self.out.append(document.error((*base, index, "at"), str(error)))
                 times.append(times[-1] if times else None)
-        first = min((t for t in times if t is not None), default=None)
-        order = sorted(range(len(entries)), key=lambda i: (times[i] or first, i))
+        earliest = min((t for t in times if t is not None), default=None)
+        order = sorted(range(len(entries)), key=lambda i: (times[i] or earliest, i))
         for index in order:
             entry = entries[index]
             path = (*base, index)

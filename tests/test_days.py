@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from playwright.sync_api import Page
 
 from conftest import REPO, SiteServer, build_project, make_project
@@ -77,7 +76,7 @@ def test_weekend_window_shows_the_day_on_every_page(tmp_path: Path) -> None:
     assert "2 Sat 18:10 T+0:10 25m Snapshot the orders database" in runbook
     assert "3 Sun 09:00 T+15:00 30m ◆ Deploy checkout 2.0 (point of no return)" in runbook
     assert "4 Sun 09:30 T+15:30 15m ◆ Run checkout smoke tests" in runbook
-    assert "Sun 09:00–Sun 09:30 (T+15:00, 30m)" in runbook  # the step's own heading
+    assert "Sun 09:00\u2013Sun 09:30 (T+15:00, 30m)" in runbook  # the step's own heading
     assert "gate go-no-go before step #3 at Sun 09:00 (Ana Souza decides)" in runbook
     assert "Planned end Sun 09:45" in runbook
     overview = page["index.md"]
@@ -87,8 +86,8 @@ def test_weekend_window_shows_the_day_on_every_page(tmp_path: Path) -> None:
     rollback = page["rollback.md"]
     assert "Latest rollback start Mon 05:10 :" in rollback
     assert "If started at Sun 09:00" in rollback
-    assert "1 R+0:00 Sun 09:00–Sun 09:10 10m Point DNS back to legacy checkout" in rollback
-    assert "2 R+0:10 Sun 09:10–Sun 09:50 40m Restore orders snapshot" in rollback
+    assert "1 R+0:00 Sun 09:00\u2013Sun 09:10 10m Point DNS back to legacy checkout" in rollback
+    assert "2 R+0:10 Sun 09:10\u2013Sun 09:50 40m Restore orders snapshot" in rollback
     printed = page["print.md"]
     assert "Planned end Sun 09:45" in printed and "Latest rollback start Mon 05:10" in printed
     assert "1 Sat 18:00 T+0:00" in printed and "3 Sun 09:00 T+15:00" in printed
@@ -215,7 +214,9 @@ def test_time_of_day_start_overtaken_by_its_dependencies_is_a_warning(tmp_path: 
 def axis_labels(runbook: str) -> list[tuple[float, str, str]]:
     axis = re.search(r'<div class="golive-timeline__axis">(.*?)</div>', runbook)
     assert axis is not None
-    found = re.findall(r'<span style="left:([\d.]+)%"(?: class="golive-timeline__tick--(\w+)")?>([^<]+)</span>', axis[1])
+    found = re.findall(
+        r'<span style="left:([\d.]+)%"(?: class="golive-timeline__tick--(\w+)")?>([^<]+)</span>', axis[1]
+    )
     return [(float(left), shown_on, label) for left, shown_on, label in found]
 
 
@@ -312,12 +313,12 @@ def test_a_time_of_day_outside_the_window_names_the_full_form(tmp_path: Path) ->
     [
         (
             "2027-01-15 17:59",
-            'now (2027-01-15 17:59) is more than a day before the window starts; if this is meant, '
+            "now (2027-01-15 17:59) is more than a day before the window starts; if this is meant, "
             'give the date and time, e.g. --at "2027-01-15 17:59"',
         ),
         (
             "2027-01-19 06:01",
-            'now (2027-01-19 06:01) is more than a day after the window ends; if this is meant, '
+            "now (2027-01-19 06:01) is more than a day after the window ends; if this is meant, "
             'give the date and time, e.g. --at "2027-01-19 06:01"',
         ),
     ],
@@ -362,11 +363,11 @@ def test_log_inserts_the_new_entry_at_its_place_in_time(tmp_path: Path) -> None:
     # inserted before Sunday's entry and the comment that introduces it; every earlier byte kept
     assert text == PASTED.replace(
         "  # Sunday morning",
-        "  - at: 2027-01-16 19:00\n    by: ana\n    kind: note\n    text: \"Saturday evening\"\n  # Sunday morning",
+        '  - at: 2027-01-16 19:00\n    by: ana\n    kind: note\n    text: "Saturday evening"\n  # Sunday morning',
     )
     # the latest entry goes at the end
     assert log_at(root, "09:12", now, "last") == "2027-01-17 09:12"
-    assert (root / "plans/shop/log.yaml").read_text().endswith("    text: \"last\"\n")
+    assert (root / "plans/shop/log.yaml").read_text().endswith('    text: "last"\n')
     entries = yaml.safe_load((root / "plans/shop/log.yaml").read_text())["entries"]
     assert [e["at"] for e in entries] == [
         "2027-01-16 18:01", "2027-01-16 19:00", "2027-01-17 09:05", "2027-01-16 18:40", "2027-01-17 09:12"

@@ -232,7 +232,18 @@ def one_line_failure(result: subprocess.CompletedProcess[str]) -> str:
 def test_text_that_is_not_utf8_is_a_message(root: Path) -> None:
     before = log_file(root).read_bytes()
     # A Latin-1 "café" on the command line reaches Python as a lone surrogate.
-    command = [GOLIVE.encode(), b"log", PLAN.encode(), b"caf\xe9", b"--by", b"ana-souza", b"--at", b"2026-11-27 00:30", b"--root", bytes(root)]
+    command = [
+        GOLIVE.encode(),
+        b"log",
+        PLAN.encode(),
+        b"caf\xe9",
+        b"--by",
+        b"ana-souza",
+        b"--at",
+        b"2026-11-27 00:30",
+        b"--root",
+        bytes(root),
+    ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert one_line_failure(result) == (
         "golive log: TEXT is not valid UTF-8 (the terminal or script passed other bytes); give it as UTF-8; "

@@ -14,9 +14,9 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
+    ConfigDict,
     PlainSerializer,
     PlainValidator,
-    ConfigDict,
     StringConstraints,
     WithJsonSchema,
 )
@@ -260,9 +260,7 @@ def parse_start(value: Any) -> dt.datetime | dt.time | WeekdayTime:
     try:
         return parse_datetime_or_time(value)
     except ValueError:
-        raise ValueError(
-            f"'{shown(value)}' is not a time; write 23:00, Sun 23:00 or 2026-12-05 23:00"
-        ) from None
+        raise ValueError(f"'{shown(value)}' is not a time; write 23:00, Sun 23:00 or 2026-12-05 23:00") from None
 
 
 def start_text(value: dt.datetime | dt.time | WeekdayTime) -> str:
