@@ -301,7 +301,9 @@ def _diff_steps(
 def _start(step: Step) -> str:
     if step.start is None:
         return "none"
-    return f"{step.start:%Y-%m-%d %H:%M}" if isinstance(step.start, dt.datetime) else f"{step.start:%H:%M}"
+    if isinstance(step.start, dt.datetime):
+        return f"{step.start:%Y-%m-%d %H:%M}"
+    return f"{step.start:%H:%M}" if isinstance(step.start, dt.time) else str(step.start)
 
 
 def _deps(step: Step) -> str:
@@ -311,14 +313,17 @@ def _deps(step: Step) -> str:
 
 
 def _diff_schedule(old: Schedule, new: Schedule) -> list[Change]:
+    # Both sides carry their day when either covers several dates, so that they compare.
+    with_day = True if old.multi_date or new.multi_date or old.dates != new.dates else None
+
     def facts(s: Schedule) -> dict[str, str]:
         point = s.point_of_no_return
         return {
-            "planned end": s.clock(s.end),
+            "planned end": s.clock(s.end, with_day),
             "fits the window": "yes" if s.fits_window else f"no ({round(s.overrun.total_seconds() / 60)} min late)",
             "critical path": ", ".join(s.critical_path),
-            "point of no return": f"{s.clock(point.start)} ({point.id})" if point else "none",
-            "latest rollback start": s.clock(s.latest_rollback_start),
+            "point of no return": f"{s.clock(point.start, with_day)} ({point.id})" if point else "none",
+            "latest rollback start": s.clock(s.latest_rollback_start, with_day),
         }
 
     before, after = facts(old), facts(new)

@@ -12,6 +12,7 @@ back before it replaces the log (exactly one more entry, equal to the one asked)
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import fcntl
@@ -24,14 +25,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from generator.diagnostics import Diagnostic
-from generator.load import MAX_FILE_BYTES, SourceError, load_document, parse_document
-from generator.models.common import SLUG_PATTERN, parse_datetime_or_time
+from generator.load import MAX_FILE_BYTES, Document, Mark, SourceError, load_document, parse_document
+from generator.models.common import SLUG_PATTERN, parse_datetime, parse_datetime_or_time
 from generator.models.log import EntryKind, Severity
 from generator.models.plan import Plan, Stakeholder
-from generator.schedule import fixed_start, format_utc_offset, localize
+from generator.schedule import NonexistentTime, format_utc_offset, localize, next_occurrence
 from generator.sources import LOG_FILE, PLAN_FILE, PLANS_DIR, model_document
 from generator.validate import validate_project
 
@@ -99,13 +101,18 @@ def append_entry(root: Path, plan_id: str, entry: NewEntry, now: dt.datetime) ->
                 ) from None
             plan = _read_plan(plan_file, f"{PLANS_DIR}/{plan_id}/{PLAN_FILE}")
             zone = ZoneInfo(plan.timezone)
-            fields = _fields(entry, plan.stakeholders, plan.window.start, zone, now)
-            updated = extend(old_text, fields).encode("utf-8")
+            document = _read_log_document(current, display)
+            times = _entry_times(document, zone)
+            window = (localize(plan.window.start, zone), localize(plan.window.end, zone))
+            previous = max((t for t in times if t is not None), default=None)
+            fields = _fields(entry, plan.stakeholders, window, zone, now, previous)
+            text, position = insert(old_text, fields, document, times, zone)
+            updated = text.encode("utf-8")
             checked = validate_project(root, {path: updated})
             errors = [d for d in checked.errors if d.file == display]
             if errors:
-                raise LogError("the entry was not logged", _as_options(errors, current.count(b"\n")))
-            _check_read_back(current, updated, fields, display)
+                raise LogError("the entry was not logged", _as_options(errors, updated, text, position, fields))
+            _check_read_back(current, updated, fields, display, position)
             _replace(path, updated)
     except OSError as error:
         raise LogError(_os_problem(error, display, f"{PLANS_DIR}/{plan_id}/")) from None
@@ -144,8 +151,9 @@ def _os_problem(error: OSError, display: str, folder: str) -> str:
     return f"cannot write {display}: {reason}"
 
 
-def _check_read_back(old: bytes, new: bytes, fields: dict[str, str], display: str) -> None:
-    """The new text must read as the old one plus exactly the asked entry: no value may add an entry or a key."""
+def _check_read_back(old: bytes, new: bytes, fields: dict[str, str], display: str, position: int) -> None:
+    """The new text must read as the old one plus exactly the asked entry at `position` (its place in
+    time order): no value may add an entry or a key, and no earlier entry may change or move."""
     try:
         before = parse_document(old, display).data if old.strip() else {}
         after = parse_document(new, display).data
@@ -155,7 +163,7 @@ def _check_read_back(old: bytes, new: bytes, fields: dict[str, str], display: st
     earlier = before.get("entries") or []
     if not isinstance(after, dict) or not isinstance(earlier, list):
         raise LogError(f"{display} would not read back as a log")
-    expected = {**before, "entries": [*earlier, fields]}
+    expected = {**before, "entries": [*earlier[:position], fields, *earlier[position:]]}
     if after != expected:
         raise LogError("the entry would not read back as given (a bug in golive: please report it)")
 
@@ -172,19 +180,47 @@ def _read_plan(path: Path, shown: str) -> Plan:
     return plan
 
 
+def _read_log_document(current: bytes, display: str) -> Document | None:
+    """The log as it stands, to time and place the new entry; None when empty or unreadable
+    (validation then says what is wrong with it)."""
+    if not current.strip():
+        return None
+    try:
+        return parse_document(current, display)
+    except SourceError:
+        return None
+
+
+def _entries(document: Document | None) -> list[Any]:
+    data = document.data if document is not None else None
+    entries = data.get("entries") if isinstance(data, dict) else None
+    return entries if isinstance(entries, list) else []
+
+
+def _entry_times(document: Document | None, zone: ZoneInfo) -> list[dt.datetime | None]:
+    """Each existing entry's time in UTC, None where it does not read as one."""
+    times: list[dt.datetime | None] = []
+    for item in _entries(document):
+        try:
+            times.append(localize(parse_datetime(item.get("at") if isinstance(item, dict) else None), zone))
+        except (ValueError, TypeError):
+            times.append(None)
+    return times
+
+
 def _fields(
     entry: NewEntry,
     stakeholders: Sequence[Stakeholder],
-    window_start: dt.datetime,
+    window: tuple[dt.datetime, dt.datetime],
     zone: ZoneInfo,
     now: dt.datetime,
+    previous: dt.datetime | None = None,
 ) -> dict[str, str]:
     people = [s.person for s in stakeholders]
     by = entry.by or os.environ.get(BY_VARIABLE)
     if not by:
         raise LogError(f"who is logging? pass --by or set {BY_VARIABLE}; this plan's people: {', '.join(people)}")
     fields: dict[str, str | None] = {
-        "at": _when(entry.at, window_start, zone, now),
         "by": by,
         "kind": entry.kind,
         "step": entry.step,
@@ -195,7 +231,7 @@ def _fields(
     }
     present = {key: value for key, value in fields.items() if value}
     _check_kinds(present, by_option="--by" if entry.by else f"${BY_VARIABLE}")
-    return present
+    return {"at": _when(entry.at, window, zone, now, previous), **present}
 
 
 _OPTIONS = {"step": "--step", "id": "--id", "resolves": "--resolves"}
@@ -224,22 +260,87 @@ def _check_kinds(fields: dict[str, str], by_option: str) -> None:
             ) from None
 
 
-def _when(at: str | None, window_start: dt.datetime, zone: ZoneInfo, now: dt.datetime) -> str:
-    """The entry's time in the plan's zone: now, a time of day during the window, or a full datetime."""
+# How far from the window an entry may lie before only a full date and time is taken for it.
+LOG_MARGIN = dt.timedelta(days=1)
+
+
+def _when(
+    at: str | None,
+    window: tuple[dt.datetime, dt.datetime],
+    zone: ZoneInfo,
+    now: dt.datetime,
+    previous: dt.datetime | None = None,
+) -> str:
+    """The entry's time in the plan's zone: now, a time of day placed in the window, or a full datetime.
+
+    A time of day that occurs on several dates of the window is the one closest to now while
+    the window runs, else the first at or after the previous entry. Only a full date and time
+    may lie more than LOG_MARGIN before the window or after its end.
+    """
     if at is None or at == "now":
         moment = now.astimezone(zone)
-    else:
-        try:
-            written = parse_datetime_or_time(at)
-        except ValueError as error:
-            raise LogError(f"--at: {error}") from None
-        if isinstance(written, dt.time):
-            moment = fixed_start(written, localize(window_start, zone), zone).astimezone(zone)
-        elif written.tzinfo is None:
+        _near_window(moment, window, zone, "now")
+        return local_text(moment)
+    try:
+        written = parse_datetime_or_time(at)
+    except ValueError as error:
+        raise LogError(f"--at: {error}") from None
+    if isinstance(written, dt.datetime):
+        if written.tzinfo is None:
             return f"{written:%Y-%m-%d %H:%M}"
-        else:
-            moment = written.astimezone(zone)
+        return local_text(written.astimezone(zone))
+    moment = _place(written, window, zone, now, previous).astimezone(zone)
     return local_text(moment)
+
+
+def _place(
+    time: dt.time,
+    window: tuple[dt.datetime, dt.datetime],
+    zone: ZoneInfo,
+    now: dt.datetime,
+    previous: dt.datetime | None,
+) -> dt.datetime:
+    """The occurrence of a time of day inside the window that the scribe means (see _when)."""
+    start, end = window
+    occurrences: list[dt.datetime] = []
+    try:
+        moment = next_occurrence(time, start, zone)
+        while moment <= end:
+            occurrences.append(moment)
+            moment = next_occurrence(time, moment + dt.timedelta(minutes=1), zone)
+    except NonexistentTime as error:
+        raise LogError(f"--at: {error}") from None
+    shown = f"{time:%H:%M}"
+    if not occurrences:
+        near = next_occurrence(time, start - LOG_MARGIN, zone).astimezone(zone)
+        raise LogError(
+            f'--at {shown} does not occur in the window; give the date and time, e.g. --at "{near:%Y-%m-%d %H:%M}"'
+        )
+    if start <= now <= end:
+        return min(occurrences, key=lambda o: abs(o - now))  # the earlier one on a tie
+    if previous is None:
+        return occurrences[0]
+    after = [o for o in occurrences if o >= previous]
+    if not after:
+        last = occurrences[-1].astimezone(zone)
+        raise LogError(
+            f"--at {shown}: every {shown} of the window is before the log's last entry "
+            f"({local_text(previous.astimezone(zone))}); give the date and time, "
+            f'e.g. --at "{last:%Y-%m-%d %H:%M}"'
+        )
+    return after[0]
+
+
+def _near_window(moment: dt.datetime, window: tuple[dt.datetime, dt.datetime], zone: ZoneInfo, what: str) -> None:
+    """Refuse a time far from the window unless it was typed in full (a scribe logging into the wrong plan)."""
+    start, end = window
+    if start - LOG_MARGIN <= moment <= end + LOG_MARGIN:
+        return
+    side = "before the window starts" if moment < start else "after the window ends"
+    raise LogError(
+        f"{what} ({local_text(moment)}) is more than a day {side}; "
+        f'if this is meant, give the date and time, e.g. --at "{moment:%Y-%m-%d %H:%M}"'
+    )
 
 
 def local_text(moment: dt.datetime) -> str:
@@ -254,6 +355,14 @@ def local_text(moment: dt.datetime) -> str:
 
 def extend(text: str, fields: dict[str, str]) -> str:
     """The log's text with one entry added at the end; earlier text is kept byte for byte."""
+    text = _with_entries_key(text)
+    match = _ITEM_INDENT.search(text)
+    indent = match.group(1) if match else "  "
+    return text + entry_yaml(fields, indent)
+
+
+def _with_entries_key(text: str) -> str:
+    """The log's text ready to take a block item at its end."""
     if not text.strip():
         text = LOG_HEADER
     elif re.search(r"^entries:\s*\[\]\s*$", text, re.MULTILINE):
@@ -263,9 +372,53 @@ def extend(text: str, fields: dict[str, str]) -> str:
         text = text + ("" if text.endswith("\n") else "\n") + "entries:\n"
     if not text.endswith("\n"):
         text += "\n"
-    match = _ITEM_INDENT.search(text)
-    indent = match.group(1) if match else "  "
-    return text + entry_yaml(fields, indent)
+    return text
+
+
+def insert(
+    text: str,
+    fields: dict[str, str],
+    document: Document | None,
+    times: Sequence[dt.datetime | None],
+    zone: ZoneInfo,
+) -> tuple[str, int]:
+    """The log's text with the entry at its place in time order (after entries of the same time),
+    and that place; earlier bytes are kept, and an entry's comment lines stay above it.
+
+    The entry goes at the end when it is the latest, or when the entry it must precede is not
+    a block item golive can find (then the log is still valid: it is read in time order).
+    """
+    at = localize(parse_datetime(fields["at"]), zone)
+    # Before the first later entry: in a sorted log, after every entry up to its time.
+    position = next((i for i, t in enumerate(times) if t is not None and t > at), len(times))
+    if position == len(times) or document is None:
+        return extend(text, fields), len(times)
+    lines = text.splitlines(keepends=True)
+    found = _item_line(lines, document.mark_of(("entries", position)))
+    if found is None:
+        return extend(text, fields), len(times)
+    line, indent = found
+    while line > 0 and lines[line - 1].strip().startswith("#"):
+        line -= 1  # the entry's own comments stay with it
+    return "".join(lines[:line]) + entry_yaml(fields, indent) + "".join(lines[line:]), position
+
+
+def _item_line(lines: list[str], mark: Mark) -> tuple[int, str] | None:
+    """The index of the line where the block item at `mark` (its first key) starts with "- ", and its indent."""
+    index = mark.line - 1
+    if index >= len(lines):
+        return None
+    head = lines[index][: mark.column - 1]
+    match = re.fullmatch(r"( *)- +", head)
+    if match:
+        return index, match.group(1)
+    if head.strip():
+        return None
+    index -= 1  # "-" alone on the line above, maybe with comments between
+    while index >= 0 and lines[index].strip().startswith("#"):
+        index -= 1
+    match = re.fullmatch(r"( *)-\s*", lines[index]) if index >= 0 else None
+    return (index, match.group(1)) if match else None
 
 
 def entry_yaml(fields: dict[str, str], indent: str = "  ") -> str:
@@ -296,18 +449,34 @@ def quoted(value: str) -> str:
     )
 
 
-def _as_options(errors: list[Diagnostic], old_lines: int) -> list[Diagnostic]:
-    """Errors in the new entry name the command-line option, not a line that is not written."""
+def _as_options(
+    errors: list[Diagnostic], updated: bytes, text: str, position: int, fields: dict[str, str]
+) -> list[Diagnostic]:
+    """Errors in the new entry name the command-line option, not a line that is not written;
+    errors elsewhere keep the line they have in the log as it stands."""
     options = {"at": "--at", "by": "--by", "kind": "--kind", "step": "--step", "id": "--id"}
     options |= {"severity": "--severity", "resolves": "--resolves", "text": "TEXT"}
+    added = entry_yaml(fields).count("\n")
+    first = _new_entry_line(updated, position)
     result = []
     for error in errors:
-        if error.line <= old_lines:
+        if first is None or error.line < first:
             result.append(error)
+            continue
+        if error.line >= first + added:
+            result.append(dataclasses.replace(error, line=error.line - added))
             continue
         field = error.path.rsplit(".", 1)[-1] if "." in error.path else ""
         result.append(Diagnostic("golive log", 0, 0, "error", options.get(field, "entry"), error.message, error.hint))
     return result
+
+
+def _new_entry_line(updated: bytes, position: int) -> int | None:
+    """The line of the new entry's first key in the updated log."""
+    try:
+        return parse_document(updated, "log").mark_of(("entries", position)).line
+    except SourceError:
+        return None
 
 
 @contextmanager

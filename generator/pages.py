@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -131,6 +131,76 @@ class TimelineBar:
 class TimelineTick:
     left: float
     label: str
+    shown_on: str = ""  # "wide" or "narrow": a label only that width of screen has room for; "" both
+
+
+# The axis is at least this wide (px) on screens 720 px wide or more, and on phones down to
+# 320 px (measured in Chromium); at the axis's font size a character is at most LABEL_CHAR_PX wide.
+AXIS_WIDE_PX = 440
+AXIS_NARROW_PX = 190
+LABEL_CHAR_PX = 7.5
+LABEL_GAP_PX = 12
+TICK_HOURS = (1, 2, 3, 4, 6, 12, 24, 48, 72, 168)
+
+
+def timeline_ticks(
+    schedule: Schedule, origin: dt.datetime, span_end: dt.datetime, percent: Callable[[dt.datetime], float]
+) -> tuple[TimelineTick, ...]:
+    """Axis labels for wide and narrow screens (see _axis_labels), each label once."""
+    wide = _axis_labels(schedule, origin, span_end, percent, AXIS_WIDE_PX)
+    narrow = _axis_labels(schedule, origin, span_end, percent, AXIS_NARROW_PX)
+    ticks = []
+    for moment in sorted(wide.keys() | narrow.keys()):
+        left, label = wide.get(moment) or narrow[moment]
+        shown_on = "" if moment in wide and moment in narrow else "wide" if moment in wide else "narrow"
+        ticks.append(TimelineTick(left, label, shown_on))
+    return tuple(ticks)
+
+
+def _axis_labels(
+    schedule: Schedule,
+    origin: dt.datetime,
+    span_end: dt.datetime,
+    percent: Callable[[dt.datetime], float],
+    axis_px: int,
+) -> dict[dt.datetime, tuple[float, str]]:
+    """The window start at the left edge, then whole local hours every N hours: the smallest N
+    whose labels, each as wide as its text, neither overlap nor repeat nor stick out."""
+
+    def half_width(label: str) -> float:  # percent of the axis, with half the gap on each side
+        return 50 * (len(label) * LABEL_CHAR_PX + LABEL_GAP_PX) / axis_px
+
+    first = schedule.clock(origin)
+    hours: list[dt.datetime] = []
+    hour = origin.astimezone(schedule.zone).replace(minute=0, second=0, microsecond=0).astimezone(dt.UTC)
+    while hour < span_end and len(hours) < 24 * 400:
+        if hour > origin:
+            hours.append(hour)
+        hour += dt.timedelta(hours=1)
+    for every in TICK_HOURS:
+        labels = {origin: (0.0, first)}
+        right = 2 * half_width(first)  # the first label is left-aligned at 0 %
+        fits = True
+        for moment in hours:
+            local = moment.astimezone(schedule.zone)
+            days = every // 24
+            on_grid = local.hour % every == 0 if not days else local.hour == 0 and local.toordinal() % days == 0
+            if not on_grid:
+                continue
+            label, left = schedule.clock(moment), percent(moment)
+            half = half_width(label)
+            if left + half - 50 * LABEL_GAP_PX / axis_px > 100:  # would stick out past the axis's end
+                break
+            if left - half < right and len(labels) == 1:
+                continue  # too close to the window start's label, which stands for it
+            if left - half < right or any(label == shown for _, shown in labels.values()):
+                fits = False
+                break
+            labels[moment] = (left, label)
+            right = left + half
+        if fits:
+            return labels
+    return {origin: (0.0, first)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +289,7 @@ class PlanView:
     crosses_dst: bool
     pages: tuple[tuple[str, str], ...] = PLAN_PAGES
     window_start_utc: str = ""  # ISO 8601, for the live mode's clock
+    clock_day: str = ""  # what the live clock adds to HH:MM:SS: "", "weekday" or "date" (Schedule.clock)
     log: LogView | None = None
     postmortem: PostmortemView | None = None
 
@@ -398,6 +469,7 @@ class _PlanViewBuilder:
             warnings=tuple(warning_line(w) for w in self.warnings),
             crosses_dst=schedule.crosses_dst_change,
             window_start_utc=schedule.window_start.isoformat().replace("+00:00", "Z"),
+            clock_day=schedule.day_style,
         )
 
     def step_rows(self, scheduled: Sequence[ScheduledStep], origin: dt.datetime, prefix: str) -> tuple[StepRow, ...]:
@@ -457,16 +529,8 @@ class _PlanViewBuilder:
                     f"{row.start}-{row.end}",
                 )
             )
-        ticks = []
-        local = origin.astimezone(schedule.zone)
-        hour = (local.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)).astimezone(dt.UTC)
-        hours = span / 3600
-        step = 1 if hours <= 12 else 2 if hours <= 24 else 6
-        ticks.append(TimelineTick(0.0, schedule.clock(origin)))
-        while hour < span_end:
-            ticks.append(TimelineTick(percent(hour), schedule.clock(hour)))
-            hour += dt.timedelta(hours=step)
-        return Timeline(tuple(bars), tuple(ticks), percent(schedule.window_end))
+        ticks = timeline_ticks(schedule, origin, span_end, percent)
+        return Timeline(tuple(bars), ticks, percent(schedule.window_end))
 
     def stakeholders(self) -> tuple[StakeholderView, ...]:
         plan = self.plan

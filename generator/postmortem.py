@@ -32,7 +32,9 @@ def prefill(plan: Plan, schedule: Schedule, call_log: CallLog | None, date: dt.d
     """What golive can already say: the window, how the steps went, the issues, the rollback."""
     zone = schedule.zone
     start, end = schedule.window_start.astimezone(zone), schedule.window_end.astimezone(zone)
-    window = f"{start:%a %d %b %Y %H:%M} to {end:%H:%M %Z}"
+    # The end as every other time is shown (with its day when the window covers several dates).
+    end_text = schedule.clock(schedule.window_end)
+    window = f"{start:%a %d %b %Y %H:%M} to {end_text}" + ("" if schedule.crosses_dst_change else f" {end:%Z}")
     lines = [f"{plan.title} (version {plan.version}) was planned for {window}."]
     if call_log is None or not call_log.entries:
         lines.append("Nothing was logged during the call.")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from generator.models.common import WeekdayTime
 from generator.models.plan import Plan, Step
 
 UTC = dt.UTC
@@ -120,12 +121,43 @@ class Schedule:
             by_id.setdefault(scheduled.id, scheduled)  # the first listed wins
         return by_id
 
-    def clock(self, moment: dt.datetime) -> str:
-        """Local HH:MM, with the UTC offset when the window spans a clock change."""
+    @functools.cached_property
+    def dates(self) -> tuple[dt.date, dt.date]:
+        """The first and last local date the plan's times fall on: window, schedule and rollback."""
+        last = max(self.window_end, self.end, *(s.end for s in self.rollback_steps))
+        return self.window_start.astimezone(self.zone).date(), last.astimezone(self.zone).date()
+
+    @property
+    def multi_date(self) -> bool:
+        """True when the window (or its schedule) covers more than one local calendar date."""
+        first, last = self.dates
+        return first != last
+
+    @property
+    def day_style(self) -> str:
+        """What clock() adds to the time of day inside the window: "", "weekday" or "date"."""
+        first, last = self.dates
+        return "" if first == last else "date" if (last - first).days > 6 else "weekday"
+
+    def clock(self, moment: dt.datetime, with_day: bool | None = None) -> str:
+        """The one way golive shows a moment: local HH:MM on a single-date window, with the
+        weekday ("Sun 14:00") when the window covers several dates, and the date too
+        ("Sun 3 Jan 14:00") when it spans more than 6 days; the UTC offset is added when
+        the window spans a clock change. A moment on another date than a single-date window
+        (a log entry the evening before) shows its day as well. `with_day` forces the day
+        on (a diff between a single-date and a multi-date schedule) or off."""
         local = moment.astimezone(self.zone)
+        first, last = self.dates
+        if with_day is None:
+            with_day = first != last or local.date() != first
+        text = f"{local:%H:%M}"
+        if with_day:
+            # Weekday names repeat after a week: beyond that, the date says which one.
+            weeks = (max(last, local.date()) - min(first, local.date())).days > 6
+            text = f"{local:%a} {local.day} {local:%b} {text}" if weeks else f"{local:%a} {text}"
         if self.crosses_dst_change:
-            return f"{local:%H:%M} {format_utc_offset(local.utcoffset())}"
-        return f"{local:%H:%M}"
+            text += f" {format_utc_offset(local.utcoffset())}"
+        return text
 
     def t_offset(self, moment: dt.datetime) -> str:
         """Time since window start, as T+H:MM."""
@@ -221,18 +253,25 @@ def dependency_order(dependencies: dict[str, tuple[str, ...]]) -> list[str]:
     raise AssertionError("unreachable: steps left unordered without a cycle")
 
 
-def fixed_start(value: dt.datetime | dt.time, window_start: dt.datetime, zone: ZoneInfo) -> dt.datetime:
-    """A step's fixed start in UTC: a datetime, or a time of day's first occurrence in the window."""
+def fixed_start(value: dt.datetime | dt.time | WeekdayTime, window_start: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """A step's fixed start in UTC: a datetime, or the first occurrence at or after the window
+    start of a time of day or of a weekday and time."""
     if isinstance(value, dt.datetime):
         return localize(value, zone)
-    local_start = window_start.astimezone(zone)
-    day = local_start.date()
-    for _ in range(2):
-        candidate = localize(dt.datetime.combine(day, value), zone)
-        if candidate >= window_start:
-            return candidate
+    return next_occurrence(value, window_start, zone)
+
+
+def next_occurrence(value: dt.time | WeekdayTime, after: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """The first moment at or after `after` (UTC) whose local time (and weekday) is `value`."""
+    time = value.time if isinstance(value, WeekdayTime) else value
+    day = after.astimezone(zone).date()
+    for _ in range(9):
+        if not isinstance(value, WeekdayTime) or day.weekday() == value.weekday:
+            candidate = localize(dt.datetime.combine(day, time), zone)
+            if candidate >= after:
+                return candidate
         day += dt.timedelta(days=1)
-    raise AssertionError("unreachable: a time of day recurs within two days")
+    raise AssertionError("unreachable: a weekday and time recur within nine days")
 
 
 def schedule_steps(

@@ -24,12 +24,14 @@ from generator.schedule import (
     DependencyCycle,
     NonexistentTime,
     Schedule,
+    ScheduledStep,
     dependency_order,
     effective_dependencies,
     fixed_start,
     format_duration,
     format_span,
     localize,
+    next_occurrence,
     schedule_plan,
 )
 from generator.sources import PlanSources, Project, SourceCache, load_project, paused_gc, same_objects
@@ -216,6 +218,7 @@ class _Checker:
                 self.schedules[sources.id] = schedule
                 self.warn_schedule(plan, document, schedule)
                 self.warn_gates_after_point_of_no_return(plan, document, schedule)
+                self.warn_idle_starts(plan, document, schedule)
         self.warn_contacts(plan, document)
         self.warn_approved_without_approvals(plan, document)
         self.warn_point_of_no_return_without_rollback(plan, document)
@@ -227,7 +230,7 @@ class _Checker:
                 sources.log.model.entries,
                 ("entries",),
                 zone,
-                ordered=True,
+                is_log=True,
             )
         if sources.postmortem is not None:
             self.check_postmortem(plan, sources, zone, issues)
@@ -575,6 +578,31 @@ class _Checker:
                 )
             )
 
+    def warn_idle_starts(self, plan: Plan, document: Document, schedule: Schedule) -> None:
+        """A time-of-day start that its dependencies overtake does nothing: the author most
+        likely meant that time on a later day, which only the full form can say."""
+        groups: list[tuple[ValuePath, Sequence[ScheduledStep]]] = [(("steps",), schedule.steps)]
+        groups.append((("rollback", "steps"), schedule.rollback_steps))
+        for base, scheduled in groups:
+            ends = {s.id: s.end for s in scheduled}
+            for index, item in enumerate(scheduled):
+                value = item.step.start
+                if not isinstance(value, dt.time) or not item.depends_on:
+                    continue
+                fixed = fixed_start(value, schedule.window_start, schedule.zone)
+                ready = max(ends[d] for d in item.depends_on)
+                if ready <= fixed:
+                    continue
+                later = next_occurrence(value, ready, schedule.zone).astimezone(schedule.zone)
+                self.out.append(
+                    document.warning(
+                        (*base, index, "start"),
+                        f"start {value:%H:%M} ({schedule.clock(fixed)}) has no effect: "
+                        f"the step's dependencies end at {schedule.clock(ready)}",
+                        f'for a later day write the date, e.g. start: "{later:%Y-%m-%d %H:%M}"',
+                    )
+                )
+
     def warn_contacts(self, plan: Plan, document: Document) -> None:
         warned: set[str] = set()
         groups: list[tuple[ValuePath, Sequence[Step]]] = [(("steps",), plan.steps)]
@@ -624,7 +652,7 @@ class _Checker:
         base: ValuePath,
         zone: ZoneInfo,
         *,
-        ordered: bool,
+        is_log: bool,
         known_issues: Iterable[str] = (),
     ) -> set[str]:
         """Check log entries; return the issue ids they define."""
@@ -633,9 +661,21 @@ class _Checker:
             step_ids |= {step.id for step in plan.rollback.steps}
         issues: set[str] = set(known_issues)
         issue_paths: dict[str, ValuePath] = {}
-        previous: tuple[dt.datetime, int] | None = None
+        done: dict[str, ValuePath] = {}
         people = self.people
+        # Entries may be written in any order (pasted from several browsers): they are read
+        # in time order, entries of the same time in file order.
+        times: list[dt.datetime | None] = []
         for index, entry in enumerate(entries):
+            try:
+                times.append(localize(entry.at, zone))
+            except NonexistentTime as error:
+                self.out.append(document.error((*base, index, "at"), str(error)))
+                times.append(times[-1] if times else None)
+        earliest = min((t for t in times if t is not None), default=None)
+        order = sorted(range(len(entries)), key=lambda i: (times[i] or earliest, i))
+        for index in order:
+            entry = entries[index]
             path = (*base, index)
             if entry.by not in people:
                 self.person_ref(document, (*path, "by"), entry.by)
@@ -680,21 +720,17 @@ class _Checker:
                         did_you_mean(entry.resolves, issues),
                     )
                 )
-            try:
-                at = localize(entry.at, zone)
-            except NonexistentTime as error:
-                self.out.append(document.error((*path, "at"), str(error)))
-                continue
-            if ordered and previous is not None and at < previous[0]:
-                line = document.mark_of((*base, previous[1])).line
-                self.out.append(
-                    document.error(
-                        (*path, "at"),
-                        f"entry is earlier than the entry before it (line {line})",
-                        "keep entries in time order",
+            if is_log and entry.kind == "step-done" and entry.step is not None:
+                if entry.step in done:
+                    line = document.mark_of(done[entry.step]).line
+                    self.out.append(
+                        document.warning(
+                            (*path, "step"),
+                            f"step '{entry.step}' is marked done twice (also on line {line})",
+                            "keep one entry: the later time counts",
+                        )
                     )
-                )
-            previous = (at, index)
+                done.setdefault(entry.step, path)
         return issues
 
     def check_postmortem(self, plan: Plan, sources: PlanSources, zone: ZoneInfo, log_issues: set[str]) -> None:
@@ -731,7 +767,7 @@ class _Checker:
             postmortem.timeline_extra,
             ("timeline_extra",),
             zone,
-            ordered=False,
+            is_log=False,
             known_issues=log_issues,
         )
 

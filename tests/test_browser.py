@@ -127,7 +127,7 @@ def test_runbook_schedule_timeline_and_revision(page: Page, server: SiteServer) 
     expect(copy_buttons.first).to_be_attached()
     assert copy_buttons.count() == commands
     first = rows.first.locator("td")
-    expect(first.nth(1)).to_have_text("22:00")
+    expect(first.nth(1)).to_have_text("Sat 22:00")
     expect(first.nth(2)).to_have_text("T+0:00")
     expect(first.nth(4)).to_contain_text(steps[0]["title"])
 

@@ -90,9 +90,9 @@ def test_steps_and_their_schedule_consequences(repo: Path) -> None:
     ]
     # backup-db now ends 22:55, deploy waits for 23:15: everything after moves 15 minutes.
     assert changes(data["schedule"]) == [
-        ("planned end", "23:45", "00:05"),
+        ("planned end", "Sat 23:45", "Sun 00:05"),
         ("critical path", "deploy-app, smoke", "deploy-app, smoke-web"),
-        ("point of no return", "23:00 (deploy-app)", "23:15 (deploy-app)"),
+        ("point of no return", "Sat 23:00 (deploy-app)", "Sat 23:15 (deploy-app)"),
     ]
     assert data["warnings"] == []
 
@@ -124,7 +124,7 @@ def test_rollback_gates_contacts_status_and_approvals(repo: Path) -> None:
     markdown = golive_diff(repo).stdout
     assert "phone of Ana Souza changed" in markdown and "0099" not in markdown  # changed, not printed
     # A 3h10m rollback from the point of no return (23:00) no longer ends inside the window.
-    assert ("latest rollback start", "01:10", "22:50") in changes(data["schedule"])
+    assert ("latest rollback start", "Sun 01:10", "Sat 22:50") in changes(data["schedule"])
     assert data["warnings"] == ["the plan changed but its version is still 3: bump it"]
 
 

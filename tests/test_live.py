@@ -24,7 +24,8 @@ from generator.validate import validate_project
 SHOP = "shop-checkout-relaunch"
 RUNBOOK = f"plans/{SHOP}/runbook.html"
 TICKED = ("open-bridge", "provider-keys", "deploy-payments-service")
-CLOCK = re.compile(r"^\d\d:\d\d:\d\d$")
+# The shop's window runs Saturday night into Sunday: the clock says which day it is.
+CLOCK = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:\d\d:\d\d$")
 OFFSET = re.compile(r"^T[+-]\d+:\d\d$")
 LOG_TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d$")
 
@@ -89,7 +90,7 @@ def test_ticks_show_time_and_initials_and_survive_a_reload(page: Page, site: Sit
     times = {}
     for step in TICKED:
         expect(box(page, step)).to_be_checked()
-        expect(actual(page, step)).to_have_text(re.compile(r"^\d\d:\d\d$"))
+        expect(actual(page, step)).to_have_text(re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:\d\d$"))
         expect(initials(page, step)).to_have_text("raj-patel")
         times[step] = actual(page, step).inner_text()
     expect(bar.locator(".golive-live__status")).to_have_text(f"3 of {rows.count()} steps done")
@@ -167,8 +168,8 @@ def test_export_is_in_time_order_and_carries_the_offset_when_the_clocks_go_back(
     box(page, "smoke-test").check()
     page.clock.set_system_time(bst + dt.timedelta(minutes=30))  # 01:10 GMT, 30 min later
     box(page, "open-bridge").check()
-    expect(actual(page, "open-bridge")).to_have_text("01:10")
-    expect(actual(page, "smoke-test")).to_have_text("01:40")
+    expect(actual(page, "open-bridge")).to_have_text("Sun 01:10")
+    expect(actual(page, "smoke-test")).to_have_text("Sun 01:40")
     text = export(page)
     assert text.splitlines()[0] == "  - at: 2026-10-25 01:40+01:00"
     assert text.splitlines()[4] == "  - at: 2026-10-25 01:10+00:00"
@@ -259,7 +260,7 @@ def test_another_revision_keeps_its_ticks_and_revisions_go_after_30_days(page: P
     page.evaluate("([key, value]) => localStorage.setItem(key, JSON.stringify(value))", [current, before[recent_list]])
     page.reload()
     expect(box(page, "open-bridge")).to_be_checked()
-    expect(actual(page, "open-bridge")).to_have_text("10:00")
+    expect(actual(page, "open-bridge")).to_have_text("Wed 10:00")  # ticked 29 days before
     expect(initials(page, "open-bridge")).to_have_text("ana-souza")
 
 
@@ -287,8 +288,8 @@ def test_a_tick_before_anyone_picked_an_id_asks_who_is_ticking(page: Page, site:
     picker.select_option("raj-patel")
     expect(box(page, "open-bridge")).to_be_checked()
     expect(initials(page, "open-bridge")).to_have_text("raj-patel")
-    expect(actual(page, "open-bridge")).to_have_text("10:00")
-    expect(actual(page, "provider-keys")).to_have_text("10:01")
+    expect(actual(page, "open-bridge")).to_have_text("Thu 10:00")
+    expect(actual(page, "provider-keys")).to_have_text("Thu 10:01")
     expect(picker).not_to_have_attribute("aria-invalid", "true")
     assert export(page) == (
         "  - at: 2026-11-26 10:00\n    by: raj-patel\n    kind: step-done\n    step: open-bridge\n"
@@ -351,3 +352,14 @@ def test_pages_without_a_live_div_are_untouched(page: Page, site: SiteServer) ->
         expect(page.locator(".golive-live__bar, input.golive-live__done")).to_have_count(0)
         assert page.evaluate("() => window.goliveLive === undefined")
     assert not errors, errors
+
+
+def test_the_clock_of_a_single_date_window_has_no_day(page: Page, site: SiteServer) -> None:
+    page.goto(site.url("plans/social-stories-launch/runbook.html"))  # Tue 07:00-15:00 Los Angeles
+    expect(page.locator(".golive-live__clock")).to_have_text(re.compile(r"^\d\d:\d\d:\d\d$"))
+
+
+def test_the_clock_of_a_window_across_midnight_says_the_day(page: Page, site: SiteServer) -> None:
+    page.clock.install(time=dt.datetime(2026, 10, 17, 23, 30, tzinfo=dt.UTC))  # Sun 00:30 BST
+    open_runbook(page, site)
+    expect(page.locator(".golive-live__clock")).to_have_text(re.compile(r"^Sun 00:30:\d\d$"))

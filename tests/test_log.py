@@ -19,6 +19,8 @@ from generator.validate import validate_project
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))
 PLAN = "mobile-banking-4-2"  # in progress, with a partial log
+# A time in its window: "now" is refused when more than a day from the window (see test_log_times.py).
+AT = ("--at", "2026-11-27 00:30")
 
 
 def golive(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -103,7 +105,7 @@ def test_log_is_created_when_missing(root: Path) -> None:
             "golive log: error: --step: unknown step 'release-appz'",
         ),
         (("--kind", "issue", "--severity", "sev2"), "golive log: error: entry: an issue entry needs 'text'"),
-        (("--at", "21:00"), "golive log: error: --at: entry is earlier than the entry before it"),
+        (("--at", "21:00"), "golive log: --at 21:00: every 21:00 of the window is before the log's last entry"),
         (("--by", "nobody"), "golive log: error: --by: unknown person 'nobody'"),
         (("--at", "25:99"), "golive log: --at: '25:99' is not a time"),
     ],
@@ -111,6 +113,8 @@ def test_log_is_created_when_missing(root: Path) -> None:
 def test_invalid_entry_leaves_the_file_untouched(root: Path, args: tuple[str, ...], message: str) -> None:
     before = log_file(root).read_bytes()
     full = ("log", PLAN, *(() if "issue" in args else ("Some text",)), *args, "--root", str(root))
+    if "--at" not in args:
+        full = (*full, *AT)
     if "--by" not in args:
         full = (*full, "--by", "ana-souza")
     result = golive(*full)
@@ -194,7 +198,7 @@ def test_control_characters_in_text_are_refused_and_the_log_is_unchanged(root: P
 
 
 def test_no_lock_or_temporary_file_is_left_in_plans(root: Path) -> None:
-    result = golive("log", PLAN, "note", "--by", "ana-souza", "--root", str(root))
+    result = golive("log", PLAN, "note", "--by", "ana-souza", *AT, "--root", str(root))
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (root / "plans" / PLAN).iterdir()) == ["log.yaml", "plan.yaml"]
     new_plan = root / "plans" / "social-stories-launch"
@@ -209,7 +213,7 @@ def test_a_symlinked_log_is_refused_and_left_a_link(root: Path, tmp_path: Path) 
     elsewhere.write_bytes(kept)
     log_file(root).unlink()
     log_file(root).symlink_to(elsewhere)
-    result = golive("log", PLAN, "note", "--by", "ana-souza", "--root", str(root))
+    result = golive("log", PLAN, "note", "--by", "ana-souza", *AT, "--root", str(root))
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
         f"golive log: plans/{PLAN}/log.yaml is a symlink; golive log writes only a regular file "
@@ -228,7 +232,18 @@ def one_line_failure(result: subprocess.CompletedProcess[str]) -> str:
 def test_text_that_is_not_utf8_is_a_message(root: Path) -> None:
     before = log_file(root).read_bytes()
     # A Latin-1 "café" on the command line reaches Python as a lone surrogate.
-    command = [GOLIVE.encode(), b"log", PLAN.encode(), b"caf\xe9", b"--by", b"ana-souza", b"--root", bytes(root)]
+    command = [
+        GOLIVE.encode(),
+        b"log",
+        PLAN.encode(),
+        b"caf\xe9",
+        b"--by",
+        b"ana-souza",
+        b"--at",
+        b"2026-11-27 00:30",
+        b"--root",
+        bytes(root),
+    ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert one_line_failure(result) == (
         "golive log: TEXT is not valid UTF-8 (the terminal or script passed other bytes); give it as UTF-8; "
@@ -240,7 +255,7 @@ def test_text_that_is_not_utf8_is_a_message(root: Path) -> None:
 def test_a_latin1_log_is_a_message(root: Path) -> None:
     log_file(root).write_bytes(log_file(root).read_bytes() + "  # café\n".encode("latin-1"))
     before = log_file(root).read_bytes()
-    result = golive("log", PLAN, "note", "--by", "ana-souza", "--root", str(root))
+    result = golive("log", PLAN, "note", "--by", "ana-souza", *AT, "--root", str(root))
     line = before.count(b"\n")
     assert one_line_failure(result) == (
         f"golive log: plans/{PLAN}/log.yaml:{line}: byte 0xe9 is not UTF-8; save the file as UTF-8; "
@@ -289,7 +304,7 @@ def test_a_full_disk_or_a_read_only_folder_is_a_message(
         monkeypatch.setattr(logbook, "open", replacement, raising=False)  # the open in logbook's _replace
     else:
         monkeypatch.setattr(logbook.os, name, replacement)
-    code = main(["log", PLAN, "note", "--by", "ana-souza", "--root", str(root)])
+    code = main(["log", PLAN, "note", "--by", "ana-souza", *AT, "--root", str(root)])
     monkeypatch.undo()
     out, err = capsys.readouterr()
     assert (code, out) == (1, "")
@@ -365,7 +380,7 @@ def test_killed_writers_never_corrupt_the_log(root: Path, tmp_path: Path) -> Non
     assert added == sorted(f"note {n}" for n in range(12) if n not in markers)
     assert validate_project(root).ok
     # The next writer clears any temporary file a killed one left behind.
-    assert golive("log", PLAN, "after", "--by", "ben-okafor", "--root", str(root)).returncode == 0
+    assert golive("log", PLAN, "after", "--by", "ben-okafor", *AT, "--root", str(root)).returncode == 0
     assert sorted(p.name for p in (root / "plans" / PLAN).iterdir()) == ["log.yaml", "plan.yaml"]
 
 
@@ -418,6 +433,6 @@ def test_a_log_that_is_not_a_plain_file_is_refused_unread(root: Path, kind: str)
     else:
         with open(log_file(root), "wb") as huge:
             huge.truncate(17 * 2**20)  # sparse: no disk space used
-    result = golive("log", PLAN, "note", "--by", "ana-souza", "--root", str(root))
+    result = golive("log", PLAN, "note", "--by", "ana-souza", *AT, "--root", str(root))
     message = "is larger than 16 MiB; start a new log" if kind == "huge" else "is not a regular file; move it away"
     assert one_line_failure(result) == f"golive log: plans/{PLAN}/log.yaml {message}; {PLAN}'s log is unchanged\n"

@@ -130,7 +130,8 @@ def test_missing_pango_gives_an_install_hint(shipped_site: Path, tmp_path: Path)
     fake = tmp_path / "fake"
     fake.mkdir()
     (fake / "weasyprint.py").write_text("raise OSError(\"cannot load library 'libpango-1.0-0'\")\n")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(fake), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    # The fake first, then whatever golive itself is run from (a worktree on PYTHONPATH rebuilds with its own code).
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(fake), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run(
         [
             GOLIVE,

@@ -30,9 +30,11 @@ def test_log_page_shows_planned_against_actual_and_issues(shipped_site: Path) ->
     assert "Schedule slip at the end +9 min" in text
     assert "Rollback not started" in text
     # step 7 was planned 22:40-22:50 and logged done at 22:58
-    assert "7 Zero-value authorisation against the production provider 22:40 — 22:50 22:58 +8 min late" in text
+    assert (
+        "7 Zero-value authorisation against the production provider Sat 22:40 — Sat 22:50 Sat 22:58 +8 min late" in text
+    )
     # the sev3 webhook issue was logged at 22:36 and resolved at 22:47
-    assert re.search(r"22:36 sev3 Provider test webhooks rejected .*? 22:47 11 min", text)
+    assert re.search(r"Sat 22:36 sev3 Provider test webhooks rejected .*? Sat 22:47 11 min", text)
     assert "First issue to last resolution 2 h 53 min" in text
 
 

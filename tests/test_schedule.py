@@ -46,15 +46,15 @@ def test_parallel_branches_join_at_the_later_end() -> None:
     )
     times = {s.id: (schedule.clock(s.start), schedule.clock(s.end)) for s in schedule.steps}
     assert times == {
-        "a": ("22:00", "22:10"),
-        "b": ("22:00", "22:20"),
-        "c": ("22:20", "22:25"),
-        "d": ("22:10", "22:25"),
+        "a": ("Sat 22:00", "Sat 22:10"),
+        "b": ("Sat 22:00", "Sat 22:20"),
+        "c": ("Sat 22:20", "Sat 22:25"),
+        "d": ("Sat 22:10", "Sat 22:25"),
     }
     # c and d both end at 22:25; the first listed wins, and its binding dependency is b.
     assert schedule.critical_path == ("b", "c")
     assert [s.id for s in schedule.steps if s.critical] == ["b", "c"]
-    assert schedule.clock(schedule.end) == "22:25"
+    assert schedule.clock(schedule.end) == "Sat 22:25"
     assert schedule.fits_window
 
 
@@ -93,10 +93,10 @@ def test_fixed_start_waits_but_never_starts_before_dependencies() -> None:
     )
     # deploy has a fixed start and no depends_on: it does not follow prep, it waits for 23:00.
     assert schedule.step("deploy").depends_on == ()
-    assert schedule.clock(schedule.step("deploy").start) == "23:00"
+    assert schedule.clock(schedule.step("deploy").start) == "Sat 23:00"
     # late's fixed 23:10 is earlier than deploy's end (23:30): the dependency wins.
-    assert schedule.clock(schedule.step("late").start) == "23:30"
-    assert schedule.clock(schedule.end) == "23:50"
+    assert schedule.clock(schedule.step("late").start) == "Sat 23:30"
+    assert schedule.clock(schedule.end) == "Sat 23:50"
     assert schedule.critical_path == ("deploy", "late", "after")
 
 
@@ -115,7 +115,7 @@ def test_window_across_midnight_places_time_of_day_on_the_next_day() -> None:
     assert schedule.step("b").start == utc("2026-12-06 01:00")
     assert schedule.t_offset(schedule.step("b").start) == "T+2:00"
     assert schedule.step("c").start == utc("2026-12-05 23:30")
-    assert schedule.clock(schedule.end) == "01:20"
+    assert schedule.clock(schedule.end) == "Sun 01:20"
 
 
 def test_end_of_daylight_saving_counts_elapsed_time() -> None:
@@ -214,10 +214,10 @@ def test_rollback_is_scheduled_from_the_point_of_no_return() -> None:
         )
     )
     assert schedule.point_of_no_return is not None
-    assert schedule.clock(schedule.point_of_no_return.start) == "22:10"
+    assert schedule.clock(schedule.point_of_no_return.start) == "Sat 22:10"
     assert schedule.rollback_duration == dt.timedelta(minutes=50)
-    assert schedule.clock(schedule.latest_rollback_start) == "23:10"
-    assert [schedule.clock(s.start) for s in schedule.rollback_steps] == ["22:10", "22:20", "22:20"]
+    assert schedule.clock(schedule.latest_rollback_start) == "Sat 23:10"
+    assert [schedule.clock(s.start) for s in schedule.rollback_steps] == ["Sat 22:10", "Sat 22:20", "Sat 22:20"]
     assert schedule.rollback_fits_after_point_of_no_return
 
 

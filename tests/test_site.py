@@ -99,19 +99,19 @@ def test_runbook_shows_schedule_values(shipped_site: Path) -> None:
     page = html(shipped_site, f"plans/{GOLDEN_PLAN}/runbook")
     text = text_of(page)
     # Step 12, the schema migration, starts at 23:15 (T+1:15), 20 minutes, after steps 11, 7, 6 and 8.
-    assert "12 23:15 T+1:15 20m ◆ Run orders schema migration 0147 (point of no return)" in text
+    assert "12 Sat 23:15 T+1:15 20m ◆ Run orders schema migration 0147 (point of no return)" in text
     assert "Dev Malhotra +91 80 5555 0187 #11, #7, #6, #8 ☐" in text
     assert '<a href="tel:+918055550187">+91 80 5555 0187</a>' in page
-    assert "1 22:00 T+0:00 10m Open the bridge, roll call and plan review" in text
+    assert "1 Sat 22:00 T+0:00 10m Open the bridge, roll call and plan review" in text
     # 13 steps are on the critical path, ending with the call closed at 02:00.
     assert text.count("◆ ") - text.count("◆ critical path") == 13
     assert page.count('class="golive-timeline__row is-critical') == 13
-    assert "critical path: 13 steps ending at 02:00" in text
-    assert "Point of no return at 23:15" in text
+    assert "critical path: 13 steps ending at Sun 02:00" in text
+    assert "Point of no return at Sat 23:15" in text
     # each step's instructions are a block of their own, not swallowed by the line above them
     assert page.count('<div class="golive-text"') > 10
     assert not re.search(r'</a>\s*<div class="golive-text"', page)
-    assert "latest rollback start that still ends inside the window is 01:15" in text
+    assert "latest rollback start that still ends inside the window is Sun 01:15" in text
     # commands are code blocks (the copy button on them is checked in the browser)
     assert "<pre><span></span><code>pg_dump" in page
 
@@ -128,9 +128,9 @@ def test_contact_sheet_shows_people_and_local_times(shipped_site: Path) -> None:
 
 def test_rollback_page_shows_point_of_no_return_and_latest_start(shipped_site: Path) -> None:
     text = text_of(html(shipped_site, f"plans/{GOLDEN_PLAN}/rollback"))
-    assert "Point of no return 23:15 (T+1:15), step #12 Run orders schema migration 0147" in text
+    assert "Point of no return Sat 23:15 (T+1:15), step #12 Run orders schema migration 0147" in text
     assert "Rollback takes 1h45m" in text
-    assert "Latest rollback start 01:15" in text
+    assert "Latest rollback start Sun 01:15" in text
     assert "R+0:00" in text
 
 

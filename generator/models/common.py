@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -14,6 +15,8 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    PlainSerializer,
+    PlainValidator,
     StringConstraints,
     WithJsonSchema,
 )
@@ -288,11 +291,51 @@ def parse_datetime_or_time(value: Any) -> dt.datetime | dt.time:
     raise ValueError(f"'{shown(value)}' is not a time; write 23:00 or 2026-12-05 23:00")
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_TIME = re.compile(r"(?i)(mon|tue|wed|thu|fri|sat|sun) +(([01]?\d|2[0-3]):[0-5]\d)")
+
+
+@dataclass(frozen=True)
+class WeekdayTime:
+    """A weekday and time of day (Sun 18:30): its first moment at or after the window start."""
+
+    weekday: int  # Monday is 0, as in datetime.weekday()
+    time: dt.time
+
+    def __str__(self) -> str:
+        return f"{WEEKDAYS[self.weekday].capitalize()} {self.time:%H:%M}"
+
+
+def parse_start(value: Any) -> dt.datetime | dt.time | WeekdayTime:
+    """Read a step's fixed start: a time of day (23:00), a weekday and time (Sun 18:30) or a date and time."""
+    if isinstance(value, WeekdayTime):
+        return value
+    match = _WEEKDAY_TIME.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match:
+        time = parse_datetime_or_time(match.group(2))
+        assert isinstance(time, dt.time)
+        return WeekdayTime(WEEKDAYS.index(match.group(1).lower()), time)
+    try:
+        return parse_datetime_or_time(value)
+    except ValueError:
+        raise ValueError(f"'{shown(value)}' is not a time; write 23:00, Sun 23:00 or 2026-12-05 23:00") from None
+
+
+def start_text(value: dt.datetime | dt.time | WeekdayTime) -> str:
+    """A fixed start as it is written in a plan."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    return str(value)
+
+
 DATETIME_SCHEMA = {"type": "string", "examples": ["2026-12-05 22:00", "2026-12-05T22:00+01:00"]}
 LocalDateTime = Annotated[dt.datetime, BeforeValidator(parse_datetime), WithJsonSchema(DATETIME_SCHEMA)]
 Date = Annotated[dt.date, BeforeValidator(parse_date), WithJsonSchema({"type": "string", "format": "date"})]
 TimeOrDateTime = Annotated[
-    dt.datetime | dt.time,
-    BeforeValidator(parse_datetime_or_time),
-    WithJsonSchema({"type": "string", "examples": ["23:00", "2026-12-05 23:00"]}),
+    dt.datetime | dt.time | WeekdayTime,
+    PlainValidator(parse_start),
+    PlainSerializer(lambda value: start_text(value), return_type=str),
+    WithJsonSchema({"type": "string", "examples": ["23:00", "Sun 23:00", "2026-12-05 23:00"]}),
 ]

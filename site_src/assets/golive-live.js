@@ -10,6 +10,7 @@
   let timer = null;
   const PREFIX = "golive:live:";
   const KEEP_MS = 30 * 24 * 3600e3; // a revision's ticks are dropped 30 days after their last change
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
   function start() {
     clearInterval(timer); // a page shown by instant navigation replaces the previous one
@@ -20,6 +21,8 @@
     const revision = root.dataset.revision || "";
     const people = (root.dataset.people || "").split(/\s+/).filter(Boolean);
     const windowStart = Date.parse(root.dataset.windowStart || "");
+    // "weekday" or "date" when the window covers several dates: the clock then says which day.
+    const clockDay = root.dataset.clockDay || "";
     const prefix = `${PREFIX}${plan}:`;
     const key = prefix + revision;
     let zone = root.dataset.zone || "UTC";
@@ -140,7 +143,8 @@
         const event = byStep.get(step);
         cells.box.checked = Boolean(event);
         cells.row.classList.toggle("golive-live__row--done", Boolean(event));
-        cells.actual.textContent = event ? event.at.slice(11, 16) : "";
+        cells.actual.textContent = !event ? "" : Number.isFinite(event.t) ? dayOf(wall(event.t)) + event.at.slice(11, 16)
+          : event.at.slice(11, 16);
         cells.actual.title = event ? event.at : "";
         cells.initials.textContent = event ? event.by : "";
       }
@@ -202,6 +206,11 @@
       for (const part of parts.formatToParts(new Date(t))) out[part.type] = part.value;
       return out;
     }
+    // The day before a time, as golive shows it (Schedule.clock): "Sun ", "Sun 3 Jan " or nothing.
+    function dayOf(w) {
+      if (clockDay === "date") return `${w.weekday} ${+w.day} ${MONTHS[w.month - 1]} `;
+      return clockDay === "weekday" ? `${w.weekday} ` : "";
+    }
     function minuteText(t) {
       const w = wall(t);
       return `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}`;
@@ -229,7 +238,7 @@
     function update() {
       const now = Date.now();
       const w = wall(now);
-      clock.textContent = `${w.hour}:${w.minute}:${w.second}`;
+      clock.textContent = `${dayOf(w)}${w.hour}:${w.minute}:${w.second}`;
       clock.dateTime = new Date(now).toISOString();
       if (Number.isNaN(windowStart)) {
         offset.textContent = "T?";
@@ -268,7 +277,7 @@
   function formatter(zone) {
     return new Intl.DateTimeFormat("en-GB", {
       timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
-      hour: "2-digit", minute: "2-digit", second: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit", weekday: "short",
     });
   }
 
