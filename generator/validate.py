@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from generator.diagnostics import Diagnostic, ValuePath, did_you_mean, sort_diagnostics
 from generator.load import Document
-from generator.models.checklist import PHASES
+from generator.models.checklist import PHASES, Checklist
 from generator.models.log import KINDS_NEEDING_STEP, KINDS_NEEDING_TEXT, LogEntry
 from generator.models.plan import COMMITTED_STATUSES, Plan, Step
 from generator.schedule import (
@@ -186,6 +186,14 @@ class _Checker:
             self.unique(document, ((("items", i, "id"), item.id) for i, item in enumerate(items)), "item id")
             for index, item in enumerate(items):
                 self.person_ref(document, ("items", index, "owner"), item.owner)
+                if item.owner is not None and item.owner_role is not None:
+                    self.out.append(
+                        document.error(
+                            ("items", index, "owner_role"),
+                            "an item has an owner or an owner_role, not both",
+                            "owner names a person, owner_role the stakeholder role that owns it in each plan",
+                        )
+                    )
 
     def check_plan(self, sources: PlanSources) -> None:
         plan = sources.plan.model
@@ -376,6 +384,8 @@ class _Checker:
                             f"checklist '{checklist_id}' is a {checklist.model.phase} checklist, not {phase}",
                         )
                     )
+                if checklist is not None:
+                    self.check_owner_roles(plan, document, path, checklist_id, checklist.model)
         items = plan.checklists.items
         self.unique(
             document,
@@ -384,6 +394,25 @@ class _Checker:
         )
         for index, item in enumerate(items):
             self.person_ref(document, ("checklists", "items", index, "owner"), item.owner)
+
+    def check_owner_roles(
+        self, plan: Plan, document: Document, path: ValuePath, checklist_id: str, checklist: Checklist
+    ) -> None:
+        """Every owner_role of a shared checklist must be a role this plan has: an error, not a
+        warning, because the item would otherwise have no owner on the night."""
+        roles = {s.role.casefold() for s in plan.stakeholders}
+        missing = dict.fromkeys(
+            i.owner_role for i in checklist.items if i.owner_role and i.owner_role.casefold() not in roles
+        )
+        for role in missing:
+            self.out.append(
+                document.error(
+                    path,
+                    f"checklist '{checklist_id}' has items owned by the role '{role}', "
+                    "which no stakeholder of this plan has",
+                    "roles here: " + ", ".join(dict.fromkeys(s.role for s in plan.stakeholders)),
+                )
+            )
 
     def check_status_rules(self, plan: Plan, document: Document) -> None:
         if plan.status not in COMMITTED_STATUSES:
