@@ -1,0 +1,130 @@
+"""Everyone with a job is on the contact sheet (on screen and on paper), with their own step
+times where their clock differs from the plan's; shared checklists may name a role."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from conftest import make_project
+from generator.render import render_site
+from generator.report import format_text
+from generator.validate import validate_project
+
+
+def edit_yaml(path: Path, change: Any) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def render(root: Path) -> dict[str, str]:
+    validation = validate_project(root)
+    assert validation.ok, format_text(validation.diagnostics)
+    return {path: data.decode() for path, data in render_site(validation).files.items()}
+
+
+def rows(markdown: str, table_class: str) -> list[str]:
+    """The body rows of the contact-sheet table inside the element of that class, as plain text."""
+    section = markdown.split(f'class="{table_class}"', 1)[1].split("</tbody>", 1)[0]
+    found = re.findall(r"<tr>(.*?)</tr>", section.split("<tbody>", 1)[1])
+    return [" | ".join(text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)) for row in found]
+
+
+def text(markup: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", markup).split())
+
+
+def sheets(pages: dict[str, str], plan: str) -> dict[str, list[str]]:
+    """The contact sheet of a plan on screen and on the print page (the PDF is made from it)."""
+    return {
+        "screen": rows(pages[f"plans/{plan}/contacts.md"], "golive-contacts"),
+        "print": rows(pages[f"plans/{plan}/print.md"], "golive-section golive-contact-sheet"),
+    }
+
+
+def row_of(sheet: list[str], name: str) -> str:
+    matches = [row for row in sheet if f"| {name} |" in row]
+    assert len(matches) == 1, (name, sheet)
+    return matches[0]
+
+
+def test_people_with_jobs_who_are_not_stakeholders_are_on_the_contact_sheet(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+
+    def change(plan: dict[str, Any]) -> None:
+        plan["steps"][3]["owner"] = "rob"  # #4 smoke tests: Rob is no stakeholder
+        plan["gates"][0]["decider"] = "eli"  # nor is Eli
+        plan["rollback"]["steps"][0]["owner"] = "rob"
+
+    edit_yaml(root / "plans/shop/plan.yaml", change)
+    pages = render(root)
+    for where, sheet in sheets(pages, "shop").items():
+        names = [row.split(" | ")[2] for row in sheet]
+        # Stakeholders first in escalation order, numbered; then everyone else, unnumbered.
+        assert names == ["Ana Souza", "Devi Raman", "Raj Patel", "Rob Lee", "Eli Brooks", "Mia Chen", "Ben Okafor"]
+        assert [row.split(" | ")[0] for row in sheet] == ["1", "2", "3", "", "", "", ""], where
+        assert "owns #4; rollback #1" in row_of(sheet, "Rob Lee"), where
+        assert "decides gate go-no-go" in row_of(sheet, "Eli Brooks"), where
+        assert "checklist items: 1 pre-launch" in row_of(sheet, "Mia Chen"), where
+        assert "checklist items: 1 post-launch" in row_of(sheet, "Ben Okafor"), where
+        assert "owns #1; owns the rollback" in row_of(sheet, "Ana Souza"), where
+        assert "owns #3" in row_of(sheet, "Raj Patel"), where
+        # a non-stakeholder's role is the one in people.yaml, and their backup is there
+        assert row_of(sheet, "Rob Lee").startswith(" | Backend engineer | Rob Lee | +44 20 7946 0021"), where
+        backup_column = 7 if where == "screen" else 4
+        assert row_of(sheet, "Rob Lee").split(" | ")[backup_column].startswith("Raj Patel"), where
+
+
+def test_a_person_in_another_zone_sees_their_steps_in_both_clocks(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    people = root / "plans/people.yaml"
+    # Rob in Chicago owns the smoke tests; Raj in Lisbon reads the same wall clock as London.
+    edit_yaml(
+        people,
+        lambda data: [
+            p.update(timezone={"rob": "America/Chicago", "raj": "Europe/Lisbon"}[p["id"]])
+            for p in data["people"]
+            if p["id"] in ("rob", "raj")
+        ],
+    )
+    edit_yaml(root / "plans/shop/plan.yaml", lambda plan: plan["steps"][3].update(owner="rob"))
+    pages = render(root)
+    for where, sheet in sheets(pages, "shop").items():
+        # #4 runs 23:30-23:45 London, 17:30 in Chicago the same day
+        assert row_of(sheet, "Rob Lee").endswith("owns #4 #4 23:30 London = 17:30 Chicago"), where
+        # Devi in Kolkata: #2 at 22:10 London is already Sunday there
+        assert row_of(sheet, "Devi Raman").endswith("owns #2; rollback #2 #2 22:10 London = Sun 03:40 Kolkata"), where
+        assert "=" not in row_of(sheet, "Raj Patel"), where
+        assert "=" not in row_of(sheet, "Ana Souza"), where
+    runbook = pages["plans/shop/runbook.md"]
+    assert "· owner's time 17:30\u201317:45 Chicago ·" in runbook
+    assert "· owner's time Sun 03:40\u201304:05 Kolkata ·" in runbook
+    assert runbook.count("owner's time") == 2
+
+
+def test_owner_role_resolves_to_each_plans_own_stakeholder(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    edit_yaml(
+        root / "plans/checklists/standard-pre-launch.yaml",
+        lambda checklist: checklist["items"][1].update(owner_role="go-live LEAD"),
+    )
+    shutil.copytree(root / "plans/shop", root / "plans/shop-two")
+
+    def other_lead(plan: dict[str, Any]) -> None:
+        plan["stakeholders"][0]["role"] = "Database administrator"
+        plan["stakeholders"][2]["role"] = "Go-live lead"  # Raj leads this one
+
+    edit_yaml(root / "plans/shop-two/plan.yaml", other_lead)
+    pages = render(root)
+    item = "Runbook reviewed by every step owner · "
+    assert f"{item}Ana Souza</li>" in pages["plans/shop/checklists.md"]
+    assert f"{item}Raj Patel</li>" in pages["plans/shop-two/checklists.md"]
+    assert f"{item}Raj Patel</li>" in pages["plans/shop-two/print.md"]
+    for where, sheet in sheets(pages, "shop-two").items():
+        assert "checklist items: 1 pre-launch" in row_of(sheet, "Raj Patel"), where
+        assert "checklist" not in row_of(sheet, "Ana Souza"), where
