@@ -88,6 +88,7 @@ def test_dashboard_lists_every_plan_by_status(shipped_site: Path) -> None:
     for plan_id in (
         "mobile-banking-4-2",
         "social-stories-launch",
+        "erp-datacentre-migration",
         "learning-platform-launch",
         "shop-checkout-relaunch",
     ):
