@@ -47,6 +47,15 @@ def sheets(pages: dict[str, str], plan: str) -> dict[str, list[str]]:
     }
 
 
+# Where the columns are: on screen the jobs follow the name; the print page puts them last.
+JOBS = {"screen": 3, "print": 6}
+BACKUP = {"screen": 8, "print": 4}
+
+
+def cell(sheet: list[str], name: str, column: int) -> str:
+    return row_of(sheet, name).split(" | ")[column]
+
+
 def row_of(sheet: list[str], name: str) -> str:
     matches = [row for row in sheet if f"| {name} |" in row]
     assert len(matches) == 1, (name, sheet)
@@ -68,16 +77,17 @@ def test_people_with_jobs_who_are_not_stakeholders_are_on_the_contact_sheet(tmp_
         # Stakeholders first in escalation order, numbered; then everyone else, unnumbered.
         assert names == ["Ana Souza", "Devi Raman", "Raj Patel", "Rob Lee", "Eli Brooks", "Mia Chen", "Ben Okafor"]
         assert [row.split(" | ")[0] for row in sheet] == ["1", "2", "3", "", "", "", ""], where
-        assert "owns #4; rollback #1" in row_of(sheet, "Rob Lee"), where
-        assert "decides gate go-no-go" in row_of(sheet, "Eli Brooks"), where
-        assert "checklist items: 1 pre-launch" in row_of(sheet, "Mia Chen"), where
-        assert "checklist items: 1 post-launch" in row_of(sheet, "Ben Okafor"), where
-        assert "owns #1; owns the rollback" in row_of(sheet, "Ana Souza"), where
-        assert "owns #3" in row_of(sheet, "Raj Patel"), where
-        # a non-stakeholder's role is the one in people.yaml, and their backup is there
-        assert row_of(sheet, "Rob Lee").startswith(" | Backend engineer | Rob Lee | +44 20 7946 0021"), where
-        backup_column = 7 if where == "screen" else 4
-        assert row_of(sheet, "Rob Lee").split(" | ")[backup_column].startswith("Raj Patel"), where
+        jobs = JOBS[where]
+        assert cell(sheet, "Rob Lee", jobs) == "owns #4; rollback #1", where
+        assert cell(sheet, "Eli Brooks", jobs) == "decides gate go-no-go", where
+        assert cell(sheet, "Mia Chen", jobs) == "checklist items: 1 pre-launch", where
+        assert cell(sheet, "Ben Okafor", jobs) == "checklist items: 1 post-launch", where
+        assert cell(sheet, "Ana Souza", jobs) == "owns #1; owns the rollback", where
+        assert cell(sheet, "Raj Patel", jobs) == "owns #3; checklist items: 1 post-launch", where
+        # a non-stakeholder's role is the one in people.yaml, their phone and backup are there
+        assert row_of(sheet, "Rob Lee").startswith(" | Backend engineer | Rob Lee |"), where
+        assert "+44 20 7946 0021" in row_of(sheet, "Rob Lee"), where
+        assert cell(sheet, "Rob Lee", BACKUP[where]).startswith("Raj Patel"), where
 
 
 def test_a_person_in_another_zone_sees_their_steps_in_both_clocks(tmp_path: Path) -> None:
@@ -97,10 +107,11 @@ def test_a_person_in_another_zone_sees_their_steps_in_both_clocks(tmp_path: Path
     for where, sheet in sheets(pages, "shop").items():
         # #4 runs 23:30-23:45 London, 17:30 in Chicago the same day
         # (the plan's side may carry its weekday too: the window spans two dates)
-        assert re.search(r"owns #4 #4 (Sat )?23:30 London = 17:30 Chicago$", row_of(sheet, "Rob Lee")), where
+        rob = cell(sheet, "Rob Lee", JOBS[where])
+        assert re.fullmatch(r"owns #4 #4 (Sat )?23:30 London = 17:30 Chicago", rob), where
         # Devi in Kolkata: #2 at 22:10 London is already Sunday there
-        devi = row_of(sheet, "Devi Raman")
-        assert re.search(r"owns #2; rollback #2 #2 (Sat )?22:10 London = Sun 03:40 Kolkata$", devi), where
+        devi = cell(sheet, "Devi Raman", JOBS[where])
+        assert re.fullmatch(r"owns #2; rollback #2 #2 (Sat )?22:10 London = Sun 03:40 Kolkata", devi), where
         assert "=" not in row_of(sheet, "Raj Patel"), where
         assert "=" not in row_of(sheet, "Ana Souza"), where
     runbook = pages["plans/shop/runbook.md"]
@@ -128,8 +139,8 @@ def test_owner_role_resolves_to_each_plans_own_stakeholder(tmp_path: Path) -> No
     assert f"{item}Raj Patel</li>" in pages["plans/shop-two/checklists.md"]
     assert f"{item}Raj Patel</li>" in pages["plans/shop-two/print.md"]
     for where, sheet in sheets(pages, "shop-two").items():
-        assert "checklist items: 1 pre-launch" in row_of(sheet, "Raj Patel"), where
-        assert "checklist" not in row_of(sheet, "Ana Souza"), where
+        assert "checklist items: 1 pre-launch" in cell(sheet, "Raj Patel", JOBS[where]), where
+        assert "checklist" not in cell(sheet, "Ana Souza", JOBS[where]), where
 
 
 def test_shipped_multi_day_plan_is_clean_and_names_everyone(tmp_path: Path) -> None:
@@ -148,11 +159,12 @@ def test_shipped_multi_day_plan_is_clean_and_names_everyone(tmp_path: Path) -> N
     assert starts["final-backup"] == starts["replication-check"] == starts["file-sync"]
     pages = render(root)
     for where, sheet in sheets(pages, "erp-datacentre-migration").items():
-        daniel = row_of(sheet, "Daniel Ortiz")  # owns steps, is no stakeholder, works from Chicago
-        assert daniel.startswith(" | Integration engineer |"), where
+        daniel = cell(sheet, "Daniel Ortiz", JOBS[where])  # owns steps, is no stakeholder, works from Chicago
+        assert row_of(sheet, "Daniel Ortiz").startswith(" | Integration engineer | Daniel Ortiz |"), where
         assert re.search(r"#3 (Sat )?18:15 Berlin = 11:15 Chicago", daniel), where
         assert re.search(r"#20 (Sun )?01:30 Berlin = Sat 18:30 Chicago", daniel), where
-        assert re.search(r"#23 (Sun )?08:15 Berlin = 12:45 Kolkata", row_of(sheet, "Kavya Reddy")), where
+        kavya = cell(sheet, "Kavya Reddy", JOBS[where])
+        assert re.search(r"#23 (Sun )?08:15 Berlin = 12:45 Kolkata", kavya), where
     # the shared checklist names roles; this plan's stakeholders with them own the items
     checklists = pages["plans/erp-datacentre-migration/checklists.md"]
     assert "in sync for 7 days, lag under 5 seconds · Sanjay Kulkarni</li>" in checklists
