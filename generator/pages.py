@@ -345,7 +345,8 @@ def plan_fingerprint(sources: PlanSources, project: Project) -> str:
             digest.update(f"{source.path.name}\0{len(data)}\0".encode())
             digest.update(data)
     people = project.people_by_id
-    used_people = sorted(_people_used(sources.plan.model, people) & people.keys())
+    used = _people_used(sources.plan.model, people) | _on_contact_sheet(sources.plan.model, project)
+    used_people = sorted(used & people.keys())
     people_json = json.dumps([people[p].model_dump(mode="json") for p in used_people], sort_keys=True)
     digest.update(f"people\0{people_json}".encode())
     plan = sources.plan.model
@@ -370,6 +371,22 @@ def _people_used(plan: Plan, people: dict[str, Person]) -> set[str]:
     if plan.rollback is not None:
         used |= {plan.rollback.owner} | {s.owner for s in plan.rollback.steps}
     return used
+
+
+def _on_contact_sheet(plan: Plan, project: Project) -> set[str]:
+    """Who else the contact sheet shows, with their phone: owners of the shared checklists'
+    items, and the backup in people.yaml of everyone with a job. A change to them is a new revision."""
+    shown = set()
+    for checklist_id in {*plan.checklists.pre_launch, *plan.checklists.go_live, *plan.checklists.post_launch}:
+        checklist = project.checklists.get(checklist_id)
+        if checklist is not None:
+            shown |= {i.owner for i in checklist.model.items if i.owner}
+    people = project.people_by_id
+    for person_id in shown | _people_used(plan, people):
+        person = people.get(person_id)
+        if person is not None and person.backup:
+            shown.add(person.backup)
+    return shown
 
 
 def fill_message(template: str, values: dict[str, str]) -> str:

@@ -169,3 +169,37 @@ def test_shipped_multi_day_plan_is_clean_and_names_everyone(tmp_path: Path) -> N
     checklists = pages["plans/erp-datacentre-migration/checklists.md"]
     assert "in sync for 7 days, lag under 5 seconds · Sanjay Kulkarni</li>" in checklists
     assert "tested in the target data centre · Jonas Hartmann</li>" in checklists
+
+
+def test_revision_changes_when_someone_only_the_contact_sheet_shows_changes(tmp_path: Path) -> None:
+    """A shared checklist's item owner and their backup are on the contact sheet with their
+    phones: a new number is a new revision, so that the call can tell the sheets apart."""
+    root = make_project(tmp_path / "project")
+
+    def add_people(data: dict[str, Any]) -> None:
+        data["people"] += [
+            {"id": "zoe", "name": "Zoe Park", "phone": "+44 20 7946 0101", "backup": "yan"},
+            {"id": "yan", "name": "Yan Li", "phone": "+44 20 7946 0102", "backup": "zoe"},
+        ]
+
+    edit_yaml(root / "plans/people.yaml", add_people)
+    edit_yaml(
+        root / "plans/checklists/standard-post-launch.yaml",
+        lambda checklist: checklist["items"][0].update(owner="zoe"),
+    )
+
+    def revision() -> str:
+        return re.findall(r"Revision <code>([0-9a-f]{12})</code>", render(root)["plans/shop/contacts.md"])[0]
+
+    first = revision()
+    assert "Zoe Park" in render(root)["plans/shop/contacts.md"]
+    for person, phone in (("zoe", "+44 20 7946 0199"), ("yan", "+44 20 7946 0198")):
+        edit_yaml(
+            root / "plans/people.yaml",
+            lambda data, person=person, phone=phone: [
+                p.update(phone=phone) for p in data["people"] if p["id"] == person
+            ],
+        )
+        changed = revision()
+        assert changed != first, person
+        first = changed
