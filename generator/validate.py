@@ -566,6 +566,29 @@ class _Checker:
                         f"'{stakeholder.person}' ({stakeholder.role}) has no backup for a critical role",
                     )
                 )
+        self.warn_critical_without_backup(plan, document)
+
+    def warn_critical_without_backup(self, plan: Plan, document: Document) -> None:
+        """The same for people with a critical job who are not stakeholders: the contact sheet
+        lists them too, and tells the call to ring their backup when they do not answer."""
+        stakeholders = {s.person for s in plan.stakeholders}
+        jobs: list[tuple[ValuePath, str]] = [(("gates", i, "decider"), g.decider) for i, g in enumerate(plan.gates)]
+        if plan.rollback is not None:
+            jobs.append((("rollback", "owner"), plan.rollback.owner))
+            jobs += [(("rollback", "steps", i, "owner"), s.owner) for i, s in enumerate(plan.rollback.steps)]
+        warned: set[str] = set()
+        for path, person_id in jobs:
+            person = self.people.get(person_id)
+            if person is None or person.backup or person_id in stakeholders or person_id in warned:
+                continue
+            warned.add(person_id)
+            self.out.append(
+                document.warning(
+                    path,
+                    f"'{person_id}' has a critical job in this plan and no backup in people.yaml",
+                    "add backup: to them in people.yaml",
+                )
+            )
 
     @staticmethod
     def critical_people(plan: Plan) -> set[str]:
