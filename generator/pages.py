@@ -104,6 +104,7 @@ class StepRow:
     instructions: str | None
     commands: tuple[str, ...]
     verify: str | None
+    owner_local: str | None = None  # "12:25-12:45 Chicago" when the owner's clock differs from the plan's
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +222,19 @@ class StakeholderView:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactRow:
+    """A line of the contact sheet: a stakeholder (escalation order) or anyone else with a job."""
+
+    escalation: int | None  # None: not a stakeholder, so not on the escalation list
+    role: str  # the role in this plan; for others, their role in people.yaml
+    person: Contact
+    backup: Contact | None
+    local_time: str
+    jobs: str  # "owns #8, #14; rollback #3; decides gate go-no-go"
+    local_steps: tuple[str, ...]  # "#8 19:25 Berlin = 12:25 Chicago", when their zone differs
+
+
+@dataclass(frozen=True, slots=True)
 class ChannelView:
     kind: str
     name: str
@@ -292,6 +306,7 @@ class PlanView:
     clock_day: str = ""  # what the live clock adds to HH:MM:SS: "", "weekday" or "date" (Schedule.clock)
     log: LogView | None = None
     postmortem: PostmortemView | None = None
+    contact_rows: tuple[ContactRow, ...] = ()
 
     @property
     def title(self) -> str:
@@ -315,6 +330,7 @@ class PlanView:
             gates=(),
             timeline=Timeline((), (), 0.0),
             stakeholders=(),
+            contact_rows=(),
             approvals=(),
             rollback_steps=(),
             point_of_no_return=None,
@@ -355,6 +371,47 @@ def _window_text(start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> str:
     return f"{local_start:%a %d %b %Y %H:%M %Z} to {local_end:{end_format}}"
 
 
+def zone_label(zone: ZoneInfo) -> str:
+    """A zone as people say it: "Europe/Berlin" is "Berlin", "America/New_York" "New York"."""
+    return zone.key.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def local_clock(schedule: Schedule, moment: dt.datetime, zone: ZoneInfo) -> str:
+    """A moment on someone's own clock, in the plan's form (Schedule.clock): the weekday, or the
+    date on a window of more than a week, whenever the plan's times carry one, and also when
+    their date is not the plan's at that moment. The one place a person's local time is formatted."""
+    local, planned = moment.astimezone(zone), moment.astimezone(schedule.zone)
+    if schedule.day_style == "date":
+        return f"{local:%a} {local.day} {local:%b %H:%M}"
+    if schedule.day_style or local.date() != planned.date():
+        return f"{local:%a %H:%M}"
+    return f"{local:%H:%M}"
+
+
+def local_span(schedule: Schedule, start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> str:
+    """A step's times on someone's own clock, "Sun 03:40\u201304:05 Kolkata": the end's weekday
+    only when it falls on another day than the start."""
+    end_text = local_clock(schedule, end, zone)
+    if start.astimezone(zone).date() == end.astimezone(zone).date():
+        end_text = f"{end.astimezone(zone):%H:%M}"
+    return f"{local_clock(schedule, start, zone)}\u2013{end_text} {zone_label(zone)}"
+
+
+def differs(schedule: Schedule, moment: dt.datetime, zone: ZoneInfo | None) -> bool:
+    """Whether a person in `zone` reads another wall-clock time than the plan at `moment`."""
+    if zone is None or zone.key == schedule.zone.key:
+        return False
+    return moment.astimezone(zone).replace(tzinfo=None) != moment.astimezone(schedule.zone).replace(tzinfo=None)
+
+
+def role_owner(plan: Plan, role: str | None) -> str | None:
+    """The stakeholder who holds a checklist item's owner_role in this plan (first listed)."""
+    if role is None:
+        return None
+    wanted = role.casefold()
+    return next((s.person for s in plan.stakeholders if s.role.casefold() == wanted), None)
+
+
 def plan_fingerprint(sources: PlanSources, project: Project) -> str:
     """First 12 hex digits of SHA-256 over the plan's files and the people and checklists it uses."""
     digest = hashlib.sha256()
@@ -364,7 +421,8 @@ def plan_fingerprint(sources: PlanSources, project: Project) -> str:
             digest.update(f"{source.path.name}\0{len(data)}\0".encode())
             digest.update(data)
     people = project.people_by_id
-    used_people = sorted(_people_used(sources.plan.model, people) & people.keys())
+    used = _people_used(sources.plan.model, people) | _on_contact_sheet(sources.plan.model, project)
+    used_people = sorted(used & people.keys())
     people_json = json.dumps([people[p].model_dump(mode="json") for p in used_people], sort_keys=True)
     digest.update(f"people\0{people_json}".encode())
     plan = sources.plan.model
@@ -389,6 +447,22 @@ def _people_used(plan: Plan, people: dict[str, Person]) -> set[str]:
     if plan.rollback is not None:
         used |= {plan.rollback.owner} | {s.owner for s in plan.rollback.steps}
     return used
+
+
+def _on_contact_sheet(plan: Plan, project: Project) -> set[str]:
+    """Who else the contact sheet shows, with their phone: owners of the shared checklists'
+    items, and the backup in people.yaml of everyone with a job. A change to them is a new revision."""
+    shown = set()
+    for checklist_id in {*plan.checklists.pre_launch, *plan.checklists.go_live, *plan.checklists.post_launch}:
+        checklist = project.checklists.get(checklist_id)
+        if checklist is not None:
+            shown |= {i.owner for i in checklist.model.items if i.owner}
+    people = project.people_by_id
+    for person_id in shown | _people_used(plan, people):
+        person = people.get(person_id)
+        if person is not None and person.backup:
+            shown.add(person.backup)
+    return shown
 
 
 def fill_message(template: str, values: dict[str, str]) -> str:
@@ -438,6 +512,7 @@ class _PlanViewBuilder:
         overrun = schedule.overrun
         slack = f"{format_span(overrun)} late" if overrun > dt.timedelta(0) else f"{format_span(overrun)} to spare"
         channels = tuple(ChannelView(c.kind, c.name, c.link, c.details) for c in plan.channels)
+        checklists = self.checklists()
         return PlanView(
             id=self.sources.id,
             plan=plan,
@@ -464,12 +539,13 @@ class _PlanViewBuilder:
             point_of_no_return=point,
             latest_rollback_start=schedule.clock(schedule.latest_rollback_start),
             rollback_fits=schedule.rollback_fits_after_point_of_no_return,
-            checklists=self.checklists(),
+            checklists=checklists,
             messages=self.messages(lead, channels),
             warnings=tuple(warning_line(w) for w in self.warnings),
             crosses_dst=schedule.crosses_dst_change,
             window_start_utc=schedule.window_start.isoformat().replace("+00:00", "Z"),
             clock_day=schedule.day_style,
+            contact_rows=self.contact_rows(stakeholders, steps, rollback_steps, checklists),
         )
 
     def step_rows(self, scheduled: Sequence[ScheduledStep], origin: dt.datetime, prefix: str) -> tuple[StepRow, ...]:
@@ -481,6 +557,11 @@ class _PlanViewBuilder:
         rows = []
         for number, item in enumerate(scheduled, start=1):
             step: Step = item.step
+            zone = self.zone_of(step.owner)
+            owner_local = None
+            # Rollback steps have no planned time of their own: only the run's steps get one.
+            if prefix == "T" and zone is not None and differs(self.schedule, item.start, zone):
+                owner_local = local_span(self.schedule, item.start, item.end, zone)
             rows.append(
                 StepRow(
                     number=number,
@@ -498,6 +579,105 @@ class _PlanViewBuilder:
                     instructions=step.instructions,
                     commands=tuple(step.commands),
                     verify=step.verify,
+                    owner_local=owner_local,
+                )
+            )
+        return tuple(rows)
+
+    def zone_of(self, person_id: str) -> ZoneInfo | None:
+        person = self.people.get(person_id)
+        return ZoneInfo(person.timezone) if person is not None and person.timezone else None
+
+    def local_time_at_start(self, person_id: str) -> str:
+        """Their wall clock when the window opens, "Sat 17 Oct 23:00"."""
+        local = self.schedule.window_start.astimezone(self.zone_of(person_id) or self.schedule.zone)
+        return f"{local:%a %d %b %H:%M}"
+
+    def contact_rows(
+        self,
+        stakeholders: Sequence[StakeholderView],
+        steps: Sequence[StepRow],
+        rollback_steps: Sequence[StepRow],
+        checklists: dict[str, tuple[ChecklistGroup, ...]],
+    ) -> tuple[ContactRow, ...]:
+        """Everyone the plan gives a job: stakeholders in escalation order, then everyone else
+        in the order their first job comes (steps, gates, rollback, checklists)."""
+        plan, schedule = self.plan, self.schedule
+        # person id -> kind of job -> what, in plan order
+        jobs: dict[str, dict[str, list[str]]] = {}
+
+        def add(person_id: str, kind: str, what: str) -> None:
+            jobs.setdefault(person_id, {}).setdefault(kind, []).append(what)
+
+        owned: dict[str, list[tuple[str, dt.datetime]]] = {}  # person id -> (#N, planned start)
+        for row, scheduled in zip(steps, schedule.steps, strict=True):
+            add(row.owner.id, "owns", f"#{row.number}")
+            owned.setdefault(row.owner.id, []).append((f"#{row.number}", scheduled.start))
+        for gate in plan.gates:
+            add(gate.decider, "gate", gate.id)
+        if plan.rollback is not None:
+            add(plan.rollback.owner, "rollback owner", "")
+        for row in rollback_steps:
+            add(row.owner.id, "rollback", f"#{row.number}")
+        for phase in PHASES:
+            for group in checklists[phase]:
+                for item in group.items:
+                    if item.owner is not None:
+                        add(item.owner.id, "checklist", phase)
+        plan_zone = zone_label(schedule.zone)
+
+        def describe(person_id: str) -> str:
+            found = jobs.get(person_id, {})
+            parts = []
+            if "owns" in found:
+                parts.append("owns " + ", ".join(found["owns"]))
+            if "gate" in found:
+                parts.append(
+                    ("decides gates " if len(found["gate"]) > 1 else "decides gate ") + ", ".join(found["gate"])
+                )
+            if "rollback owner" in found:
+                parts.append("owns the rollback")
+            if "rollback" in found:
+                parts.append("rollback " + ", ".join(found["rollback"]))
+            if "checklist" in found:
+                counts = {phase: found["checklist"].count(phase) for phase in PHASES}
+                parts.append("checklist items: " + ", ".join(f"{n} {phase}" for phase, n in counts.items() if n))
+            return "; ".join(parts)
+
+        def local_steps(person_id: str) -> tuple[str, ...]:
+            zone = self.zone_of(person_id)
+            lines = []
+            for number_text, start in owned.get(person_id, []):
+                if zone is not None and differs(schedule, start, zone):
+                    theirs = f"{local_clock(schedule, start, zone)} {zone_label(zone)}"
+                    lines.append(f"{number_text} {schedule.clock(start)} {plan_zone} = {theirs}")
+            return tuple(lines)
+
+        rows = [
+            ContactRow(
+                s.escalation,
+                s.role,
+                s.person,
+                s.backup,
+                s.local_time,
+                describe(s.person.id),
+                local_steps(s.person.id),
+            )
+            for s in sorted(stakeholders, key=lambda s: s.escalation)
+        ]
+        named = {s.person for s in plan.stakeholders}
+        for person_id in [p for p in jobs if p not in named]:
+            person = self.people.get(person_id)
+            backup = person.backup if person is not None else None
+            rows.append(
+                ContactRow(
+                    None,
+                    (person.role or "") if person is not None else "",
+                    self.contact(person_id),
+                    self.contact(backup) if backup else None,
+                    self.local_time_at_start(person_id),
+                    describe(person_id),
+                    local_steps(person_id),
                 )
             )
         return tuple(rows)
@@ -565,8 +745,10 @@ class _PlanViewBuilder:
             groups = []
             for checklist_id in listed[phase]:
                 checklist = self.project.checklists[checklist_id].model
+                owners = [i.owner or role_owner(plan, i.owner_role) for i in checklist.items]
                 items = tuple(
-                    ChecklistItemView(i.text, self.contact(i.owner) if i.owner else None) for i in checklist.items
+                    ChecklistItemView(i.text, self.contact(owner) if owner else None)
+                    for i, owner in zip(checklist.items, owners, strict=True)
                 )
                 groups.append(ChecklistGroup(checklist.title, checklist_id, items))
             own = tuple(

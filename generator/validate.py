@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from generator.diagnostics import Diagnostic, ValuePath, did_you_mean, name_steps, shorten, sort_diagnostics
 from generator.load import Document
-from generator.models.checklist import PHASES
+from generator.models.checklist import PHASES, Checklist
 from generator.models.log import KINDS_NEEDING_STEP, KINDS_NEEDING_TEXT, LogEntry
 from generator.models.people import Person
 from generator.models.plan import COMMITTED_STATUSES, Plan, Step
@@ -190,6 +190,14 @@ class _Checker:
             self.unique(document, ((("items", i, "id"), item.id) for i, item in enumerate(items)), "item id")
             for index, item in enumerate(items):
                 self.person_ref(document, ("items", index, "owner"), item.owner)
+                if item.owner is not None and item.owner_role is not None:
+                    self.out.append(
+                        document.error(
+                            ("items", index, "owner_role"),
+                            "an item has an owner or an owner_role, not both",
+                            "owner names a person, owner_role the stakeholder role that owns it in each plan",
+                        )
+                    )
 
     def check_plan(self, sources: PlanSources) -> None:
         first = len(self.out)
@@ -390,6 +398,8 @@ class _Checker:
                             f"checklist '{checklist_id}' is a {checklist.model.phase} checklist, not {phase}",
                         )
                     )
+                if checklist is not None:
+                    self.check_owner_roles(plan, document, path, checklist_id, checklist.model)
         items = plan.checklists.items
         self.unique(
             document,
@@ -398,6 +408,25 @@ class _Checker:
         )
         for index, item in enumerate(items):
             self.person_ref(document, ("checklists", "items", index, "owner"), item.owner)
+
+    def check_owner_roles(
+        self, plan: Plan, document: Document, path: ValuePath, checklist_id: str, checklist: Checklist
+    ) -> None:
+        """Every owner_role of a shared checklist must be a role this plan has: an error, not a
+        warning, because the item would otherwise have no owner on the night."""
+        roles = {s.role.casefold() for s in plan.stakeholders}
+        missing = dict.fromkeys(
+            i.owner_role for i in checklist.items if i.owner_role and i.owner_role.casefold() not in roles
+        )
+        for role in missing:
+            self.out.append(
+                document.error(
+                    path,
+                    f"checklist '{checklist_id}' has items owned by the role '{role}', "
+                    "which no stakeholder of this plan has",
+                    "roles here: " + ", ".join(dict.fromkeys(s.role for s in plan.stakeholders)),
+                )
+            )
 
     def check_status_rules(self, plan: Plan, document: Document) -> None:
         if plan.status not in COMMITTED_STATUSES:
@@ -631,6 +660,29 @@ class _Checker:
                         f"'{stakeholder.person}' ({stakeholder.role}) has no backup for a critical role",
                     )
                 )
+        self.warn_critical_without_backup(plan, document)
+
+    def warn_critical_without_backup(self, plan: Plan, document: Document) -> None:
+        """The same for people with a critical job who are not stakeholders: the contact sheet
+        lists them too, and tells the call to ring their backup when they do not answer."""
+        stakeholders = {s.person for s in plan.stakeholders}
+        jobs: list[tuple[ValuePath, str]] = [(("gates", i, "decider"), g.decider) for i, g in enumerate(plan.gates)]
+        if plan.rollback is not None:
+            jobs.append((("rollback", "owner"), plan.rollback.owner))
+            jobs += [(("rollback", "steps", i, "owner"), s.owner) for i, s in enumerate(plan.rollback.steps)]
+        warned: set[str] = set()
+        for path, person_id in jobs:
+            person = self.people.get(person_id)
+            if person is None or person.backup or person_id in stakeholders or person_id in warned:
+                continue
+            warned.add(person_id)
+            self.out.append(
+                document.warning(
+                    path,
+                    f"'{person_id}' has a critical job in this plan and no backup in people.yaml",
+                    "add backup: to them in people.yaml",
+                )
+            )
 
     @staticmethod
     def critical_people(plan: Plan) -> set[str]:

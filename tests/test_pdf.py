@@ -122,7 +122,7 @@ def test_pdf_command_writes_letter_paper(shipped_site: Path, tmp_path: Path) -> 
 def test_pdf_command_refuses_an_unknown_plan(shipped_site: Path) -> None:
     result = subprocess.run([GOLIVE, "pdf", "shop", "--root", str(shipped_site)], capture_output=True, text=True)
     assert result.returncode == 1
-    assert result.stderr.startswith("golive pdf: no plan 'shop' (plans: learning-platform-launch, ")
+    assert result.stderr.startswith("golive pdf: no plan 'shop' (plans: erp-datacentre-migration, learning-platform")
 
 
 def test_missing_pango_gives_an_install_hint(shipped_site: Path, tmp_path: Path) -> None:

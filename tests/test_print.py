@@ -47,7 +47,22 @@ def twenty_people(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServ
         }
         for i in range(20)
     ]
+    # Every job goes to them, so that the sheet has 20 people, the first seven with jobs and the
+    # steps in both clocks; the shared checklists name the lead by role.
+    for number, step in enumerate(plan["steps"], start=1):
+        step["owner"] = f"p{number:02d}"
+    plan["gates"][0]["decider"] = plan["rollback"]["owner"] = "p00"
+    for step in plan["rollback"]["steps"]:
+        step["owner"] = "p05"
+    plan["checklists"]["items"][0]["owner"] = "p06"
     plan_file.write_text(yaml.safe_dump(plan))
+    for name in ("standard-pre-launch", "standard-post-launch"):
+        checklist_file = root / f"plans/checklists/{name}.yaml"
+        checklist = yaml.safe_load(checklist_file.read_text())
+        for item in checklist["items"]:
+            item.pop("owner", None)
+            item["owner_role"] = "Go-live lead"
+        checklist_file.write_text(yaml.safe_dump(checklist))
     server = SiteServer(build_project(root))
     yield server
     server.close()
@@ -61,6 +76,20 @@ def test_contact_sheet_of_twenty_people_prints_on_one_page(
     page.goto(twenty_people.url("plans/shop/contacts.html"))
     assert page.locator(".golive-contacts tbody tr").count() == 20
     assert pdf_pages(page.pdf(format=paper)) == 1
+    page.close()
+
+
+def test_printed_contact_sheet_shows_jobs_and_both_clocks(browser: Browser, twenty_people: SiteServer) -> None:
+    page = browser.new_page()
+    page.goto(twenty_people.url("plans/shop/print.html"))
+    page.emulate_media(media="print")
+    sheet = page.locator(".golive-contact-sheet tbody tr")
+    assert sheet.count() == 20
+    lead, second = sheet.nth(0).inner_text(), sheet.nth(1).inner_text()
+    assert "decides gate go-no-go; owns the rollback; checklist items: 2 pre-launch, 1 post-launch" in lead
+    # step #1 at 22:00 in London is 14:00 in Los Angeles, where everyone on this sheet lives
+    assert re.search(r"owns #1\n#1 Sat 22:00 London = Sat 14:00 Los Angeles", second)
+    assert sheet.nth(1).is_visible()
     page.close()
 
 

@@ -88,6 +88,7 @@ def test_dashboard_lists_every_plan_by_status(shipped_site: Path) -> None:
     for plan_id in (
         "mobile-banking-4-2",
         "social-stories-launch",
+        "erp-datacentre-migration",
         "learning-platform-launch",
         "shop-checkout-relaunch",
     ):
@@ -120,7 +121,7 @@ def test_contact_sheet_shows_people_and_local_times(shipped_site: Path) -> None:
     page = html(shipped_site, f"plans/{GOLDEN_PLAN}/contacts")
     text = text_of(page)
     # The lead comes first; Priya Nair works from Bengaluru, 04:30 IST when the 22:00 BST window opens.
-    assert re.search(r"1 Go-live lead Ana Souza \+44 20 7946 0018", text)
+    assert re.search(r"1 Go-live lead Ana Souza owns #1, #2, #23, #24; [^+]* \+44 20 7946 0018", text)
     assert "Sun 18 Oct 02:30 Asia/Kolkata" in text
     assert '<a href="tel:+442079460018">+44 20 7946 0018</a>' in page
     assert 'href="mailto:' in page

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from generator.models.common import LIST_MAX, Slug, Source, Text
+from generator.models.common import LIST_MAX, Name, Slug, Source, Text
 
 Phase = Literal["pre-launch", "go-live", "post-launch"]
 PHASES: tuple[Phase, ...] = ("pre-launch", "go-live", "post-launch")
@@ -16,6 +16,9 @@ class ChecklistItem(Source):
     id: Slug
     text: Text
     owner: Slug | None = None
+    # A stakeholder role instead of a person ("Go-live lead"): resolved per plan, so that a shared
+    # checklist names each plan's own people. Either owner or owner_role, not both.
+    owner_role: Name | None = None
 
 
 class Checklist(Source):
