@@ -630,7 +630,7 @@ def live_result(plan: Plan, schedule: Schedule, call_log: CallLog | None) -> Liv
 
 
 def initials(name: str) -> str:
-    """"RP" for Raj Patel: the first letter or digit of each word (of the first and last of four or more)."""
+    """Initials, "RP" for Raj Patel: the first letter or digit of each word (first and last of four or more)."""
     words = name.split()
     if len(words) > 3:
         words = [words[0], words[-1]]

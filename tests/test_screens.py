@@ -1,4 +1,4 @@
-"""Every plan page is readable on a laptop (1280×800) and on a phone (390×844), in headless Chromium.
+"""Every plan page is readable on a laptop (1280x800) and on a phone (390x844), in headless Chromium.
 
 Nothing scrolls sideways: not the page, not a table's scroll box. Step titles and phone numbers
 are inside the screen and not clipped by any box around them. On a phone, the schedule, rollback
@@ -8,7 +8,6 @@ steps and contact sheet are one card per row; messages wrap clear of their copy 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -80,11 +79,11 @@ MESSAGES = """() => {
   return found;
 }"""
 
-# The day and range another page may show in a time cell ("Sun 14:00–15:30"): the layout has room for it.
+# The day and range a time cell may show ("Sun 14:00" to "15:30", en dash): the layout has room for it.
 LONG_TIMES = """() => {
   const put = (selector, text) => { for (const c of document.querySelectorAll(selector)) c.textContent = text; };
   put(".golive-cards--runbook tbody td:nth-child(2)", "Sun 14:00");
-  put(".golive-cards--rollback tbody td:nth-child(3)", "Sun 14:00–15:30");
+  put(".golive-cards--rollback tbody td:nth-child(3)", "Sun 14:00\\u201315:30");
   put(".golive-cards--log-steps tbody td:nth-child(n+3):nth-child(-n+6)", "Sun 14:00");
   put(".golive-cards--timeline tbody td:nth-child(1), .golive-cards--issues tbody td:nth-child(1)", "Sun 14:00");
 }"""
@@ -102,7 +101,8 @@ def settle(page: Page) -> None:
     """Wait until Material has wrapped the tables (its script runs after load)."""
     page.wait_for_function(
         "() => (!document.querySelector('article table') || document.querySelector('.md-typeset__table'))"
-        " && (!document.querySelector('.golive-message') || document.querySelector('.golive-message .md-code__button, .golive-message .md-clipboard'))"
+        " && (!document.querySelector('.golive-message')"
+        " || document.querySelector('.golive-message .md-code__button, .golive-message .md-clipboard'))"
     )
 
 
