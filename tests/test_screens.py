@@ -18,6 +18,7 @@ from conftest import REPO, TIMEOUT_MS, SiteServer
 PLANS = sorted(p.name for p in (REPO / "plans").iterdir() if (p / "plan.yaml").is_file())
 PAGES = ("runbook", "rollback", "contacts", "log", "communications")
 LAPTOP = {"width": 1280, "height": 800}
+SMALL_LAPTOP = {"width": 1024, "height": 768}  # or a tablet held sideways
 PHONE = {"width": 390, "height": 844}
 
 # What overflows, as a list of readable findings (empty when the page fits).
@@ -89,7 +90,7 @@ LONG_TIMES = """() => {
 }"""
 
 
-@pytest.fixture(params=[LAPTOP, PHONE], ids=["laptop", "phone"])
+@pytest.fixture(params=[LAPTOP, SMALL_LAPTOP, PHONE], ids=["laptop", "small-laptop", "phone"])
 def screen(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport=request.param)
     context.set_default_timeout(TIMEOUT_MS)
