@@ -46,9 +46,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
 
 
 @pytest.fixture(scope="module")
-def shipped(shipped_site: Path) -> Iterator[SiteServer]:
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
     """The shipped plans as they are: the shop relaunch is completed and has a log."""
-    served = SiteServer(shipped_site / "site")
+    root = copy_shipped_project(tmp_path_factory.mktemp("shipped-live") / "project")
+    served = SiteServer(build_project(root))
     yield served
     served.close()
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from conftest import REPO, TIMEOUT_MS, SiteServer
+from conftest import REPO, TIMEOUT_MS, SiteServer, build_project, copy_shipped_project
 
 PLANS = sorted(p.name for p in (REPO / "plans").iterdir() if (p / "plan.yaml").is_file())
 PAGES = ("runbook", "rollback", "contacts", "log", "communications")
@@ -88,6 +88,15 @@ LONG_TIMES = """() => {
   put(".golive-cards--log-steps tbody td:nth-child(n+3):nth-child(-n+6)", "Sun 14:00");
   put(".golive-cards--timeline tbody td:nth-child(1), .golive-cards--issues tbody td:nth-child(1)", "Sun 14:00");
 }"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """The shipped plans built by this code (the session's shipped site may be rebuilt by `golive pdf` tests)."""
+    root = copy_shipped_project(tmp_path_factory.mktemp("screens") / "project")
+    served = SiteServer(build_project(root))
+    yield served
+    served.close()
 
 
 @pytest.fixture(params=[LAPTOP, SMALL_LAPTOP, PHONE], ids=["laptop", "small-laptop", "phone"])
