@@ -307,6 +307,7 @@ class PlanView:
     log: LogView | None = None
     postmortem: PostmortemView | None = None
     contact_rows: tuple[ContactRow, ...] = ()
+    live_result: LiveResult | None = None  # set once the call is over (completed, rolled back)
 
     @property
     def title(self) -> str:
@@ -342,6 +343,13 @@ class PlanView:
     @property
     def status(self) -> str:
         return self.plan.status
+
+    @property
+    def live_people(self) -> str:
+        """The live mode's people as JSON, {id: [name, short name]}, for the runbook's live div."""
+        contacts = [s.person for s in self.stakeholders]
+        short = short_names(contacts)
+        return json.dumps({c.id: [c.name, short[c.id]] for c in contacts}, ensure_ascii=False, sort_keys=True)
 
     @property
     def bridge(self) -> ChannelView | None:
@@ -499,6 +507,7 @@ class _PlanViewBuilder:
         call_log = read_log(self.sources.log.model.entries, self.schedule) if self.sources.log else None
         view.log = log_view(self, call_log) if call_log is not None else None
         view.postmortem = postmortem_view(self, call_log, view.log)
+        view.live_result = live_result(self.plan, self.schedule, call_log)
         return view
 
     def build_plan(self) -> PlanView:
@@ -842,6 +851,62 @@ def people_rows(project: Project, plans: Sequence[PlanView]) -> tuple[PersonRow,
             PersonRow(contact(person, person.id), person.role, person.team, backup, tuple(roles.get(person.id, ())))
         )
     return tuple(rows)
+
+
+# -- live mode (assets/golive-live.js) -----------------------------------------------------
+
+# Statuses of a plan whose call is over: the live bar shows what the log says, not a clock.
+FINISHED_STATUSES = ("completed", "rolled-back")
+
+
+@dataclass(frozen=True, slots=True)
+class LiveResult:
+    """What the runbook's live bar shows once the call is over."""
+
+    outcome: str  # the plan's status: completed | rolled-back
+    text: str  # "20 of 24 steps done, ended 02:09", from log.yaml
+
+
+def live_result(plan: Plan, schedule: Schedule, call_log: CallLog | None) -> LiveResult | None:
+    """The logged result of a finished plan's call; None while the call is still to come or running."""
+    if plan.status not in FINISHED_STATUSES:
+        return None
+    if call_log is None or call_log.last_entry is None:
+        return LiveResult(plan.status, "nothing logged")
+    parts = [f"{call_log.steps_done} of {len(call_log.steps)} steps done"]
+    if call_log.rollback_started is not None:
+        rollback = f"rollback started {schedule.clock(call_log.rollback_started)}"
+        if call_log.rollback_done is not None:
+            rollback += f", done {schedule.clock(call_log.rollback_done)}"
+        parts.append(rollback)
+    parts.append(f"ended {schedule.clock(call_log.last_entry)}")
+    return LiveResult(plan.status, ", ".join(parts))
+
+
+def initials(name: str) -> str:
+    """Initials, "RP" for Raj Patel: the first letter or digit of each word (first and last of four or more)."""
+    words = name.split()
+    if len(words) > 3:
+        words = [words[0], words[-1]]
+    return "".join(next((c for c in word if c.isalnum()), "") for word in words).upper()
+
+
+def short_names(contacts: Sequence[Contact]) -> dict[str, str]:
+    """What a narrow Initials cell shows for each person: initials unique on the plan, else the
+    first name and last initial ("Raj P."), else the full name, else the id; never a cut-off id."""
+    names = {c.id: c.name for c in contacts}
+
+    def first_and_initial(person_id: str) -> str:
+        words = names[person_id].split()
+        return f"{words[0]} {initials(words[-1])}." if len(words) > 1 else names[person_id]
+
+    labels = {person_id: initials(name) or name for person_id, name in names.items()}
+    for fallback in (first_and_initial, names.__getitem__, str):
+        seen: dict[str, int] = {}
+        for label in labels.values():
+            seen[label] = seen.get(label, 0) + 1
+        labels = {i: fallback(i) if seen[label] > 1 else label for i, label in labels.items()}
+    return labels
 
 
 # -- the call log and the post-mortem ----------------------------------------------------

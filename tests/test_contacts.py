@@ -30,7 +30,7 @@ def render(root: Path) -> dict[str, str]:
 
 def rows(markdown: str, table_class: str) -> list[str]:
     """The body rows of the contact-sheet table inside the element of that class, as plain text."""
-    section = markdown.split(f'class="{table_class}"', 1)[1].split("</tbody>", 1)[0]
+    section = re.split(f'class="{re.escape(table_class)}[ "]', markdown, maxsplit=1)[1].split("</tbody>", 1)[0]
     found = re.findall(r"<tr>(.*?)</tr>", section.split("<tbody>", 1)[1])
     return [" | ".join(text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)) for row in found]
 

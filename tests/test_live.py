@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import Dialog, Locator, Page, Route, expect
+from playwright.sync_api import Browser, Dialog, Locator, Page, Route, expect
 
-from conftest import SiteServer, copy_shipped_project
+from conftest import SiteServer, build_project, copy_shipped_project
+from generator.pages import Contact, build_plan_view, short_names
+from generator.render import render_plan
 from generator.validate import validate_project
 
 SHOP = "shop-checkout-relaunch"
@@ -31,8 +33,24 @@ LOG_TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d$")
 
 
 @pytest.fixture(scope="module")
-def site(shipped_site: Path) -> Iterator[SiteServer]:
-    served = SiteServer(shipped_site / "site")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """The shipped plans, with the shop relaunch's call still running (in progress): ticks are on."""
+    root = copy_shipped_project(tmp_path_factory.mktemp("live") / "project")
+    plan = root / "plans" / SHOP / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    assert "\nstatus: completed\n" in text
+    plan.write_text(text.replace("\nstatus: completed\n", "\nstatus: in-progress\n"), encoding="utf-8")
+    build_project(root)
+    served = SiteServer(root / "site")
+    yield served
+    served.close()
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """The shipped plans as they are: the shop relaunch is completed and has a log."""
+    root = copy_shipped_project(tmp_path_factory.mktemp("shipped-live") / "project")
+    served = SiteServer(build_project(root))
     yield served
     served.close()
 
@@ -91,7 +109,7 @@ def test_ticks_show_time_and_initials_and_survive_a_reload(page: Page, site: Sit
     for step in TICKED:
         expect(box(page, step)).to_be_checked()
         expect(actual(page, step)).to_have_text(re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:\d\d$"))
-        expect(initials(page, step)).to_have_text("raj-patel")
+        expect(initials(page, step)).to_have_text("RP")
         times[step] = actual(page, step).inner_text()
     expect(bar.locator(".golive-live__status")).to_have_text(f"3 of {rows.count()} steps done")
 
@@ -101,7 +119,7 @@ def test_ticks_show_time_and_initials_and_survive_a_reload(page: Page, site: Sit
     for step in TICKED:
         expect(box(page, step)).to_be_checked()
         expect(actual(page, step)).to_have_text(times[step])
-        expect(initials(page, step)).to_have_text("raj-patel")
+        expect(initials(page, step)).to_have_text("RP")
     expect(page.locator("input.golive-live__done:checked")).to_have_count(len(TICKED))
     expect(bar.locator(".golive-live__clock")).to_have_text(CLOCK)
     expect(bar.locator(".golive-live__offset")).to_have_text(OFFSET)
@@ -118,12 +136,13 @@ def test_ticks_show_time_and_initials_and_survive_a_reload(page: Page, site: Sit
 def test_export_appends_to_the_log_and_validates(page: Page, site: SiteServer, tmp_path: Path) -> None:
     open_runbook(page, site)
     first = page.locator("#golive-live").get_attribute("data-people")
-    assert first
+    names = page.locator("#golive-live").get_attribute("data-people-names")
+    assert first and names
     first = first.split()[0]
     page.get_by_label("Your id").select_option(first)
     for step in TICKED:
         box(page, step).check()
-        expect(initials(page, step)).to_have_text(first)
+        expect(initials(page, step)).to_have_text(json.loads(names)[first][1])
 
     page.locator(".golive-live__bar").get_by_role("button", name="Copy log entries").click()
     area = page.locator("textarea.golive-live__export")
@@ -227,7 +246,7 @@ def test_another_revision_keeps_its_ticks_and_revisions_go_after_30_days(page: P
     page.unroute(site.url(RUNBOOK))
     page.reload()
     expect(box(page, "open-bridge")).to_be_checked()
-    expect(initials(page, "open-bridge")).to_have_text("raj-patel")
+    expect(initials(page, "open-bridge")).to_have_text("RP")
     expect(page.locator("input.golive-live__done:checked")).to_have_count(1)
     assert f"golive:live:{SHOP}:{other}" in stored_keys(page)
 
@@ -261,7 +280,7 @@ def test_another_revision_keeps_its_ticks_and_revisions_go_after_30_days(page: P
     page.reload()
     expect(box(page, "open-bridge")).to_be_checked()
     expect(actual(page, "open-bridge")).to_have_text("Wed 10:00")  # ticked 29 days before
-    expect(initials(page, "open-bridge")).to_have_text("ana-souza")
+    expect(initials(page, "open-bridge")).to_have_text("AS")
 
 
 def test_a_tick_before_anyone_picked_an_id_asks_who_is_ticking(page: Page, site: SiteServer) -> None:
@@ -287,7 +306,7 @@ def test_a_tick_before_anyone_picked_an_id_asks_who_is_ticking(page: Page, site:
     page.clock.set_system_time(at + dt.timedelta(minutes=3))
     picker.select_option("raj-patel")
     expect(box(page, "open-bridge")).to_be_checked()
-    expect(initials(page, "open-bridge")).to_have_text("raj-patel")
+    expect(initials(page, "open-bridge")).to_have_text("RP")
     expect(actual(page, "open-bridge")).to_have_text("Thu 10:00")
     expect(actual(page, "provider-keys")).to_have_text("Thu 10:01")
     expect(picker).not_to_have_attribute("aria-invalid", "true")
@@ -297,7 +316,7 @@ def test_a_tick_before_anyone_picked_an_id_asks_who_is_ticking(page: Page, site:
     )
     # The next ticks sign with the id picked.
     box(page, "smoke-test").check()
-    expect(initials(page, "smoke-test")).to_have_text("raj-patel")
+    expect(initials(page, "smoke-test")).to_have_text("RP")
 
 
 def test_clear_asks_first(page: Page, site: SiteServer) -> None:
@@ -363,3 +382,103 @@ def test_the_clock_of_a_window_across_midnight_says_the_day(page: Page, site: Si
     page.clock.install(time=dt.datetime(2026, 10, 17, 23, 30, tzinfo=dt.UTC))  # Sun 00:30 BST
     open_runbook(page, site)
     expect(page.locator(".golive-live__clock")).to_have_text(re.compile(r"^Sun 00:30:\d\d$"))
+
+
+def test_initials_show_a_short_name_and_fit_their_cell(browser: Browser, site: SiteServer) -> None:
+    for viewport in ({"width": 1280, "height": 800}, {"width": 390, "height": 844}):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        open_runbook(page, site)
+        picker = page.get_by_label("Your id")
+        # The picker names people; the page records their id.
+        expect(picker.locator("option[value='raj-patel']")).to_have_text("Raj Patel (RP)")
+        picker.select_option("raj-patel")
+        box(page, "deploy-payments-service").check()
+        cell = initials(page, "deploy-payments-service")
+        expect(cell).to_have_text("RP")
+        expect(cell).to_have_attribute("title", "Raj Patel")
+        assert "by: raj-patel" in export(page)
+        # Nothing of it is cut off, on a laptop or on a phone.
+        fits = cell.evaluate(
+            "td => { const r = td.getBoundingClientRect();"
+            " return td.scrollWidth <= td.clientWidth && r.left >= 0 && r.right <= innerWidth; }"
+        )
+        assert fits, viewport
+        context.close()
+
+
+def test_two_people_with_the_same_initials_get_short_names() -> None:
+    contacts = [
+        Contact("raj-patel", "Raj Patel", None, None, None, None, None),
+        Contact("rita-patel", "Rita Patel", None, None, None, None, None),
+        Contact("ana-souza", "Ana Souza", None, None, None, None, None),
+        Contact("ana-souza-2", "Ana Souza", None, None, None, None, None),
+        Contact("tan", "Tan Wei Ling", None, None, None, None, None),
+        Contact("jan", "Jan van der Berg", None, None, None, None, None),
+        Contact("lucia", "Lúcia Ferreira", None, None, None, None, None),
+    ]
+    assert short_names(contacts) == {
+        "raj-patel": "Raj P.",
+        "rita-patel": "Rita P.",
+        "ana-souza": "ana-souza",  # the same name twice: only the id tells them apart
+        "ana-souza-2": "ana-souza-2",
+        "tan": "TWL",
+        "jan": "JB",
+        "lucia": "LF",
+    }
+
+
+def logged_result(plan_dir: Path) -> str:
+    """What the live bar should say of a finished plan, worked out from its plan.yaml and log.yaml."""
+    plan = yaml.safe_load((plan_dir / "plan.yaml").read_text(encoding="utf-8"))
+    entries = yaml.safe_load((plan_dir / "log.yaml").read_text(encoding="utf-8"))["entries"]
+    steps = {step["id"] for step in plan["steps"]}
+    done = {e["step"] for e in entries if e["kind"] == "step-done" and e.get("step") in steps}
+    last = max(dt.datetime.fromisoformat(str(e["at"])) for e in entries)
+    return f"{len(done)} of {len(steps)} steps done, ended {last:%a %H:%M}"  # the window spans two dates
+
+
+def test_a_completed_plan_shows_its_logged_result_not_a_clock(page: Page, shipped: SiteServer) -> None:
+    plan_dir = Path(__file__).parent.parent / "plans" / SHOP
+    assert yaml.safe_load((plan_dir / "plan.yaml").read_text(encoding="utf-8"))["status"] == "completed"
+    open_runbook(page, shipped)
+    bar = page.locator(".golive-live__bar")
+    expect(bar.locator(".golive-live__label")).to_have_text("Completed")
+    expect(bar.locator(".golive-live__result")).to_have_text(logged_result(plan_dir))
+    # No running clock, no T+ offset, no "0 of N done" and no boxes to tick: the call is over.
+    expect(bar.locator(".golive-live__clock, .golive-live__offset, .golive-live__status")).to_have_count(0)
+    expect(bar).not_to_contain_text("T+")
+    expect(page.locator("input.golive-live__done")).to_have_count(0)
+    expect(bar.get_by_role("link", name="Log")).to_have_attribute("href", "log.html")
+
+
+def test_a_rolled_back_plan_shows_when_the_rollback_ran(tmp_path: Path) -> None:
+    root = copy_shipped_project(tmp_path / "p")
+    plan = root / "plans" / SHOP / "plan.yaml"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("\nstatus: completed\n", "\nstatus: rolled-back\n"), encoding="utf-8"
+    )
+    log = root / "plans" / SHOP / "log.yaml"
+    log.write_text(
+        log.read_text(encoding="utf-8")
+        + "  - at: 2026-10-18 02:20\n    by: raj-patel\n    kind: rollback-started\n"
+        + "  - at: 2026-10-18 02:45\n    by: raj-patel\n    kind: rollback-done\n",
+        encoding="utf-8",
+    )
+    validation = validate_project(root)
+    assert validation.ok, validation.errors
+    view = build_plan_view(validation, SHOP)
+    assert view.live_result is not None
+    assert view.live_result.outcome == "rolled-back"
+    assert view.live_result.text == "20 of 24 steps done, rollback started Sun 02:20, done Sun 02:45, ended Sun 02:45"
+    runbook = render_plan(view)[f"plans/{SHOP}/runbook.md"]
+    assert 'data-outcome="rolled-back"' in runbook
+    assert 'data-result="20 of 24 steps done, rollback started Sun 02:20, done Sun 02:45, ended Sun 02:45"' in runbook
+
+
+def test_a_plan_still_to_run_has_no_logged_result(tmp_path: Path) -> None:
+    validation = validate_project(copy_shipped_project(tmp_path / "p"))
+    for plan_id in ("mobile-banking-4-2", "learning-platform-launch"):  # in progress with a log; a draft
+        view = build_plan_view(validation, plan_id)
+        assert view.live_result is None
+        assert "data-outcome" not in render_plan(view)[f"plans/{plan_id}/runbook.md"]

@@ -169,7 +169,7 @@ def test_serve_shows_the_errors_on_every_open_page_until_fixed(project: Path, se
         expect(errors).to_contain_text("plans/shop/plan.yaml:", timeout=30_000)
         # file:line:col, message; shown as text, never as HTML
         expect(errors).to_contain_text(
-            "plans/shop/plan.yaml:63:12: error: steps[2].owner (deploy-app, \"Deploy checkout 2.0\"): "
+            'plans/shop/plan.yaml:63:12: error: steps[2].owner (deploy-app, "Deploy checkout 2.0"): '
             "'<b>nobody</b>' is not a valid id"
         )
         assert opened.locator(".golive-serve-errors b").count() == 0

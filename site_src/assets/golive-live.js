@@ -20,6 +20,9 @@
     const plan = root.dataset.plan || "";
     const revision = root.dataset.revision || "";
     const people = (root.dataset.people || "").split(/\s+/).filter(Boolean);
+    const names = personNames(root.dataset.peopleNames); // id -> [name, short name]
+    const nameOf = (id) => (names[id] ? names[id][0] : id);
+    const shortOf = (id) => (names[id] ? names[id][1] : id);
     const windowStart = Date.parse(root.dataset.windowStart || "");
     // "weekday" or "date" when the window covers several dates: the clock then says which day.
     const clockDay = root.dataset.clockDay || "";
@@ -42,10 +45,23 @@
       node.append(...children);
       return node;
     };
+    // The call is over (completed, rolled back): the bar shows what log.yaml says, no clock, no ticks.
+    if (root.dataset.outcome) {
+      const outcome = root.dataset.outcome === "rolled-back" ? "Rolled back" : "Completed";
+      root.append(
+        el("div", { className: "golive-live__bar golive-live__bar--over" },
+          el("span", { className: "golive-live__label", textContent: outcome }),
+          el("span", { className: "golive-live__result", textContent: root.dataset.result || "" }),
+          el("a", { href: "log.html", textContent: "Log" })));
+      return;
+    }
     const clock = el("time", { className: "golive-live__clock" });
     const offset = el("span", { className: "golive-live__offset" });
     const select = el("select", { className: "golive-live__by" }, el("option", { value: "", textContent: "—" }));
-    for (const id of people) select.append(el("option", { value: id, textContent: id }));
+    for (const id of people) {
+      const text = names[id] ? `${nameOf(id)} (${shortOf(id)})` : id;
+      select.append(el("option", { value: id, textContent: text }));
+    }
     const copy = el("button", { type: "button", className: "golive-live__button", textContent: "Copy log entries" });
     const clear = el("button", { type: "button", className: "golive-live__button", textContent: "Clear" });
     const status = el("span", { className: "golive-live__status" });
@@ -146,7 +162,9 @@
         cells.actual.textContent = !event ? "" : Number.isFinite(event.t) ? dayOf(wall(event.t)) + event.at.slice(11, 16)
           : event.at.slice(11, 16);
         cells.actual.title = event ? event.at : "";
-        cells.initials.textContent = event ? event.by : "";
+        // Initials (or a short name) fit the narrow column; the full name is the cell's tooltip.
+        cells.initials.textContent = event ? shortOf(event.by) : "";
+        cells.initials.title = event ? nameOf(event.by) : "";
       }
     }
     function say(message) {
@@ -254,6 +272,21 @@
     update();
     timer = setInterval(update, 1000);
     window.goliveLive = { exportYaml };
+  }
+
+  // The page's {id: [name, short name]}; anything else (an older page, garbage) is no names.
+  function personNames(text) {
+    try {
+      const data = JSON.parse(text || "{}");
+      if (!data || typeof data !== "object" || Array.isArray(data)) return {};
+      const out = Object.create(null);
+      for (const [id, pair] of Object.entries(data)) {
+        if (Array.isArray(pair) && typeof pair[0] === "string" && typeof pair[1] === "string" && pair[1]) out[id] = pair;
+      }
+      return out;
+    } catch {
+      return {};
+    }
   }
 
   // What a revision's key holds: {changed, events}; a bare list of events before golive kept `changed`.
