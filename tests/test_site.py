@@ -42,18 +42,20 @@ def text_of(markup: str) -> str:
 # -- Markdown: golden files and determinism -------------------------------------------
 
 
-def test_golden_markdown_of_one_shipped_plan(request: pytest.FixtureRequest) -> None:
+# A one-night window with a log and a post-mortem, and a weekend migration over two days.
+@pytest.mark.parametrize("plan_id", [GOLDEN_PLAN, "erp-datacentre-migration"])
+def test_golden_markdown_of_shipped_plans(request: pytest.FixtureRequest, plan_id: str) -> None:
     site = render_site(validate_project(REPO))
-    pages = {p: d for p, d in site.files.items() if p.startswith(f"plans/{GOLDEN_PLAN}/")}
+    pages = {p: d for p, d in site.files.items() if p.startswith(f"plans/{plan_id}/")}
     assert len(pages) >= 6
-    folder = GOLDEN / GOLDEN_PLAN
+    folder = GOLDEN / plan_id
     if request.config.getoption("--update-golden"):
         shutil.rmtree(folder, ignore_errors=True)
         for path, data in pages.items():
             target = folder / Path(path).name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-    expected = {f"plans/{GOLDEN_PLAN}/{p.name}": p.read_bytes() for p in sorted(folder.iterdir())}
+    expected = {f"plans/{plan_id}/{p.name}": p.read_bytes() for p in sorted(folder.iterdir())}
     assert pages.keys() == expected.keys()
     for path, data in pages.items():
         assert data.decode() == expected[path].decode(), f"{path} differs from tests/golden (use --update-golden)"
