@@ -4,9 +4,13 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -154,3 +158,31 @@ def commit_all(repo: Path, message: str) -> None:
         git(repo, "config", "user.email", "test@example.com")
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", message)
+
+
+@contextmanager
+def golive_serve(root: Path) -> Iterator[int]:
+    """`golive serve` on the project at root, on a free port of 127.0.0.1, once it takes
+    connections; yields the port and stops the server afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    golive = str(Path(sys.executable).with_name("golive"))
+    server = subprocess.Popen(
+        [golive, "serve", "--root", str(root), "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None and time.monotonic() < deadline, "golive serve never answered"
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -6,10 +6,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from conftest import GIT_ENV, REPO, commit_all, git, make_project
+from conftest import GIT_ENV, REPO, commit_all, git, golive_serve, make_project
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))
 PDF_LINK = re.compile(r'<a href="([^"]+)" data-golive-pdf="([a-z0-9-]+)">')
@@ -130,27 +128,8 @@ def test_publish_without_pdfs_links_the_print_page(project: Path) -> None:
 @pytest.fixture
 def serving(project: Path) -> Iterator[str]:
     """`golive serve` on the project; yields its address."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [GOLIVE, "serve", "--root", str(project), "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None and time.monotonic() < deadline, "golive serve never answered"
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with golive_serve(project) as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_serve_shows_the_errors_on_every_open_page_until_fixed(project: Path, serving: str, page: Page) -> None:

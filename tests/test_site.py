@@ -13,7 +13,7 @@ from typing import Any
 import icalendar
 import pytest
 
-from conftest import REPO, copy_shipped_project
+from conftest import REPO, copy_shipped_project, golive_serve
 from generator import write as write_module
 from generator.build import generate, write
 from generator.render import render_site
@@ -270,22 +270,12 @@ def test_build_command_writes_and_builds(built: Path) -> None:
 
 
 def test_serve_regenerates_pages_when_a_plan_changes(tmp_path: Path) -> None:
-    import socket
     import time
     import urllib.request
 
     root = copy_shipped_project(tmp_path / "project")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [GOLIVE, "serve", "--root", str(root), "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/plans/social-stories-launch/runbook.html"
 
-    def page_when(predicate: object, timeout: float = 30) -> str:
+    def page_when(url: str, predicate: object, timeout: float = 30) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -297,16 +287,14 @@ def test_serve_regenerates_pages_when_a_plan_changes(tmp_path: Path) -> None:
             time.sleep(0.2)
         raise AssertionError(f"{url} never matched")
 
-    try:
-        page_when(lambda body: "Version <strong>12</strong>" in body)
+    with golive_serve(root) as port:
+        url = f"http://127.0.0.1:{port}/plans/social-stories-launch/runbook.html"
+        page_when(url, lambda body: "Version <strong>12</strong>" in body)
         plan = root / "plans/social-stories-launch/plan.yaml"
         plan.write_text(plan.read_text().replace("version: 12", "version: 13"))
-        page_when(lambda body: "Version <strong>13</strong>" in body)
+        page_when(url, lambda body: "Version <strong>13</strong>" in body)
         assert "version: 13" not in (root / "site_src/plans/social-stories-launch/runbook.md").read_text()
         assert "<strong>13</strong>" in (root / "site_src/plans/social-stories-launch/runbook.md").read_text()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_calendar_is_what_icalendar_makes_of_all_the_events() -> None:
@@ -337,27 +325,18 @@ def http_status(port: int, host: str | None) -> str:
 
 
 def test_serve_answers_only_requests_addressed_to_it(tmp_path: Path) -> None:
-    import socket
     import time
 
     root = copy_shipped_project(tmp_path / "project")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [GOLIVE, "serve", "--root", str(root), "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    with golive_serve(root) as port:
         deadline = time.monotonic() + 120
-        while True:
+        while True:  # until the first build is served
             try:
                 if http_status(port, f"127.0.0.1:{port}") == "HTTP/1.0 200 OK":
                     break
             except OSError:
                 pass
-            assert time.monotonic() < deadline and server.poll() is None, "golive serve never answered"
+            assert time.monotonic() < deadline, "golive serve never built the site"
             time.sleep(0.2)
         # DNS rebinding: a page at evil.example, its name now resolving to 127.0.0.1.
         assert http_status(port, f"evil.example:{port}") == "HTTP/1.0 403 Forbidden"
@@ -368,9 +347,6 @@ def test_serve_answers_only_requests_addressed_to_it(tmp_path: Path) -> None:
         assert http_status(port, f"localhost:{port}") == "HTTP/1.0 200 OK"
         assert http_status(port, f"LocalHost:{port}") == "HTTP/1.0 200 OK"
         assert http_status(port, f"[::1]:{port}") == "HTTP/1.0 200 OK"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.mark.parametrize(
