@@ -43,7 +43,7 @@ def more_errors(file: str, line: int, column: int, count: int) -> Diagnostic:
 
 def quote(text: str, limit: int = 60) -> str:
     """Text in quotes for a message, cut short when long: a message stays one readable line."""
-    return f"'{text}'" if len(text) <= limit else f"'{text[: limit - 3]}...'"
+    return f"'{shorten(text, limit)}'"
 
 
 def printable(text: str) -> str:

@@ -249,17 +249,28 @@ def not_regular_message(mode: int) -> str:
 
 
 def load_document(path: Path, file: str) -> Document:
-    """Read `path` (shown to users as `file`) or raise SourceError.
+    """Read `path` (shown to users as `file`) or raise SourceError."""
+    try:
+        raw = read_source(path, file)
+    except FileNotFoundError as error:
+        raise SourceError([_at(file, 1, 1, f"cannot read the file: {error.strerror}")]) from None
+    return parse_document(raw, file)
+
+
+def read_source(path: Path, file: str) -> bytes:
+    """The bytes of a source file (shown to users as `file`), or SourceError.
 
     Only a regular file is read, never through a symbolic link (which could point out of the
     repository), and never more than 16 MiB of it whatever its size says: a FIFO or a device
-    is refused instead of blocking or reading without end.
+    is refused instead of blocking or reading without end. FileNotFoundError passes through.
     """
     flags = os.O_RDONLY
     for name in ("O_NOFOLLOW", "O_NONBLOCK", "O_CLOEXEC", "O_BINARY"):  # those this system has
         flags |= getattr(os, name, 0)
     try:
         descriptor = os.open(path, flags)
+    except FileNotFoundError:
+        raise
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise SourceError([_at(file, 1, 1, SYMLINK_MESSAGE, SYMLINK_HINT)]) from None
@@ -276,7 +287,9 @@ def load_document(path: Path, file: str) -> Document:
         raise SourceError([_at(file, 1, 1, f"cannot read the file: {error.strerror}")]) from None
     finally:
         os.close(descriptor)
-    return parse_document(raw, file)
+    if len(raw) > MAX_FILE_BYTES:
+        raise SourceError([_at(file, 1, 1, "file is larger than 16 MiB")])
+    return raw
 
 
 def _read_at_most(descriptor: int, limit: int) -> bytes:
@@ -296,7 +309,7 @@ def parse_document(raw: bytes, file: str) -> Document:
     """Parse YAML bytes into a Document or raise SourceError."""
     if len(raw) > MAX_FILE_BYTES:
         raise SourceError([_at(file, 1, 1, "file is larger than 16 MiB")])
-    text = _decode(raw, file)
+    text = decode_source(raw, file)
     reader = _Reader(text, file)
     root = reader.read()
     if reader.errors:
@@ -310,7 +323,8 @@ def _at(file: str, line: int, column: int, message: str, hint: str = "") -> Diag
     return Diagnostic(file, line, column, "error", "", message, hint)
 
 
-def _decode(raw: bytes, file: str) -> str:
+def decode_source(raw: bytes, file: str) -> str:
+    """A source's bytes as text (UTF-8, with or without a byte-order mark), or SourceError."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SourceError([_at(file, 1, 1, "file is UTF-16; save it as UTF-8")])
     try:

@@ -19,7 +19,6 @@ import fcntl
 import json
 import os
 import re
-import stat
 import typing
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -29,7 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from generator.diagnostics import Diagnostic
-from generator.load import MAX_FILE_BYTES, Document, Mark, SourceError, load_document, parse_document
+from generator.load import Document, Mark, SourceError, decode_source, load_document, parse_document, read_source
 from generator.models.common import SLUG_PATTERN, parse_datetime, parse_datetime_or_time
 from generator.models.log import EntryKind, Severity
 from generator.models.plan import Plan, Stakeholder
@@ -91,14 +90,8 @@ def append_entry(root: Path, plan_id: str, entry: NewEntry, now: dt.datetime) ->
         raise LogError(f"{PLANS_DIR}/{plan_id} is a symlink; golive log writes only into a real folder")
     try:
         with _locked(folder):
-            current = _read_current(path, display)
-            try:
-                old_text = current.decode("utf-8")
-            except UnicodeDecodeError as error:
-                line = current.count(b"\n", 0, error.start) + 1
-                raise LogError(
-                    f"{display}:{line}: byte 0x{current[error.start]:02x} is not UTF-8; save the file as UTF-8"
-                ) from None
+            old_text = _read_current(path, display)
+            current = old_text.encode("utf-8")
             plan = _read_plan(plan_file, f"{PLANS_DIR}/{plan_id}/{PLAN_FILE}")
             zone = ZoneInfo(plan.timezone)
             document = _read_log_document(current, display)
@@ -119,26 +112,17 @@ def append_entry(root: Path, plan_id: str, entry: NewEntry, now: dt.datetime) ->
     return Appended(path, fields)
 
 
-def _read_current(path: Path, display: str) -> bytes:
-    """The log's bytes (empty when there is none yet); a symlink or a non-file is refused, never replaced."""
+def _read_current(path: Path, display: str) -> str:
+    """The log's text (empty when there is none yet), read as every source is (load.read_source):
+    a symlink, a non-file or a file over 16 MiB is refused, never read or replaced."""
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        return decode_source(read_source(path, display), display)
     except FileNotFoundError:
-        return b""
-    except OSError:
-        if path.is_symlink():
-            hint = "replace the link with the file itself"
-            raise LogError(f"{display} is a symlink; golive log writes only a regular file ({hint})") from None
-        raise
-    status = os.fstat(handle)
-    if not stat.S_ISREG(status.st_mode):
-        os.close(handle)
-        raise LogError(f"{display} is not a regular file; move it away")
-    if status.st_size > MAX_FILE_BYTES:  # validation would refuse it anyway: do not read it all first
-        os.close(handle)
-        raise LogError(f"{display} is larger than {MAX_FILE_BYTES // 2**20} MiB; start a new log")
-    with os.fdopen(handle, "rb") as file:
-        return file.read()
+        return ""
+    except SourceError as error:
+        problem = error.diagnostics[0]
+        hint = f" ({problem.hint})" if problem.hint else ""
+        raise LogError(f"{problem.file}:{problem.line}:{problem.column}: {problem.message}{hint}") from None
 
 
 def _os_problem(error: OSError, display: str, folder: str) -> str:

@@ -465,8 +465,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        return f"'{shown}'"
+        return quote(value)
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):

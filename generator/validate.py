@@ -481,11 +481,10 @@ class _Checker:
                 continue
             for name in names:
                 if not name.isidentifier():
-                    shown = name if len(name) <= 40 else name[:37] + "..."
                     self.out.append(
                         document.error(
                             path,
-                            f"placeholder {{{shown}}} is not a bare name",
+                            f"placeholder {{{shorten(name, 60)}}} is not a bare name",
                             "write a name alone, such as {title}: no format, conversion, attribute or index",
                         )
                     )
@@ -493,7 +492,7 @@ class _Checker:
                     hint = did_you_mean(name, PLACEHOLDERS) or "known placeholders: " + ", ".join(
                         f"{{{p}}}" for p in PLACEHOLDERS
                     )
-                    self.out.append(document.error(path, f"unknown placeholder {{{name[:40]}}}", hint))
+                    self.out.append(document.error(path, f"unknown placeholder {{{shorten(name, 60)}}}", hint))
                 elif name in CHANNEL_PLACEHOLDERS and CHANNEL_PLACEHOLDERS[name] not in kinds:
                     self.out.append(
                         document.error(

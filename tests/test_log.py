@@ -216,7 +216,7 @@ def test_a_symlinked_log_is_refused_and_left_a_link(root: Path, tmp_path: Path) 
     result = golive("log", PLAN, "note", "--by", "ana-souza", *AT, "--root", str(root))
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
-        f"golive log: plans/{PLAN}/log.yaml is a symlink; golive log writes only a regular file "
+        f"golive log: plans/{PLAN}/log.yaml:1:1: symbolic links are not read "
         f"(replace the link with the file itself); {PLAN}'s log is unchanged\n"
     )
     assert log_file(root).is_symlink() and elsewhere.read_bytes() == kept
@@ -258,7 +258,7 @@ def test_a_latin1_log_is_a_message(root: Path) -> None:
     result = golive("log", PLAN, "note", "--by", "ana-souza", *AT, "--root", str(root))
     line = before.count(b"\n")
     assert one_line_failure(result) == (
-        f"golive log: plans/{PLAN}/log.yaml:{line}: byte 0xe9 is not UTF-8; save the file as UTF-8; "
+        f"golive log: plans/{PLAN}/log.yaml:{line}:8: byte 0xe9 is not valid UTF-8 (save the file as UTF-8); "
         f"{PLAN}'s log is unchanged\n"
     )
     assert log_file(root).read_bytes() == before
@@ -434,5 +434,10 @@ def test_a_log_that_is_not_a_plain_file_is_refused_unread(root: Path, kind: str)
         with open(log_file(root), "wb") as huge:
             huge.truncate(17 * 2**20)  # sparse: no disk space used
     result = golive("log", PLAN, "note", "--by", "ana-souza", *AT, "--root", str(root))
-    message = "is larger than 16 MiB; start a new log" if kind == "huge" else "is not a regular file; move it away"
-    assert one_line_failure(result) == f"golive log: plans/{PLAN}/log.yaml {message}; {PLAN}'s log is unchanged\n"
+    # The same messages as validate gives for any source (load.read_source).
+    message = {
+        "folder": "a folder, not a regular file: golive reads only regular files (remove it)",
+        "fifo": "a FIFO (named pipe), not a regular file: golive reads only regular files (remove it)",
+        "huge": "file is 17.0 MiB; sources are limited to 16 MiB",
+    }[kind]
+    assert one_line_failure(result) == f"golive log: plans/{PLAN}/log.yaml:1:1: {message}; {PLAN}'s log is unchanged\n"

@@ -21,6 +21,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from generator.diagnostics import shorten
+
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 LINK_SCHEMES = ("https", "http", "mailto", "tel")
 
@@ -63,8 +65,7 @@ Markdown = Annotated[
 
 def shown(value: Any) -> str:
     """A value quoted in a message: cut short when long."""
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shorten(str(value), 60)
 
 
 def _parse_link(value: Any) -> Any:
