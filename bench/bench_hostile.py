@@ -29,7 +29,7 @@ def measure(name: str) -> tuple[float, float, str]:
         CASES[name](root)
         start = time.perf_counter()
         env = {**os.environ, "PYTHONPATH": str(REPO)}
-        code = "import sys; from generator.cli import main; sys.exit(main())"
+        code = "import sys; from generator.cli.main import main; sys.exit(main())"
         try:
             done = subprocess.run(
                 [

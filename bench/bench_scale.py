@@ -15,7 +15,7 @@ Rows of the table:
 - stock material / stock + prune (N <= 200 unless --no-stock): `mkdocs build` of the same
   site_src/ with mkdocs-material and no golive plugin: its default navigation (every page on
   every page) and search, then with only `navigation.prune`. No history pages: fewer pages.
-- one-plan regen: the path `golive serve` takes: generator.incremental.Regenerator runs once,
+- one-plan regen: the path `golive serve` takes: generator.site.incremental.Regenerator runs once,
   one plan.yaml changes, the second run() is timed; the label says how many files it wrote.
 
 pages counts the HTML pages MkDocs wrote (not 404.html); ms/page = seconds / pages.
@@ -72,10 +72,11 @@ def mtimes(folder: Path) -> dict[Path, int]:
 
 def child_stages(root: Path) -> None:
     """Time each stage of the pipeline in this process; print [stage, seconds, peak MiB] rows as JSON."""
-    from generator.build import build_html, write
-    from generator.render import render_site
-    from generator.schedule import schedule_plan
-    from generator.validate import validate_project
+    from generator.api import write
+    from generator.check.validate import validate_project
+    from generator.mkdocs.build import build_html
+    from generator.schedule.timetable import schedule_plan
+    from generator.site.render import render_site
 
     rows = []
     started = time.perf_counter()
@@ -104,7 +105,7 @@ def child_stages(root: Path) -> None:
 def child_regen(root: Path) -> None:
     """Time the second Regenerator.run() after one plan changed; print JSON (null without the module)."""
     try:
-        from generator.incremental import Regenerator
+        from generator.site.incremental import Regenerator
     except ImportError:
         print("null")
         return
@@ -134,7 +135,7 @@ def stock_config(root: Path, name: str, features: list[str]) -> Path:
         "site_dir": f"site-{name}",
         "use_directory_urls": False,
         # custom_dir only supplies golive's print-page template, which the print pages name.
-        "theme": {"name": "material", "custom_dir": str(REPO / "generator/theme"), "features": features},
+        "theme": {"name": "material", "custom_dir": str(REPO / "generator/site/theme"), "features": features},
         "plugins": ["search"],
         "markdown_extensions": ours["markdown_extensions"],
     }
@@ -181,7 +182,7 @@ def bench(count: int, stock: bool) -> list[Row]:
         _, _, output = run([sys.executable, __file__, "--child-regen", str(root)])
         regen = json.loads(output.splitlines()[-1])
         if regen is None:
-            rows.append((count, "one-plan regen (no generator.incremental)", None, None, None))
+            rows.append((count, "one-plan regen (no generator.site.incremental)", None, None, None))
         else:
             stage = f"one-plan regen: {regen['written']} files written, {regen['rendered']} re-rendered"
             rows.append((count, stage, regen["seconds"], None, regen["peak"]))

@@ -244,7 +244,7 @@ def dump(path: Path, data: object) -> None:
 
 
 if __name__ == "__main__":
-    from generator.validate import validate_project
+    from generator.check.validate import validate_project
 
     root = generate(Path(sys.argv[1]), int(sys.argv[2]))
     validation = validate_project(root)

@@ -69,7 +69,8 @@ def copy_shipped_project(target: Path) -> Path:
 
 def build_project(root: Path) -> Path:
     """Run the whole pipeline (validate, write site_src, mkdocs build --strict); return site/."""
-    from generator.build import build_html, generate, write
+    from generator.api import generate, write
+    from generator.mkdocs.build import build_html
 
     generated = generate(root)
     assert generated.site is not None, [d for d in generated.validation.errors]

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from conftest import REPO, make_project
-from generator.models.common import NAME_MAX
+from generator.read.models.common import NAME_MAX
 
 # One line of vectors, then golive's own block markers on lines of their own (where they would
 # open a block), around a script.

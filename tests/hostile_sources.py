@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.load import MAX_ENTRIES, parse_document
+from generator.read.load import MAX_ENTRIES, parse_document
 
 PLAN = "plans/shop/plan.yaml"
 PEOPLE = "plans/people.yaml"

@@ -49,7 +49,7 @@ def test_hostile_source_is_refused_quickly_with_a_clear_error(case: str, project
 
 
 def test_messages_are_filled_without_str_format() -> None:
-    from generator.pages import fill_message
+    from generator.site.views.plan import fill_message
 
     # validation refuses these; filling must not run them either ({title:>1000000000} would make 1 GB)
     values = {"title": "Shop", "version": "3"}

@@ -104,7 +104,7 @@ def test_wrong_usage_exits_2(args: tuple[str, ...]) -> None:
 
 
 def _commands() -> list[str]:
-    from generator.cli import build_parser
+    from generator.cli.main import build_parser
 
     parser = build_parser()
     [subparsers] = [a for a in parser._actions if a.dest == "command"]
@@ -203,8 +203,8 @@ def test_a_plan_still_running_a_day_after_its_window_is_a_warning_of_validate(
 
 
 def test_the_stale_status_warning_reads_the_clock_but_never_reaches_the_pages(project: Path) -> None:
-    from generator.pages import build_plan_view
-    from generator.validate import stale_status_warnings, validate_project
+    from generator.check.validate import stale_status_warnings, validate_project
+    from generator.site.views.plan import build_plan_view
 
     plan = project / "plans/shop/plan.yaml"
     text = plan.read_text().replace("status: approved", "status: in-progress")
@@ -244,7 +244,7 @@ def test_the_plan_in_the_readme_is_valid(tmp_path: Path) -> None:
 def test_a_bug_is_one_line_and_a_traceback_only_with_debug(
     project: Path, debug: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from generator import cli
+    from generator.cli import main as cli
 
     def broken(args: object) -> int:
         raise RuntimeError("a bug in a handler")

@@ -11,9 +11,9 @@ from typing import Any
 import yaml
 
 from conftest import copy_shipped_project, make_project
-from generator.render import render_site
+from generator.check.validate import validate_project
 from generator.report import format_text
-from generator.validate import validate_project
+from generator.site.render import render_site
 
 
 def edit_yaml(path: Path, change: Any) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, make_project
+from generator.check.validate import validate_project
 from generator.report import format_text
-from generator.validate import validate_project
 
 INVALID = sorted(p for p in (DATA / "invalid").iterdir() if p.is_dir())
 VALID = sorted(p for p in (DATA / "valid").iterdir() if p.is_dir())

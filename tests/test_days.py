@@ -15,10 +15,10 @@ import yaml
 from playwright.sync_api import Page
 
 from conftest import REPO, SiteServer, build_project, make_project
-from generator.logbook import LogError, NewEntry, append_entry
-from generator.pages import build_plan_view
-from generator.render import render_plan
-from generator.validate import validate_project
+from generator.call.logbook import LogError, NewEntry, append_entry
+from generator.check.validate import validate_project
+from generator.site.render import render_plan
+from generator.site.views.plan import build_plan_view
 
 UTC = dt.UTC
 

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from conftest import GIT_ENV, commit_all, git, make_project
-from generator.diff import JSON_SCHEMA
+from generator.review.diff import JSON_SCHEMA
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))
 
@@ -246,8 +246,8 @@ def test_markdown_shows_every_value_as_text_on_github(tmp_path: Path) -> None:
     import cmarkgfm
     from cmarkgfm import cmark
 
-    from generator.diff import ProjectDiff, diff_projects, render_markdown
-    from generator.validate import validate_project
+    from generator.check.validate import validate_project
+    from generator.review.diff import ProjectDiff, diff_projects, render_markdown
 
     old, new = make_project(tmp_path / "old"), make_project(tmp_path / "new")
     folder = "x`<img src=https:evil.example.png>` **b**"

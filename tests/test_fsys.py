@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from generator import postmortem as postmortem_module
-from generator.build import generate, write
-from generator.cli import main
-from generator.load import MAX_FILE_BYTES, SourceError, load_document
-from generator.postmortem import PostmortemError, create_postmortem
-from generator.publish import PublishError, publish_site
-from generator.validate import validate_project
+from generator.api import generate, write
+from generator.call import postmortem as postmortem_module
+from generator.call.postmortem import PostmortemError, create_postmortem
+from generator.check.validate import validate_project
+from generator.cli.main import main
+from generator.read.load import MAX_FILE_BYTES, SourceError, load_document
+from generator.review.publish import PublishError, publish_site
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))
 SECRET = "SECRET-TOKEN-4411"

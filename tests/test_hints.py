@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from generator.check.validate import person_hint
 from generator.diagnostics import step_subject
-from generator.models.common import timezone_hint
-from generator.models.people import Person
-from generator.validate import person_hint
+from generator.read.models.common import timezone_hint
+from generator.read.models.people import Person
 
 PEOPLE = {
     p.id: p

@@ -18,7 +18,7 @@ SHOP = "shop-checkout-relaunch"
 def converter(with_blocks: bool) -> markdown.Markdown:
     """The page Markdown of the site's mkdocs.yml, with or without golive's pass-through."""
     config = load_config(str(REPO / "mkdocs.yml"))
-    extensions = [e for e in config.markdown_extensions if with_blocks or e != "generator.html_blocks"]
+    extensions = [e for e in config.markdown_extensions if with_blocks or e != "golive"]
     assert len(extensions) == len(config.markdown_extensions) - (0 if with_blocks else 1)
     return markdown.Markdown(extensions=extensions, extension_configs=config.mdx_configs)
 
@@ -71,7 +71,8 @@ def test_pages_that_repeat_others_are_not_indexed(shipped_site: Path) -> None:
 
 def test_directory_urls_are_refused_with_a_clear_message(tmp_path: Path) -> None:
     from conftest import copy_shipped_project
-    from generator.build import BuildError, build_html, generate, write
+    from generator.api import generate, write
+    from generator.mkdocs.build import BuildError, build_html
 
     root = copy_shipped_project(tmp_path / "project")
     config = root / "mkdocs.yml"

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from conftest import copy_shipped_project
-from generator.validate import validate_project
+from generator.check.validate import validate_project
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))
 PLAN = "mobile-banking-4-2"  # in progress, with a partial log
@@ -296,8 +296,8 @@ def test_a_full_disk_or_a_read_only_folder_is_a_message(
     root: Path, name: str, replacement: object, message: str,
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
-    from generator import logbook
-    from generator.cli import main
+    from generator.call import logbook
+    from generator.cli.main import main
 
     before = log_file(root).read_bytes()
     if name == "open":
@@ -317,7 +317,8 @@ def test_a_full_disk_or_a_read_only_folder_is_a_message(
 PAUSED_WRITER = """
 import sys, time
 from pathlib import Path
-from generator import cli, logbook
+from generator.cli import main as cli
+from generator.call import logbook
 
 def inside_write(temporary):
     Path(sys.argv[1]).write_text(str(temporary))
@@ -407,8 +408,8 @@ def test_times_in_the_repeated_hour_keep_their_offset(tmp_path: Path) -> None:
 def test_an_entry_that_would_not_read_back_as_asked_is_refused(
     root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from generator import logbook
-    from generator.cli import main
+    from generator.call import logbook
+    from generator.cli.main import main
 
     # A writer bug that the plan's checks cannot see: the entry written twice.
     written_once = logbook.entry_yaml

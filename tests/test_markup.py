@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.build import generate
-from generator.markup import code_span, markdown_html, plain, safe_link
+from generator.api import generate
+from generator.site.markup import code_span, markdown_html, plain, safe_link
 from hostile import MARKER, make_hostile_project
 
 PAGE_MARKDOWN = markdown.Markdown(extensions=["tables", "attr_list", "md_in_html"])

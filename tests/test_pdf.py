@@ -19,11 +19,11 @@ from playwright.sync_api import Browser
 from pypdf import PdfReader
 
 from conftest import REPO, SiteServer, build_project, make_project
-from generator.markup import markdown_html
-from generator.pages import StepRow, build_plan_view
-from generator.pdf import print_page, write_pdf
-from generator.render import render_site
-from generator.validate import validate_project
+from generator.check.validate import validate_project
+from generator.paper.pdf import print_page, write_pdf
+from generator.site.markup import markdown_html
+from generator.site.render import render_site
+from generator.site.views.plan import StepRow, build_plan_view
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))
 PLANS = sorted(p.name for p in (REPO / "plans").iterdir() if (p / "plan.yaml").exists())

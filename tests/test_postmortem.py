@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import copy_shipped_project
-from generator.validate import validate_project
+from generator.check.validate import validate_project
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))
 SHOP = "shop-checkout-relaunch"  # completed, with log and final post-mortem

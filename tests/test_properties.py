@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import BASE_PROJECT
-from generator.load import SourceError, parse_document
-from generator.validate import validate_project
+from generator.check.validate import validate_project
+from generator.read.load import SourceError, parse_document
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

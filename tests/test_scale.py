@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from generator.build import generate, write
-from generator.incremental import Regenerator
-from generator.render import render_site
-from generator.validate import validate_project
+from generator.api import generate, write
+from generator.check.validate import validate_project
+from generator.site.incremental import Regenerator
+from generator.site.render import render_site
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate as generate_plans  # the benchmark's realistic plans

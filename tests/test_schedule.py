@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from generator.models import Plan
-from generator.schedule import DependencyCycle, NonexistentTime, format_t_offset, schedule_plan
+from generator.read.models import Plan
+from generator.schedule.timetable import DependencyCycle, NonexistentTime, format_t_offset, schedule_plan
 
 UTC = dt.UTC
 

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from conftest import REPO
-from generator.load import parse_document
-from generator.schemas import SOURCE_KINDS, schema_for
+from generator.authoring.schemas import SOURCE_KINDS, schema_for
+from generator.read.load import parse_document
 
 SHIPPED = sorted((REPO / "plans").rglob("*.yaml"))
 

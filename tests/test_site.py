@@ -14,10 +14,10 @@ import icalendar
 import pytest
 
 from conftest import REPO, copy_shipped_project, golive_serve
-from generator import write as write_module
-from generator.build import generate, write
-from generator.render import render_site
-from generator.validate import validate_project
+from generator.api import generate, write
+from generator.check.validate import validate_project
+from generator.site import write as write_module
+from generator.site.render import render_site
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))
 GOLDEN = Path(__file__).parent / "golden"
@@ -298,7 +298,7 @@ def test_serve_regenerates_pages_when_a_plan_changes(tmp_path: Path) -> None:
 
 
 def test_calendar_is_what_icalendar_makes_of_all_the_events() -> None:
-    from generator.render import calendar_event
+    from generator.site.render import calendar_event
 
     site = render_site(validate_project(REPO))
     whole = icalendar.Calendar()
@@ -369,7 +369,7 @@ def test_serve_answers_only_requests_addressed_to_it(tmp_path: Path) -> None:
     ],
 )
 def test_host_header_check(header: str, host: str, allowed: bool) -> None:
-    from generator.serve import host_allowed
+    from generator.mkdocs.serve import host_allowed
 
     assert host_allowed(header, host, 8000) is allowed
 

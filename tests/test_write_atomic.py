@@ -1,6 +1,6 @@
 """site_src/ is replaced as a whole or not at all: a write killed at any of its steps.
 
-A child process runs the real write (generator.write.write_site_src) with its test hook
+A child process runs the real write (generator.site.write.write_site_src) with its test hook
 `_step` replaced by one that SIGKILLs the process at its N-th filesystem step. After each
 kill, site_src/ must hold exactly the old or exactly the new set of pages (names and
 bytes), `golive check` must see that completed state, and the next write must finish
@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from generator import write as write_module
-from generator.write import SITE_SRC, check_site_src, recover_site_src, write_site_src
+from generator.site import write as write_module
+from generator.site.write import SITE_SRC, check_site_src, recover_site_src, write_site_src
 
 CHILD = """
 import os, pickle, signal, sys
 from pathlib import Path
-import generator.write as write
+import generator.site.write as write
 
 site_src, files, kill_at, mode = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 if mode == "renames":

@@ -1,0 +1,46 @@
+"""JSON Schemas of the source kinds, for editors that complete and check YAML."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from generator.read.models import Checklist, Log, PeopleFile, Plan, Postmortem
+
+SCHEMA_DIR = "schemas"
+SOURCE_KINDS: dict[str, tuple[type[BaseModel], str]] = {
+    "people": (PeopleFile, "plans/people.yaml: the people of every plan"),
+    "checklist": (Checklist, "plans/checklists/<id>.yaml: a reusable checklist"),
+    "plan": (Plan, "plans/<plan-id>/plan.yaml: one go-live"),
+    "log": (Log, "plans/<plan-id>/log.yaml: the log written during the call"),
+    "postmortem": (Postmortem, "plans/<plan-id>/postmortem.yaml: the post-mortem"),
+}
+
+
+def schema_for(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one source kind."""
+    model, description = SOURCE_KINDS[kind]
+    schema = model.model_json_schema(by_alias=True)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"golive {kind}",
+        "description": description,
+        **{k: v for k, v in schema.items() if k not in ("title", "description")},
+    }
+
+
+def write_schemas(root: Path) -> list[Path]:
+    """Write schemas/<kind>.schema.json under root; return the files written."""
+    folder = root / SCHEMA_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in SOURCE_KINDS:
+        path = folder / f"{kind}.schema.json"
+        text = json.dumps(schema_for(kind), indent=2, ensure_ascii=False) + "\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,508 @@
+"""`golive log`: append one checked entry to a plan's log.yaml during the call.
+
+The file is only ever extended: earlier bytes, comments included, are kept as
+written. Appends are serialised with a lock, checked against the plan before
+anything is written, and land through an atomic replace, so concurrent
+scribes and a killed process never leave a half-written log.
+
+Every value comes from the command line or the environment, so from anyone:
+ids and people must be slugs, anything else is quoted, and the new text is read
+back before it replaces the log (exactly one more entry, equal to the one asked).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import errno
+import fcntl
+import json
+import os
+import re
+import typing
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from generator.check.validate import validate_project
+from generator.diagnostics import Diagnostic
+from generator.read.load import Document, Mark, SourceError, decode_source, load_document, parse_document, read_source
+from generator.read.models.common import SLUG_PATTERN, parse_datetime, parse_datetime_or_time
+from generator.read.models.log import EntryKind, Severity
+from generator.read.models.plan import Plan, Stakeholder
+from generator.read.sources import LOG_FILE, PLAN_FILE, PLANS_DIR, model_document
+from generator.schedule.timetable import NonexistentTime, format_utc_offset, localize, next_occurrence
+
+LOG_HEADER = "# yaml-language-server: $schema=../../schemas/log.schema.json\nentries:\n"
+BY_VARIABLE = "GOLIVE_BY"
+FIELD_ORDER = ("at", "by", "kind", "step", "id", "severity", "resolves", "text")
+_ITEM_INDENT = re.compile(r"^( *)- (?:at|by|kind):", re.MULTILINE)
+_SLUG = re.compile(SLUG_PATTERN)
+# Values written without quotes: they read back as the same text in any YAML reader.
+_PLAIN = re.compile(r"[a-z][a-z0-9-]*|[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}([+-][0-9]{2}:[0-9]{2})?")
+_YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
+
+
+class LogError(Exception):
+    """The entry was not appended; `diagnostics` (if any) say why."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics or []
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """What the scribe asked to log; `at` is None for now."""
+
+    text: str | None
+    kind: str = "note"
+    by: str | None = None
+    step: str | None = None
+    severity: str | None = None
+    id: str | None = None
+    resolves: str | None = None
+    at: str | None = None
+
+
+@dataclass(frozen=True)
+class Appended:
+    path: Path
+    fields: dict[str, str]
+
+
+def log_path(root: Path, plan_id: str) -> Path:
+    return root / PLANS_DIR / plan_id / LOG_FILE
+
+
+def append_entry(root: Path, plan_id: str, entry: NewEntry, now: dt.datetime) -> Appended:
+    """Check `entry` against the plan and append it to its log; raise LogError if it is refused."""
+    folder = root / PLANS_DIR / plan_id
+    plan_file = folder / PLAN_FILE
+    if not plan_file.exists():
+        raise LogError(f"no plan '{plan_id}': {PLANS_DIR}/{plan_id}/{PLAN_FILE} does not exist")
+    path = log_path(root, plan_id)
+    display = f"{PLANS_DIR}/{plan_id}/{LOG_FILE}"
+    if folder.is_symlink():
+        raise LogError(f"{PLANS_DIR}/{plan_id} is a symlink; golive log writes only into a real folder")
+    try:
+        with _locked(folder):
+            old_text = _read_current(path, display)
+            current = old_text.encode("utf-8")
+            plan = _read_plan(plan_file, f"{PLANS_DIR}/{plan_id}/{PLAN_FILE}")
+            zone = ZoneInfo(plan.timezone)
+            document = _read_log_document(current, display)
+            times = _entry_times(document, zone)
+            window = (localize(plan.window.start, zone), localize(plan.window.end, zone))
+            previous = max((t for t in times if t is not None), default=None)
+            fields = _fields(entry, plan.stakeholders, window, zone, now, previous)
+            text, position = insert(old_text, fields, document, times, zone)
+            updated = text.encode("utf-8")
+            checked = validate_project(root, {path: updated})
+            errors = [d for d in checked.errors if d.file == display]
+            if errors:
+                raise LogError("the entry was not logged", _as_options(errors, updated, text, position, fields))
+            _check_read_back(current, updated, fields, display, position)
+            _replace(path, updated)
+    except OSError as error:
+        raise LogError(_os_problem(error, display, f"{PLANS_DIR}/{plan_id}/")) from None
+    return Appended(path, fields)
+
+
+def _read_current(path: Path, display: str) -> str:
+    """The log's text (empty when there is none yet), read as every source is (load.read_source):
+    a symlink, a non-file or a file over 16 MiB is refused, never read or replaced."""
+    try:
+        return decode_source(read_source(path, display), display)
+    except FileNotFoundError:
+        return ""
+    except SourceError as error:
+        problem = error.diagnostics[0]
+        hint = f" ({problem.hint})" if problem.hint else ""
+        raise LogError(f"{problem.file}:{problem.line}:{problem.column}: {problem.message}{hint}") from None
+
+
+def _os_problem(error: OSError, display: str, folder: str) -> str:
+    """One line: what the system refused, and what to do about it."""
+    reason = error.strerror or str(error)
+    if isinstance(error, PermissionError):
+        return f"cannot write {display}: {reason} (check that you may write to {folder})"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"cannot write {display}: {reason} (free some disk space, then log again)"
+    return f"cannot write {display}: {reason}"
+
+
+def _check_read_back(old: bytes, new: bytes, fields: dict[str, str], display: str, position: int) -> None:
+    """The new text must read as the old one plus exactly the asked entry at `position` (its place in
+    time order): no value may add an entry or a key, and no earlier entry may change or move."""
+    try:
+        before = parse_document(old, display).data if old.strip() else {}
+        after = parse_document(new, display).data
+    except SourceError as error:
+        raise LogError(f"{display} would not read back: {error}") from None
+    before = before if isinstance(before, dict) else {}
+    earlier = before.get("entries") or []
+    if not isinstance(after, dict) or not isinstance(earlier, list):
+        raise LogError(f"{display} would not read back as a log")
+    expected = {**before, "entries": [*earlier[:position], fields, *earlier[position:]]}
+    if after != expected:
+        raise LogError("the entry would not read back as given (a bug in golive: please report it)")
+
+
+def _read_plan(path: Path, shown: str) -> Plan:
+    """Only the plan itself: its zone, window and people time the entry; the full check comes after."""
+    problems: list[Diagnostic] = []
+    try:
+        plan = model_document(load_document(path, shown), Plan, problems)
+    except SourceError as error:
+        problems, plan = error.diagnostics, None
+    if plan is None:
+        raise LogError(f"{shown} has errors; fix them first", problems)
+    return plan
+
+
+def _read_log_document(current: bytes, display: str) -> Document | None:
+    """The log as it stands, to time and place the new entry; None when empty or unreadable
+    (validation then says what is wrong with it)."""
+    if not current.strip():
+        return None
+    try:
+        return parse_document(current, display)
+    except SourceError:
+        return None
+
+
+def _entries(document: Document | None) -> list[Any]:
+    data = document.data if document is not None else None
+    entries = data.get("entries") if isinstance(data, dict) else None
+    return entries if isinstance(entries, list) else []
+
+
+def _entry_times(document: Document | None, zone: ZoneInfo) -> list[dt.datetime | None]:
+    """Each existing entry's time in UTC, None where it does not read as one."""
+    times: list[dt.datetime | None] = []
+    for item in _entries(document):
+        try:
+            times.append(localize(parse_datetime(item.get("at") if isinstance(item, dict) else None), zone))
+        except (ValueError, TypeError):
+            times.append(None)
+    return times
+
+
+def _fields(
+    entry: NewEntry,
+    stakeholders: Sequence[Stakeholder],
+    window: tuple[dt.datetime, dt.datetime],
+    zone: ZoneInfo,
+    now: dt.datetime,
+    previous: dt.datetime | None = None,
+) -> dict[str, str]:
+    people = [s.person for s in stakeholders]
+    by = entry.by or os.environ.get(BY_VARIABLE)
+    if not by:
+        raise LogError(f"who is logging? pass --by or set {BY_VARIABLE}; this plan's people: {', '.join(people)}")
+    fields: dict[str, str | None] = {
+        "by": by,
+        "kind": entry.kind,
+        "step": entry.step,
+        "id": entry.id,
+        "severity": entry.severity,
+        "resolves": entry.resolves,
+        "text": entry.text,
+    }
+    present = {key: value for key, value in fields.items() if value}
+    _check_kinds(present, by_option="--by" if entry.by else f"${BY_VARIABLE}")
+    return {"at": _when(entry.at, window, zone, now, previous), **present}
+
+
+_OPTIONS = {"step": "--step", "id": "--id", "resolves": "--resolves"}
+
+
+def _check_kinds(fields: dict[str, str], by_option: str) -> None:
+    """Each value is what its option takes, before anything is written."""
+    for key, option in {"by": by_option, **_OPTIONS}.items():
+        value = fields.get(key)
+        if value is not None and not _SLUG.fullmatch(value):
+            raise LogError(
+                f"{option}: {value!r} is not an id (lowercase letters, digits and '-', "
+                "at most 63, starting with a letter or digit)"
+            )
+    if fields["kind"] not in typing.get_args(EntryKind):
+        raise LogError(f"--kind: {fields['kind']!r} is not a kind of entry")
+    if "severity" in fields and fields["severity"] not in typing.get_args(Severity):
+        raise LogError(f"--severity: {fields['severity']!r} is not a severity")
+    text = fields.get("text")
+    if text is not None:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise LogError(
+                "TEXT is not valid UTF-8 (the terminal or script passed other bytes); give it as UTF-8"
+            ) from None
+
+
+# How far from the window an entry may lie before only a full date and time is taken for it.
+LOG_MARGIN = dt.timedelta(days=1)
+
+
+def _when(
+    at: str | None,
+    window: tuple[dt.datetime, dt.datetime],
+    zone: ZoneInfo,
+    now: dt.datetime,
+    previous: dt.datetime | None = None,
+) -> str:
+    """The entry's time in the plan's zone: now, a time of day placed in the window, or a full datetime.
+
+    A time of day that occurs on several dates of the window is the one closest to now while
+    the window runs, else the first at or after the previous entry. Only a full date and time
+    may lie more than LOG_MARGIN before the window or after its end.
+    """
+    if at is None or at == "now":
+        moment = now.astimezone(zone)
+        _near_window(moment, window, zone, "now")
+        return local_text(moment)
+    try:
+        written = parse_datetime_or_time(at)
+    except ValueError as error:
+        raise LogError(f"--at: {error}") from None
+    if isinstance(written, dt.datetime):
+        if written.tzinfo is None:
+            return f"{written:%Y-%m-%d %H:%M}"
+        return local_text(written.astimezone(zone))
+    moment = _place(written, window, zone, now, previous).astimezone(zone)
+    return local_text(moment)
+
+
+def _place(
+    time: dt.time,
+    window: tuple[dt.datetime, dt.datetime],
+    zone: ZoneInfo,
+    now: dt.datetime,
+    previous: dt.datetime | None,
+) -> dt.datetime:
+    """The occurrence of a time of day inside the window that the scribe means (see _when)."""
+    start, end = window
+    occurrences: list[dt.datetime] = []
+    try:
+        moment = next_occurrence(time, start, zone)
+        while moment <= end:
+            occurrences.append(moment)
+            moment = next_occurrence(time, moment + dt.timedelta(minutes=1), zone)
+    except NonexistentTime as error:
+        raise LogError(f"--at: {error}") from None
+    shown = f"{time:%H:%M}"
+    if not occurrences:
+        near = next_occurrence(time, start - LOG_MARGIN, zone).astimezone(zone)
+        raise LogError(
+            f'--at {shown} does not occur in the window; give the date and time, e.g. --at "{near:%Y-%m-%d %H:%M}"'
+        )
+    if start <= now <= end:
+        return min(occurrences, key=lambda o: abs(o - now))  # the earlier one on a tie
+    if previous is None:
+        return occurrences[0]
+    after = [o for o in occurrences if o >= previous]
+    if not after:
+        last = occurrences[-1].astimezone(zone)
+        raise LogError(
+            f"--at {shown}: every {shown} of the window is before the log's last entry "
+            f"({local_text(previous.astimezone(zone))}); give the date and time, "
+            f'e.g. --at "{last:%Y-%m-%d %H:%M}"'
+        )
+    return after[0]
+
+
+def _near_window(moment: dt.datetime, window: tuple[dt.datetime, dt.datetime], zone: ZoneInfo, what: str) -> None:
+    """Refuse a time far from the window unless it was typed in full (a scribe logging into the wrong plan)."""
+    start, end = window
+    if start - LOG_MARGIN <= moment <= end + LOG_MARGIN:
+        return
+    side = "before the window starts" if moment < start else "after the window ends"
+    raise LogError(
+        f"{what} ({local_text(moment)}) is more than a day {side}; "
+        f'if this is meant, give the date and time, e.g. --at "{moment:%Y-%m-%d %H:%M}"'
+    )
+
+
+def local_text(moment: dt.datetime) -> str:
+    """YYYY-MM-DD HH:MM in the moment's zone, with the UTC offset when the clocks go back and
+    that wall-clock time happens twice (otherwise it would be read as the first one)."""
+    other = moment.replace(fold=1 - moment.fold)
+    if other.utcoffset() != moment.utcoffset():
+        offset = format_utc_offset(moment.utcoffset())
+        return f"{moment:%Y-%m-%d %H:%M}{offset}"
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def extend(text: str, fields: dict[str, str]) -> str:
+    """The log's text with one entry added at the end; earlier text is kept byte for byte."""
+    text = _with_entries_key(text)
+    match = _ITEM_INDENT.search(text)
+    indent = match.group(1) if match else "  "
+    return text + entry_yaml(fields, indent)
+
+
+def _with_entries_key(text: str) -> str:
+    """The log's text ready to take a block item at its end."""
+    if not text.strip():
+        text = LOG_HEADER
+    elif re.search(r"^entries:\s*\[\]\s*$", text, re.MULTILINE):
+        # An empty flow list cannot take a block item: the one line "entries: []" becomes "entries:".
+        text = re.sub(r"^entries:\s*\[\]\s*$", "entries:", text, count=1, flags=re.MULTILINE)
+    elif not re.search(r"^entries:", text, re.MULTILINE):
+        text = text + ("" if text.endswith("\n") else "\n") + "entries:\n"
+    if not text.endswith("\n"):
+        text += "\n"
+    return text
+
+
+def insert(
+    text: str,
+    fields: dict[str, str],
+    document: Document | None,
+    times: Sequence[dt.datetime | None],
+    zone: ZoneInfo,
+) -> tuple[str, int]:
+    """The log's text with the entry at its place in time order (after entries of the same time),
+    and that place; earlier bytes are kept, and an entry's comment lines stay above it.
+
+    The entry goes at the end when it is the latest, or when the entry it must precede is not
+    a block item golive can find (then the log is still valid: it is read in time order).
+    """
+    at = localize(parse_datetime(fields["at"]), zone)
+    # Before the first later entry: in a sorted log, after every entry up to its time.
+    position = next((i for i, t in enumerate(times) if t is not None and t > at), len(times))
+    if position == len(times) or document is None:
+        return extend(text, fields), len(times)
+    lines = text.splitlines(keepends=True)
+    found = _item_line(lines, document.mark_of(("entries", position)))
+    if found is None:
+        return extend(text, fields), len(times)
+    line, indent = found
+    while line > 0 and lines[line - 1].strip().startswith("#"):
+        line -= 1  # the entry's own comments stay with it
+    return "".join(lines[:line]) + entry_yaml(fields, indent) + "".join(lines[line:]), position
+
+
+def _item_line(lines: list[str], mark: Mark) -> tuple[int, str] | None:
+    """The index of the line where the block item at `mark` (its first key) starts with "- ", and its indent."""
+    index = mark.line - 1
+    if index >= len(lines):
+        return None
+    head = lines[index][: mark.column - 1]
+    match = re.fullmatch(r"( *)- +", head)
+    if match:
+        return index, match.group(1)
+    if head.strip():
+        return None
+    index -= 1  # "-" alone on the line above, maybe with comments between
+    while index >= 0 and lines[index].strip().startswith("#"):
+        index -= 1
+    match = re.fullmatch(r"( *)-\s*", lines[index]) if index >= 0 else None
+    return (index, match.group(1)) if match else None
+
+
+def entry_yaml(fields: dict[str, str], indent: str = "  ") -> str:
+    """One log entry as a block mapping in a list, with every text safely quoted."""
+    lines: list[str] = []
+    for key in FIELD_ORDER:
+        if key not in fields:
+            continue
+        shown = yaml_scalar(fields[key]) if key != "text" else quoted(fields[key])
+        prefix = f"{indent}- " if not lines else f"{indent}  "
+        lines.append(f"{prefix}{key}: {shown}")
+    return "\n".join(lines) + "\n"
+
+
+def yaml_scalar(value: str) -> str:
+    """`value` as a YAML scalar that reads back as exactly this text: plain when that is safe, else quoted."""
+    if _PLAIN.fullmatch(value) and value not in _YAML_WORDS:
+        return value
+    return quoted(value)
+
+
+def quoted(value: str) -> str:
+    """A double-quoted YAML scalar (JSON's escapes are YAML's too), with every character that is not
+    printable escaped, so that no line break or control character reaches the file."""
+    text = json.dumps(value, ensure_ascii=False)
+    return "".join(
+        c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}" for c in text
+    )
+
+
+def _as_options(
+    errors: list[Diagnostic], updated: bytes, text: str, position: int, fields: dict[str, str]
+) -> list[Diagnostic]:
+    """Errors in the new entry name the command-line option, not a line that is not written;
+    errors elsewhere keep the line they have in the log as it stands."""
+    options = {"at": "--at", "by": "--by", "kind": "--kind", "step": "--step", "id": "--id"}
+    options |= {"severity": "--severity", "resolves": "--resolves", "text": "TEXT"}
+    added = entry_yaml(fields).count("\n")
+    first = _new_entry_line(updated, position)
+    result = []
+    for error in errors:
+        if first is None or error.line < first:
+            result.append(error)
+            continue
+        if error.line >= first + added:
+            result.append(dataclasses.replace(error, line=error.line - added))
+            continue
+        field = error.path.rsplit(".", 1)[-1] if "." in error.path else ""
+        result.append(Diagnostic("golive log", 0, 0, "error", options.get(field, "entry"), error.message, error.hint))
+    return result
+
+
+def _new_entry_line(updated: bytes, position: int) -> int | None:
+    """The line of the new entry's first key in the updated log."""
+    try:
+        return parse_document(updated, "log").mark_of(("entries", position)).line
+    except SourceError:
+        return None
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Serialise appends with a lock on the plan's folder itself: no lock file is left in plans/
+    (the log is replaced by rename, so a lock on its own inode would not hold)."""
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write the whole file beside the old one, sync it, then swap it in (the lock is held)."""
+    # Temporary files left by a writer killed mid-write: nobody else writes while the lock is held.
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            _inside_write(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    try:
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    except OSError:
+        pass  # the entry is in: syncing the folder only hastens its way to disk, and must not say otherwise
+
+
+def _inside_write(temporary: Path) -> None:
+    """Called once the temporary file is complete, before it replaces the log; does nothing.
+
+    Test hook: tests/test_log.py replaces it, in a child process, by one that says so and
+    waits to be killed, so that a kill lands inside the write for certain.
+    """

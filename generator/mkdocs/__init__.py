@@ -1,0 +1,1 @@
+"""Stage 6, MkDocs: the golive plugin, the HTML-block Markdown extension, build and serve."""

@@ -1,0 +1,79 @@
+"""Running MkDocs on the project: `mkdocs build --strict` with the golive plugin, its messages collected."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from generator.mkdocs.plugin import GolivePlugin
+from generator.site.views.plan import PlanHeading, PlanView
+
+SITE_DIR = "site"
+MKDOCS_CONFIG = "mkdocs.yml"
+
+
+class BuildError(Exception):
+    """MkDocs could not build the site; carries its messages."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+@contextmanager
+def _captured_mkdocs_log() -> Iterator[list[str]]:
+    """Collect MkDocs' warnings and errors instead of letting it print them."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logger = logging.getLogger("mkdocs")
+    handler = Collect(logging.WARNING)
+    logger.addHandler(handler)
+    propagate = logger.propagate
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def build_html(
+    root: Path,
+    site_dir: Path | None = None,
+    views: Sequence[PlanView | PlanHeading] | None = None,
+    pdf_plans: Collection[str] | None = None,
+) -> Path:
+    """Run `mkdocs build --strict` on root/mkdocs.yml; return the site folder.
+
+    `views` are the plans just rendered (or their headings); given, the golive plugin uses
+    them for the history pages instead of validating and rendering the project a second time.
+    `pdf_plans`: the plans whose PDF site/pdf/ will hold, which their pages link to; None:
+    those already there and still current. site/pdf/ outlives the build either way.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    target = site_dir or root / SITE_DIR
+    with _captured_mkdocs_log() as messages:
+        try:
+            config = load_config(str(root / MKDOCS_CONFIG), strict=True, site_dir=str(target))
+            plugin = config.plugins.get("golive")
+            if views is not None and isinstance(plugin, GolivePlugin):
+                plugin.views = tuple(views)
+            if pdf_plans is not None and isinstance(plugin, GolivePlugin):
+                plugin.pdf_plans = frozenset(pdf_plans)
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+        except MkDocsException as error:
+            raise BuildError([*messages, str(error)]) from None
+    return target

@@ -1,0 +1,276 @@
+"""The `golive` MkDocs plugin: the generated navigation, and regeneration while serving."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import time
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import clean_directory, get_relative_url
+
+from generator.mkdocs.html_blocks import UNSEARCHED_START, without_markers, without_unsearched
+from generator.paper.pdf import PDF_DIR, current_pdfs, forget_pdfs, read_manifest
+from generator.review.history import Revision
+from generator.site.incremental import Regenerator
+from generator.site.render import NAV_FILE
+from generator.site.views.plan import PlanHeading, PlanView
+
+log = logging.getLogger("mkdocs.plugins.golive")
+
+# site/pdf/ waits here while MkDocs empties site/: MkDocs leaves hidden entries alone.
+KEPT_PDF_DIR = ".golive-pdf-kept"
+# The overview and the runbook link "PDF" to the print page in site_src/; at HTML time the
+# link goes to the PDF when that PDF is in site/pdf/ (or about to be written), never to a 404.
+_PDF_LINK = re.compile(r'href="print\.html" data-golive-pdf="([a-z0-9][a-z0-9-]{0,62})"')
+_PRINT_PAGE = re.compile(r"plans/([a-z0-9][a-z0-9-]{0,62})/print\.md")
+# `golive serve`: what the sources' last check found, fetched by every page (see on_post_page).
+SERVE_STATUS = "assets/golive-serve-status.json"
+SERVE_SCRIPT = "assets/golive-serve.js"
+
+
+class GolivePlugin(BasePlugin):
+    """Use the nav that golive wrote into site_src/, and re-render from plans/ during `serve`."""
+
+    serving = False
+    # The plans as golive last rendered them in this process, so that history pages reuse them.
+    views: Sequence[PlanView | PlanHeading] | None = None
+    # The plans whose PDF site/pdf/ holds after this build; None: those still current there.
+    pdf_plans: frozenset[str] | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._full_content: dict[str, str] = {}  # page content while the search plugin reads it
+        self._bytecode = _MemoryBytecodeCache()
+        self._regenerator: Regenerator | None = None  # serve: kept across rebuilds (MkDocs keeps this plugin)
+        self._nav_changed = False
+        self._history_pages: dict[str, tuple[PlanView | PlanHeading, str]] = {}  # plan id -> (view, page)
+        self._revisions: tuple[str | None, dict[str, list[Revision] | None]] | None = None  # git HEAD, revisions
+        self._titles: dict[str, str] = {}  # plan id -> title, for the print pages' <title>
+        self._linked_pdfs: frozenset[str] = frozenset()
+        self._problems: list[str] = []  # serve: the diagnostics while the sources have errors
+        self._mkdocs_config: MkDocsConfig | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if config.use_directory_urls:
+            # golive's HTML blocks link to sibling pages as page.html (see html_blocks.py).
+            raise PluginError("golive: set use_directory_urls: false in mkdocs.yml")
+        self._mkdocs_config = config
+        if self.serving:
+            self._regenerate(Path(config.config_file_path).parent)
+        nav_file = Path(config.docs_dir) / NAV_FILE
+        if config.nav is None and nav_file.exists():
+            config.nav = json.loads(nav_file.read_text(encoding="utf-8"))
+        return config
+
+    def _regenerate(self, root: Path) -> None:
+        """Bring site_src/ in line with plans/, writing only what changed (MkDocs then rebuilds only that)."""
+        from generator.report import format_text
+
+        if self._regenerator is None:
+            self._regenerator = Regenerator(root)
+        started = time.perf_counter()
+        result = self._regenerator.run()
+        for line in format_text(result.validation.diagnostics).splitlines():
+            log.warning(line)
+        if result.site is None:
+            log.warning("golive: the sources have errors; site_src/ is left as it was")
+            self._problems = format_text(result.validation.errors).splitlines()
+            return
+        self._problems = []
+        self.views = result.site.plans
+        changes = result.changes
+        self._nav_changed = NAV_FILE in changes.changed
+        if changes.any:
+            log.info(
+                f"golive: {len(changes.added) + len(changes.changed)} pages written, {len(changes.removed)} removed "
+                f"({len(result.rendered)} plans rendered) in {time.perf_counter() - started:.2f}s"
+            )
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.serving and self._nav_changed:
+            # `golive serve` rebuilds only changed pages; a new nav belongs on every page.
+            clean_directory(config.site_dir)
+            self._nav_changed = False
+        if self.serving:
+            self._linked_pdfs = frozenset()
+            return
+        # Runs before MkDocs empties site/: keep the PDFs of earlier builds out of its way.
+        site = Path(config.site_dir)
+        pdfs, kept = site / PDF_DIR, site / KEPT_PDF_DIR
+        if kept.is_dir() and not pdfs.is_dir():  # an earlier build stopped halfway
+            kept.rename(pdfs)
+        shutil.rmtree(kept, ignore_errors=True)
+        if pdfs.is_dir() and not pdfs.is_symlink():
+            pdfs.rename(kept)
+        current = frozenset(current_pdfs(kept, Path(config.docs_dir))) if kept.is_dir() else frozenset()
+        self._linked_pdfs = current if self.pdf_plans is None else self.pdf_plans
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._restore_pdfs(config)
+        if self.serving:
+            site = Path(config.site_dir)
+            (site / SERVE_STATUS).parent.mkdir(parents=True, exist_ok=True)
+            (site / SERVE_STATUS).write_text(json.dumps({"errors": self._problems}), encoding="utf-8")
+            script = resources.files("generator.site").joinpath("theme", "golive-serve.js").read_bytes()
+            (site / SERVE_SCRIPT).write_bytes(script)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self._mkdocs_config is not None:
+            self._restore_pdfs(self._mkdocs_config)
+
+    def _restore_pdfs(self, config: MkDocsConfig) -> None:
+        """Put site/pdf/ back; outside `golive build`, without the PDFs no longer current."""
+        site = Path(config.site_dir)
+        kept = site / KEPT_PDF_DIR
+        if self.serving or not kept.is_dir():
+            return
+        pdfs = site / PDF_DIR
+        shutil.rmtree(pdfs, ignore_errors=True)
+        kept.rename(pdfs)
+        if self.pdf_plans is None:  # `mkdocs build`, as `golive publish` runs it through mike
+            forget_pdfs(pdfs, set(read_manifest(pdfs)) - self._linked_pdfs)
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Add each plan's history page, made from git (so site_src/ never depends on git state)."""
+        from generator.review.history import head_commit, histories
+        from generator.site.render import render_template
+
+        root = Path(config.config_file_path).parent
+        views = self.views if self.views is not None else _render_views(root)
+        self._titles = {view.id: view.title for view in views}
+        # Revisions come from commits: while HEAD stays, a rebuild in `serve` reuses those it
+        # read and the pages of plans not rendered again. (MkDocs keeps this plugin for the
+        # whole process: outside `serve` each build starts afresh.)
+        head = head_commit(root)
+        if not self.serving or self._revisions is None or self._revisions[0] != head:
+            self._revisions = (head, {})
+            self._history_pages = {}
+        known = self._revisions[1]
+        missing = [view.id for view in views if view.id not in known]
+        if missing:
+            found = histories(root, missing) if head is not None else None
+            known.update({plan_id: None if found is None else found[plan_id] for plan_id in missing})
+        for view in views:
+            before = self._history_pages.get(view.id)
+            unchanged = before is not None and before[0] is view
+            if not unchanged:
+                content = render_template("history.md.j2", view=view, revisions=known[view.id])
+                self._history_pages[view.id] = (view, content)
+            page = _GeneratedPage.generated(
+                config, f"plans/{view.id}/history.md", content=self._history_pages[view.id][1]
+            )
+            assert isinstance(page, _GeneratedPage)
+            page.unchanged = unchanged  # a dirty rebuild (serve) skips it
+            files.append(page)
+        return files
+
+    # The search plugin indexes page.content when its own on_page_context runs (priority 0):
+    # show it the page without the blocks golive marked no-search, then put them back.
+    @event_priority(50)
+    def _hide_unsearched(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        if page.content and UNSEARCHED_START in page.content:
+            self._full_content[page.file.src_uri] = page.content
+            page.content = without_unsearched(page.content)
+        return context
+
+    @event_priority(-50)
+    def _restore_unsearched(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        full = self._full_content.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = without_markers(full)
+        return context
+
+    def _document_title(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        # A printed or saved runbook is named after its plan (the browser tab, the PDF's title).
+        printed = _PRINT_PAGE.fullmatch(page.file.src_uri)
+        if printed and printed.group(1) in self._titles:
+            context["golive_document_title"] = self._titles[printed.group(1)]
+        return context
+
+    on_page_context = CombinedEvent(_hide_unsearched, _restore_unsearched, _document_title)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # The page is written and indexed: MkDocs would keep its Markdown and HTML to the
+        # end of the build, every page's at once. Only the anchors are needed after this.
+        page.markdown = None
+        page.content = None
+        output = _PDF_LINK.sub(lambda link: self._pdf_link(link, page), output)
+        if self.serving:
+            # Every page shows the sources' errors while there are any (golive-serve.js).
+            script = get_relative_url(SERVE_SCRIPT, page.url)
+            status = get_relative_url(SERVE_STATUS, page.url)
+            tag = f'<script src="{script}" data-status="{status}" defer></script>\n'
+            end = output.rfind("</body>")
+            output = output[:end] + tag + output[end:] if end >= 0 else output + tag
+        return output
+
+    def _pdf_link(self, link: re.Match[str], page: Page) -> str:
+        plan_id = link.group(1)
+        if plan_id not in self._linked_pdfs:
+            return link.group(0)
+        target = get_relative_url(f"{PDF_DIR}/{plan_id}.pdf", page.url)
+        return f'href="{target}" data-golive-pdf="{plan_id}"'
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
+        # The print page's template ships with golive, not with the theme.
+        theme_dir = resources.files("generator.site").joinpath("theme")
+        env.loader = jinja2.ChoiceLoader([env.loader, jinja2.FileSystemLoader(str(theme_dir))])
+        # Each rebuild in `serve` makes a new environment: compile the theme's templates once.
+        env.bytecode_cache = self._bytecode
+        return env
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        # golive writes site_src/ from plans/: watch the sources. Watching site_src/ too would
+        # only build a second time after each regeneration, and poll thousands of pages.
+        server.unwatch(config.docs_dir)
+        server.watch(str(Path(config.config_file_path).parent / "plans"))
+        return server
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, by template name and source checksum."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+class _GeneratedPage(File):
+    """A page made at build time that a dirty rebuild (serve) skips when its content is as before."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not self.unchanged or not os.path.isfile(self.abs_dest_path)
+
+
+def _render_views(root: Path) -> tuple[PlanHeading, ...]:
+    """The plans' page contexts, for a build that MkDocs started on its own (`mkdocs build`)."""
+    from generator.check.validate import validate_project
+    from generator.site.views.plan import build_plan_view
+
+    validation = validate_project(root)
+    return tuple(PlanHeading.of(build_plan_view(validation, plan_id)) for plan_id in sorted(validation.schedules))

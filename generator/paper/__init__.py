@@ -1,0 +1,1 @@
+"""Printable runbooks as PDF, from the built site's print pages."""

@@ -1,0 +1,1 @@
+"""Stage 1, reading: the YAML loader, the project's sources on disk and the models they validate against."""

@@ -1,0 +1,27 @@
+"""plans/checklists/<id>.yaml: a reusable checklist."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from generator.read.models.common import LIST_MAX, Name, Slug, Source, Text
+
+Phase = Literal["pre-launch", "go-live", "post-launch"]
+PHASES: tuple[Phase, ...] = ("pre-launch", "go-live", "post-launch")
+
+
+class ChecklistItem(Source):
+    id: Slug
+    text: Text
+    owner: Slug | None = None
+    # A stakeholder role instead of a person ("Go-live lead"): resolved per plan, so that a shared
+    # checklist names each plan's own people. Either owner or owner_role, not both.
+    owner_role: Name | None = None
+
+
+class Checklist(Source):
+    title: Text
+    phase: Phase
+    items: Annotated[list[ChecklistItem], Field(min_length=1, max_length=LIST_MAX)]

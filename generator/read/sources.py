@@ -1,0 +1,509 @@
+"""Find every source under plans/, read it and check it against its model."""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import stat
+import types
+import typing
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator.diagnostics import (
+    MAX_ERRORS_PER_FILE,
+    Diagnostic,
+    ValuePath,
+    did_you_mean,
+    more_errors,
+    name_steps,
+    printable,
+    quote,
+)
+from generator.read.load import (
+    SYMLINK_HINT,
+    SYMLINK_MESSAGE,
+    Document,
+    SourceError,
+    load_document,
+    not_regular_message,
+    parse_document,
+)
+from generator.read.models import Checklist, Log, PeopleFile, Plan, Postmortem
+from generator.read.models.common import SLUG_PATTERN, timezone_hint
+from generator.read.models.people import Person
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+PLANS_DIR = "plans"
+PEOPLE_FILE = "people.yaml"
+CHECKLISTS_DIR = "checklists"
+PLAN_FILE = "plan.yaml"
+LOG_FILE = "log.yaml"
+POSTMORTEM_FILE = "postmortem.yaml"
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+@dataclass
+class Source(Generic[ModelT]):
+    """A source file: where it is, what was written, and the checked model."""
+
+    path: Path
+    document: Document
+    model: ModelT
+
+
+@dataclass
+class PlanSources:
+    """The files of one go-live folder."""
+
+    id: str
+    plan: Source[Plan]
+    log: Source[Log] | None = None
+    postmortem: Source[Postmortem] | None = None
+
+
+@dataclass
+class SourceCache:
+    """Sources read before, by path, with the file's size and modification time then.
+
+    `golive serve` keeps one (see incremental.py): an unchanged file is not read again,
+    and comes back as the very same Source object, which lets later stages skip it too.
+    """
+
+    # path -> ((mtime_ns, size, inode), the Source or None, the file's diagnostics)
+    entries: dict[Path, tuple[tuple[int, int, int], object, tuple[Diagnostic, ...]]] = field(default_factory=dict)
+
+
+@dataclass
+class Project:
+    """Every source of a project folder that could be read."""
+
+    root: Path
+    people: Source[PeopleFile] | None = None
+    checklists: dict[str, Source[Checklist]] = field(default_factory=dict)
+    plans: dict[str, PlanSources] = field(default_factory=dict)
+    # False when a checklist failed to read: "unknown checklist" errors would only add noise.
+    checklists_complete: bool = True
+    # Contents to check instead of what is on disk (a log entry about to be appended).
+    overrides: dict[Path, bytes] = field(default_factory=dict)
+    cache: SourceCache | None = None
+
+    @cached_property
+    def people_by_id(self) -> dict[str, Person]:
+        """Everyone in people.yaml by id (empty when it could not be read)."""
+        return {p.id: p for p in (self.people.model.people if self.people else [])}
+
+    def sources(self) -> Iterator[Source[Any]]:
+        """Every source that was read: people, checklists, then each plan's files."""
+        if self.people is not None:
+            yield self.people
+        yield from self.checklists.values()
+        for plan in self.plans.values():
+            yield from (s for s in (plan.plan, plan.log, plan.postmortem) if s is not None)
+
+    def plan_inputs(self, plan: PlanSources) -> tuple[object, ...]:
+        """Every source a plan's checks and pages read. With a SourceCache, unchanged files are
+        the same objects from one run to the next: compare these with `same_objects`."""
+        return (plan.plan, plan.log, plan.postmortem, self.people, *self.checklists.values())
+
+    def display(self, path: Path) -> str:
+        """The path shown in messages: relative to the project folder."""
+        try:
+            return printable(path.relative_to(self.root).as_posix())
+        except ValueError:
+            return printable(path.as_posix())
+
+
+def same_objects(before: Sequence[object], now: Sequence[object]) -> bool:
+    return len(before) == len(now) and all(a is b for a, b in zip(before, now, strict=True))
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector.
+
+    Reading, checking and rendering make many small acyclic objects next to a large heap;
+    the collector would rescan that heap again and again, making a large project superlinear.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def load_project(
+    root: Path, overrides: dict[Path, bytes] | None = None, cache: SourceCache | None = None
+) -> tuple[Project, list[Diagnostic]]:
+    """Read and model every source under root/plans; return what was read and every problem.
+
+    `overrides` gives the contents of files as they are about to be written; `cache` keeps
+    what was read for the next call.
+    """
+    with paused_gc():
+        return _load_project(root, overrides or {}, cache)
+
+
+def _load_project(
+    root: Path, overrides: dict[Path, bytes], cache: SourceCache | None
+) -> tuple[Project, list[Diagnostic]]:
+    project = Project(root, overrides=overrides, cache=cache)
+    # Links could lead out of the repository, FIFOs and devices would block or never end:
+    # each is an error, and the walk below reads regular files and enters real folders only.
+    diagnostics: list[Diagnostic] = refused_entries(root, PLANS_DIR)
+    plans_dir = root / PLANS_DIR
+    mode = _mode(plans_dir)
+    if mode is not None and not stat.S_ISDIR(mode) and not stat.S_ISREG(mode):
+        return project, diagnostics  # a link or a special file: refused above
+    if not _is_dir(plans_dir):
+        diagnostics.append(
+            Diagnostic(
+                PLANS_DIR,
+                1,
+                1,
+                "error",
+                "",
+                "no plans/ folder here",
+                "run golive in a project folder, or pass --root",
+            )
+        )
+        return project, diagnostics
+
+    people_path = plans_dir / PEOPLE_FILE
+    if _present(people_path):
+        project.people = _read(project, people_path, PeopleFile, diagnostics)
+    elif _mode(people_path) is None:
+        diagnostics.append(
+            Diagnostic(
+                project.display(people_path),
+                1,
+                1,
+                "error",
+                "",
+                "plans/people.yaml is missing",
+                "list the people of your plans in it",
+            )
+        )
+
+    checklist_dir = plans_dir / CHECKLISTS_DIR
+    for path in _yaml_files(checklist_dir, project, diagnostics):
+        if not _check_slug_name(project, path, path.stem, diagnostics):
+            continue
+        checklist = _read(project, path, Checklist, diagnostics)
+        if checklist is None:
+            project.checklists_complete = False
+        else:
+            project.checklists[path.stem] = checklist
+
+    for entry in sorted(plans_dir.iterdir()):
+        if _is_dir(entry) and entry.name != CHECKLISTS_DIR and not entry.name.startswith("."):
+            _read_plan_folder(project, entry, diagnostics)
+        elif _is_file(entry) and entry.suffix in (".yaml", ".yml") and entry.name != PEOPLE_FILE:
+            diagnostics.append(_stray(project, entry))
+    return project, diagnostics
+
+
+def _read_plan_folder(project: Project, folder: Path, diagnostics: list[Diagnostic]) -> None:
+    plan_path = folder / PLAN_FILE
+    known = {PLAN_FILE, LOG_FILE, POSTMORTEM_FILE}
+    for path in sorted(folder.iterdir()):
+        if _is_file(path) and path.suffix in (".yaml", ".yml") and path.name not in known:
+            diagnostics.append(_stray(project, path))
+    if not _present(plan_path):
+        if _mode(plan_path) is not None:
+            return  # a link or a special file: reported by refused_entries
+        diagnostics.append(
+            Diagnostic(
+                project.display(folder),
+                1,
+                1,
+                "error",
+                "",
+                "folder has no plan.yaml",
+                "every folder under plans/ is one go-live",
+            )
+        )
+        return
+    if not _check_slug_name(project, plan_path, folder.name, diagnostics):
+        return
+    plan = _read(project, plan_path, Plan, diagnostics)
+    log_path, postmortem_path = folder / LOG_FILE, folder / POSTMORTEM_FILE
+    log = _read(project, log_path, Log, diagnostics) if _readable(project, log_path) else None
+    postmortem = (
+        _read(project, postmortem_path, Postmortem, diagnostics) if _readable(project, postmortem_path) else None
+    )
+    if plan is not None:
+        project.plans[folder.name] = PlanSources(folder.name, plan, log, postmortem)
+
+
+def _readable(project: Project, path: Path) -> bool:
+    """There are contents to check: an override (a file about to be written) or a regular file."""
+    return path in project.overrides or _present(path)
+
+
+def _present(path: Path) -> bool:
+    """Something is there to read: neither a link nor a special file (a folder fails to read, with an error)."""
+    mode = _mode(path)
+    return mode is not None and (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _mode(path: Path) -> int | None:
+    """The path's own st_mode, not its link target's; None when nothing is there."""
+    try:
+        return os.lstat(path).st_mode
+    except OSError:
+        return None
+
+
+def _is_file(path: Path) -> bool:
+    return stat.S_ISREG(_mode(path) or 0)
+
+
+def _is_dir(path: Path) -> bool:
+    return stat.S_ISDIR(_mode(path) or 0)
+
+
+def refused_entries(root: Path, name: str) -> list[Diagnostic]:
+    """An error for root/name and each entry under it that is a symbolic link or not a regular
+    file or folder (FIFO, socket, device). Links are never followed, so nothing outside is looked at."""
+    diagnostics: list[Diagnostic] = []
+
+    def refuse(relative: str, mode: int) -> None:
+        if stat.S_ISLNK(mode):
+            diagnostics.append(Diagnostic(relative, 1, 1, "error", "", SYMLINK_MESSAGE, SYMLINK_HINT))
+        else:
+            diagnostics.append(Diagnostic(relative, 1, 1, "error", "", not_regular_message(mode), "remove it"))
+
+    top = _mode(root / name)
+    if top is None or stat.S_ISREG(top):
+        return diagnostics  # missing, or a plain file: the caller says what that means
+    if not stat.S_ISDIR(top):
+        refuse(name, top)
+        return diagnostics
+    folders = [(root / name, name)]
+    while folders:
+        folder, shown = folders.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError:
+            continue  # unreadable: whoever reads it reports that
+        for entry in entries:
+            relative = f"{shown}/{printable(entry.name)}"
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((Path(entry.path), relative))
+            elif not entry.is_file(follow_symlinks=False):
+                try:
+                    refuse(relative, entry.stat(follow_symlinks=False).st_mode)
+                except OSError:
+                    continue  # gone since the scan
+    return diagnostics
+
+
+def _yaml_files(folder: Path, project: Project, diagnostics: list[Diagnostic]) -> Iterator[Path]:
+    if not _is_dir(folder):
+        return
+    for path in sorted(folder.iterdir()):
+        if not _is_file(path):
+            continue  # links and special files: reported by refused_entries
+        if path.suffix == ".yaml":
+            yield path
+        elif path.suffix == ".yml":
+            diagnostics.append(_stray(project, path))
+
+
+def _stray(project: Project, path: Path) -> Diagnostic:
+    hint = f"rename it to {path.stem}.yaml" if path.suffix == ".yml" else "move it, or remove it"
+    return Diagnostic(project.display(path), 1, 1, "error", "", "not a golive source file in this place", hint)
+
+
+def _check_slug_name(project: Project, path: Path, name: str, diagnostics: list[Diagnostic]) -> bool:
+    if _SLUG.fullmatch(name):
+        return True
+    diagnostics.append(
+        Diagnostic(
+            project.display(path),
+            1,
+            1,
+            "error",
+            "",
+            f"'{name}' is not a valid id for a file or folder name",
+            "ids are lowercase letters, digits and hyphens, starting with a letter or digit",
+        )
+    )
+    return False
+
+
+def _read(project: Project, path: Path, model: type[ModelT], diagnostics: list[Diagnostic]) -> Source[ModelT] | None:
+    cache = project.cache
+    if cache is None or path in project.overrides:
+        return _read_file(project, path, model, diagnostics)
+    try:
+        status = path.stat()
+        signature = (status.st_mtime_ns, status.st_size, status.st_ino)
+    except OSError:
+        return _read_file(project, path, model, diagnostics)
+    cached = cache.entries.get(path)
+    if cached is not None and cached[0] == signature:
+        diagnostics.extend(cached[2])
+        return cached[1]  # type: ignore[return-value]
+    found: list[Diagnostic] = []
+    source = _read_file(project, path, model, found)
+    cache.entries[path] = (signature, source, tuple(found))
+    diagnostics.extend(found)
+    return source
+
+
+def _read_file(
+    project: Project, path: Path, model: type[ModelT], diagnostics: list[Diagnostic]
+) -> Source[ModelT] | None:
+    file = project.display(path)
+    try:
+        override = project.overrides.get(path)
+        document = parse_document(override, file) if override is not None else load_document(path, file)
+    except SourceError as error:
+        diagnostics.extend(error.diagnostics)
+        return None
+    checked = model_document(document, model, diagnostics)
+    return Source(path, document, checked) if checked is not None else None
+
+
+def model_document(document: Document, model: type[ModelT], diagnostics: list[Diagnostic]) -> ModelT | None:
+    """Validate a document against a model, turning pydantic's errors into diagnostics."""
+    if not isinstance(document.data, dict):
+        diagnostics.append(
+            document.error((), f"expected a mapping of keys at the top, found {_describe(document.data)}")
+        )
+        return None
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as error:
+        errors = error.errors(include_url=False)
+        translated = [_translate(document, model, e) for e in errors[:MAX_ERRORS_PER_FILE]]
+        diagnostics.extend(name_steps(document.data, translated, document.file))
+        if len(errors) > MAX_ERRORS_PER_FILE:
+            # only counted: a file of a million unknown keys is reported in a moment
+            mark = document.key_mark_of(tuple(errors[MAX_ERRORS_PER_FILE]["loc"]))
+            more = len(errors) - MAX_ERRORS_PER_FILE
+            diagnostics.append(more_errors(document.file, mark.line, mark.column, more))
+        return None
+
+
+# -- pydantic's errors in a release manager's words ---------------------------------
+
+SLUG_HINT = "ids are lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters"
+
+
+def _translate(document: Document, model: type[BaseModel], error: Any) -> Diagnostic:
+    loc: ValuePath = tuple(error["loc"])
+    kind: str = error["type"]
+    value = error.get("input")
+    name = str(loc[-1]) if loc else "value"
+    if kind == "missing":
+        return document.error(loc[:-1], f"missing required key '{name}'")
+    if kind == "extra_forbidden":
+        known = _known_keys(model, loc[:-1])
+        return document.error(loc, f"unknown key {quote(name)}", did_you_mean(name, known), at_key=True)
+    if kind == "literal_error":
+        choices = re.findall(r"'([^']*)'", error["ctx"]["expected"])
+        hint = did_you_mean(value, choices) or "expected one of: " + ", ".join(choices)
+        return document.error(loc, f"{_describe(value)} is not a valid {name}", hint)
+    if kind == "string_pattern_mismatch":
+        return document.error(loc, f"{_describe(value)} is not a valid id", SLUG_HINT)
+    if kind == "value_error":
+        message = str(error["ctx"]["error"])
+        hint = timezone_hint(value) if message.startswith("unknown time zone") and isinstance(value, str) else ""
+        return document.error(loc, message, hint)
+    if kind == "too_short":
+        if error["ctx"].get("min_length") == 1:
+            return document.error(loc, f"'{name}' needs at least one entry")
+        return document.error(loc, f"'{name}' needs at least {error['ctx']['min_length']} entries")
+    if kind == "string_too_short":
+        return document.error(loc, f"'{name}' must not be empty")
+    if kind == "string_too_long" and isinstance(value, str):
+        limit = error["ctx"]["max_length"]
+        return document.error(loc, f"text is {len(value):,} characters long; at most {limit:,} are allowed")
+    if kind == "too_long":
+        limit, actual = error["ctx"]["max_length"], error["ctx"].get("actual_length")
+        found = f"{actual:,} entries" if isinstance(actual, int) else "more entries"
+        return document.error(loc, f"'{name}' has {found}; at most {limit:,} are allowed")
+    if kind == "bool_type":
+        return document.error(
+            loc,
+            f"expected true or false, found {_describe(value)}",
+            "only true and false are booleans",
+        )
+    if kind in ("string_type", "string_unicode"):
+        return document.error(loc, f"expected text, found {_describe(value)}")
+    if kind == "list_type":
+        return document.error(loc, f"expected a list, found {_describe(value)}", "start each entry with '- '")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return document.error(loc, f"expected a mapping of keys, found {_describe(value)}")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        hint = "write the number without quotes" if isinstance(value, str) and value.strip().isdigit() else ""
+        return document.error(loc, f"expected a whole number, found {_describe(value)}", hint)
+    if kind in ("greater_than_equal", "greater_than"):
+        return document.error(loc, f"must be at least {error['ctx'].get('ge', error['ctx'].get('gt'))}")
+    return document.error(loc, error["msg"])
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return quote(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _known_keys(model: type[BaseModel], loc: ValuePath) -> list[str]:
+    """The keys a mapping at `loc` may hold, for "did you mean" hints."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            current = _list_item(current)
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            fields = {f.alias or n: f for n, f in current.model_fields.items()}
+            current = fields[part].annotation if part in fields else None
+        current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or n for n, f in current.model_fields.items()]
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional[...] and Annotated[...] to reach a model or list type."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else annotation
+            if len(args) != 1:
+                return annotation
+        else:
+            return annotation
+
+
+def _list_item(annotation: Any) -> Any:
+    if typing.get_origin(annotation) is list:
+        return typing.get_args(annotation)[0]
+    return None

@@ -1,0 +1,1 @@
+"""Review in git: plan diffs, each plan's history, publishing site versions."""
