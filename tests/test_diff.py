@@ -246,8 +246,9 @@ def test_markdown_shows_every_value_as_text_on_github(tmp_path: Path) -> None:
     import cmarkgfm
     from cmarkgfm import cmark
 
+    from generator.api import diff_markdown
     from generator.check.validate import validate_project
-    from generator.review.diff import ProjectDiff, diff_projects, render_markdown
+    from generator.review.diff import ProjectDiff, diff_projects
 
     old, new = make_project(tmp_path / "old"), make_project(tmp_path / "new")
     folder = "x`<img src=https:evil.example.png>` **b**"
@@ -268,7 +269,7 @@ def test_markdown_shows_every_value_as_text_on_github(tmp_path: Path) -> None:
 
     options = cmark.Options.CMARK_OPT_UNSAFE  # what GitHub renders before it sanitises
     extensions = ["table", "strikethrough", "autolink", "tasklist"]
-    rendered = cmarkgfm.markdown_to_html_with_extensions(render_markdown(diff), options=options, extensions=extensions)
+    rendered = cmarkgfm.markdown_to_html_with_extensions(diff_markdown(diff), options=options, extensions=extensions)
     tags = set(re.findall(r"</?([a-z0-9]+)", rendered))
     assert tags <= {"h2", "h3", "p", "code", "strong", "ul", "li", "blockquote"}, rendered
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", rendered)).split())

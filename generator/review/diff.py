@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -21,6 +20,7 @@ from generator.check.validate import Validation, validate_project
 from generator.read.models.people import Person
 from generator.read.models.plan import Plan, Step
 from generator.read.sources import CHECKLISTS_DIR, PEOPLE_FILE, PLANS_DIR
+from generator.review.git import GitError, git_output, run_git
 from generator.schedule.timetable import Schedule, format_duration
 
 DEFAULT_BRANCHES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
@@ -73,10 +73,6 @@ JSON_SCHEMA: dict[str, object] = {
 }
 
 
-class DiffError(Exception):
-    """git could not give the old version; the message says why."""
-
-
 @dataclass
 class Change:
     """One line of a reviewer's summary: what, and from what to what."""
@@ -123,27 +119,15 @@ class ProjectDiff:
 # -- git ---------------------------------------------------------------------------------
 
 
-def _git(root: Path, *args: str) -> str:
-    """git's output, stripped; bytes that are not UTF-8 (a file name) come back as they were when passed on."""
-    try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise DiffError("git is not installed") from None
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", errors="replace").strip()
-        raise DiffError(message or f"git {' '.join(args)} failed")
-    return result.stdout.decode("utf-8", errors="surrogateescape").strip()
-
-
 def default_revision(root: Path) -> str:
     """The merge base with the default branch, else HEAD."""
     for branch in DEFAULT_BRANCHES:
         try:
-            _git(root, "rev-parse", "--verify", "--quiet", f"{branch}^{{commit}}")
-            return _git(root, "merge-base", "HEAD", branch)
-        except DiffError:
+            git_output(root, "rev-parse", "--verify", "--quiet", f"{branch}^{{commit}}")
+            return git_output(root, "merge-base", "HEAD", branch)
+        except GitError:
             continue
-    return _git(root, "rev-parse", "HEAD")
+    return git_output(root, "rev-parse", "HEAD")
 
 
 @contextmanager
@@ -153,24 +137,19 @@ def checkout_of(root: Path, revision: str, plan_ids: Sequence[str] | None = None
     With `plan_ids`, only those plans (and the people and checklists they use) are copied:
     a plan's history reads one plan per commit, not the whole project.
     """
-    prefix = _git(root, "rev-parse", "--show-prefix")
-    commit = _git(root, "rev-parse", "--verify", f"{revision}^{{commit}}")
+    prefix = git_output(root, "rev-parse", "--show-prefix")
+    commit = git_output(root, "rev-parse", "--verify", f"{revision}^{{commit}}")
     paths = [f"{prefix}{PLANS_DIR}"]
     if plan_ids is not None:
         wanted = [f"{prefix}{PLANS_DIR}/{name}" for name in (PEOPLE_FILE, CHECKLISTS_DIR, *plan_ids)]
         # git archive refuses a path that does not exist at that commit: ask which do. The names
         # are NUL-separated and taken literally: a file name may hold a newline or a '*'.
-        listed = _git(
+        listed = git_output(
             root, "--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", "--name-only", commit, "--", *wanted
         )
         paths = [name for name in listed.split("\0") if name]
     with tempfile.TemporaryDirectory(prefix="golive-diff-") as scratch:
-        archive = subprocess.run(
-            ["git", "--literal-pathspecs", "archive", "--format=tar", commit, "--", *paths],
-            cwd=root,
-            capture_output=True,
-            check=False,
-        )
+        archive = run_git(root, "--literal-pathspecs", "archive", "--format=tar", commit, "--", *paths)
         if paths and archive.returncode == 0:
             with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
                 tar.extractall(scratch, filter="data")
@@ -391,14 +370,3 @@ def _diff_contacts(
         if a.backup != b.backup:
             changes.append(Change(f"default backup of {b.name}", a.backup or "none", b.backup or "none"))
     return changes
-
-
-def render_markdown(diff: ProjectDiff) -> str:
-    """The summary as Markdown, for a pull-request comment or a CI job summary."""
-    from generator.site.render import render_template
-
-    text = render_template("diff.md.j2", diff=diff)
-    # The template's optional sections leave runs of blank lines; one is enough.
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text.strip() + "\n"
