@@ -14,8 +14,8 @@ import pytest
 
 from conftest import REPO
 from generator.api import generate, publish, write
-from generator.call import postmortem as postmortem_module
-from generator.call.postmortem import PostmortemError, create_postmortem
+from generator.authoring import postmortem as postmortem_module
+from generator.authoring.postmortem import PostmortemError, create_postmortem
 from generator.check.validate import validate_project
 from generator.cli.main import main
 from generator.read.load import MAX_FILE_BYTES, SourceError, load_document

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from generator import __version__
 from generator.api import SITE_SRC, check, diff_markdown, generate, publish, refused_outputs, write
+from generator.authoring.postmortem import PostmortemError, create_postmortem
 from generator.authoring.scaffold import ScaffoldError, new_plan
 from generator.authoring.schemas import write_schemas
 from generator.call.logbook import BY_VARIABLE, LogError, NewEntry, append_entry
-from generator.call.postmortem import PostmortemError, create_postmortem
 from generator.check.validate import Validation, stale_status_warnings, validate_project
 from generator.diagnostics import sort_diagnostics
 from generator.mkdocs.build import MKDOCS_CONFIG, SITE_DIR, BuildError, build_html
