@@ -15,6 +15,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import ConfigDict, Field, TypeAdapter, with_config
 
 from generator.check.validate import Validation, validate_project
 from generator.read.models.people import Person
@@ -25,54 +28,12 @@ from generator.schedule.timetable import Schedule, format_duration
 
 DEFAULT_BRANCHES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
 
-_CHANGES = {"type": "array", "items": {"$ref": "#/$defs/change"}}
-_TEXTS = {"type": "array", "items": {"type": "string"}}
-# The documented shape of `golive diff --format json`.
-JSON_SCHEMA: dict[str, object] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "golive diff",
-    "type": "object",
-    "required": ["revision", "plans"],
-    "additionalProperties": False,
-    "properties": {
-        "revision": {"type": "string", "description": "the git commit compared with"},
-        "plans": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["plan_id", "title", "change"],
-                "properties": {
-                    "plan_id": {"type": "string"},
-                    "title": {"type": "string"},
-                    "change": {"enum": ["added", "removed", "changed", "invalid"]},
-                    "version": {"oneOf": [{"type": "null"}, {"$ref": "#/$defs/change"}]},
-                    "status": {"oneOf": [{"type": "null"}, {"$ref": "#/$defs/change"}]},
-                    "steps_added": _TEXTS,
-                    "steps_removed": _TEXTS,
-                    "steps_changed": _CHANGES,
-                    "schedule": _CHANGES,
-                    "gates": _CHANGES,
-                    "rollback": _CHANGES,
-                    "contacts": _CHANGES,
-                    "approvals": _CHANGES,
-                    "other": _TEXTS,
-                    "warnings": _TEXTS,
-                },
-            },
-        },
-    },
-    "$defs": {
-        "change": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["what", "old", "new"],
-            "properties": {"what": {"type": "string"}, "old": {"type": "string"}, "new": {"type": "string"}},
-        }
-    },
-}
+# The JSON output lists every field: a reader of `golive diff --format json` may rely on each
+# being there (in the schema, every field is required and no other is allowed).
+_JSON_SHAPE = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
 
+@with_config(_JSON_SHAPE)
 @dataclass
 class Change:
     """One line of a reviewer's summary: what, and from what to what."""
@@ -82,11 +43,14 @@ class Change:
     new: str = ""
 
 
+@with_config(_JSON_SHAPE)
 @dataclass
 class PlanDiff:
+    """What changed in one plan; a field left empty did not change."""
+
     plan_id: str
     title: str
-    change: str  # added | removed | changed | invalid
+    change: Literal["added", "removed", "changed", "invalid"]  # invalid: the plan no longer reads cleanly
     version: Change | None = None
     status: Change | None = None
     steps_added: list[str] = field(default_factory=list)
@@ -107,13 +71,26 @@ class PlanDiff:
         return self.change == "changed" and not any(lists) and not self.version and not self.status
 
 
+@with_config(_JSON_SHAPE)
 @dataclass
 class ProjectDiff:
-    revision: str
+    """Every plan that changed since a git revision."""
+
+    revision: Annotated[str, Field(description="the git commit compared with")]
     plans: list[PlanDiff]
 
     def as_json(self) -> dict[str, object]:
         return {"revision": self.revision, "plans": [asdict(p) for p in self.plans]}
+
+
+def json_schema() -> dict[str, object]:
+    """The documented shape of `golive diff --format json` (ProjectDiff.as_json), made from the dataclasses."""
+    schema = TypeAdapter(ProjectDiff).json_schema(mode="serialization")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "golive diff",
+        **{key: value for key, value in schema.items() if key != "title"},
+    }
 
 
 # -- git ---------------------------------------------------------------------------------
