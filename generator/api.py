@@ -82,14 +82,14 @@ def publish(
     branch: str = DEFAULT_BRANCH,
 ) -> PublishResult:
     """Publish the site with mike as `version` on `branch`, moving the aliases to it; refuse (PublishError)
-    bad names, invalid plans or a stale site_src/ before git is touched."""
+    bad names, invalid plans or a stale site_src/ before the repository is looked at."""
     aliases = list(dict.fromkeys(aliases or []))
     check_names(version, aliases)
-    _check_sources_published(root)
+    _check_publishable(root)
     return deploy(root, version, aliases, push=push, branch=branch, config_file=MKDOCS_CONFIG)
 
 
-def _check_sources_published(root: Path) -> None:
+def _check_publishable(root: Path) -> None:
     """Refuse unless the plans are valid and site_src/ is exactly what `golive build` writes."""
     generated = generate(root)
     if generated.site is None:
