@@ -8,8 +8,11 @@ from pathlib import Path
 
 from generator.check.validate import Validation, validate_project
 from generator.diagnostics import Diagnostic, sort_diagnostics
+from generator.mkdocs.build import MKDOCS_CONFIG
 from generator.read.sources import refused_entries
-from generator.site.render import RenderedSite, render_site
+from generator.review.diff import ProjectDiff
+from generator.review.publish import DEFAULT_BRANCH, PublishError, PublishResult, check_names, deploy
+from generator.site.render import RenderedSite, render_site, render_template
 from generator.site.write import SITE_SRC, Changes, check_site_src, write_site_src
 
 
@@ -56,3 +59,51 @@ def write(root: Path, site: RenderedSite) -> Changes:
 def check(root: Path, site: RenderedSite) -> Changes:
     """How root/site_src differs from what build would write (once an interrupted write is completed)."""
     return check_site_src(root / SITE_SRC, site.files)
+
+
+# -- review: golive diff and golive publish ---------------------------------------------------
+
+
+def diff_markdown(diff: ProjectDiff) -> str:
+    """The summary of `golive diff` as Markdown, for a pull-request comment or a CI job summary."""
+    text = render_template("diff.md.j2", diff=diff)
+    # The template's optional sections leave runs of blank lines; one is enough.
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip() + "\n"
+
+
+def publish(
+    root: Path,
+    version: str,
+    aliases: list[str] | None = None,
+    *,
+    push: bool = False,
+    branch: str = DEFAULT_BRANCH,
+) -> PublishResult:
+    """Publish the site with mike as `version` on `branch`, moving the aliases to it; refuse (PublishError)
+    bad names, invalid plans or a stale site_src/ before the repository is looked at."""
+    aliases = list(dict.fromkeys(aliases or []))
+    check_names(version, aliases)
+    _check_publishable(root)
+    return deploy(root, version, aliases, push=push, branch=branch, config_file=MKDOCS_CONFIG)
+
+
+def _check_publishable(root: Path) -> None:
+    """Refuse unless the plans are valid and site_src/ is exactly what `golive build` writes."""
+    generated = generate(root)
+    if generated.site is None:
+        errors = generated.validation.errors
+        raise PublishError(
+            f"the plans have {len(errors)} error{'' if len(errors) == 1 else 's'}; fix them, "
+            f"run `golive build` and commit {SITE_SRC}/",
+            diagnostics=generated.validation.diagnostics,
+        )
+    changes = check(root, generated.site)
+    if changes.any:
+        raise PublishError(
+            f"{SITE_SRC}/ is stale; run `golive build` and commit {SITE_SRC}/ before publishing",
+            details=[f"{SITE_SRC}/{relative}: missing" for relative in changes.added]
+            + [f"{SITE_SRC}/{relative}: differs" for relative in changes.changed]
+            + [f"{SITE_SRC}/{relative}: would be deleted" for relative in changes.removed],
+        )

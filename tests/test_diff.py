@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from conftest import GIT_ENV, commit_all, git, make_project
-from generator.review.diff import JSON_SCHEMA
+from generator.review.diff import json_schema
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))
 
@@ -42,7 +42,7 @@ def diff_json(repo: Path, *args: str) -> dict:  # type: ignore[type-arg]
     result = golive_diff(repo, *args, "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    jsonschema.validate(data, JSON_SCHEMA)
+    jsonschema.validate(data, json_schema())
     return data
 
 
@@ -53,6 +53,29 @@ def only_plan(data: dict) -> dict:  # type: ignore[type-arg]
 
 def changes(items: list[dict]) -> list[tuple[str, str, str]]:  # type: ignore[type-arg]
     return [(c["what"], c["old"], c["new"]) for c in items]
+
+
+def test_json_schema_requires_every_field_and_allows_no_other() -> None:
+    schema = json_schema()
+    plan = {
+        "plan_id": "shop",
+        "title": "Shop",
+        "change": "changed",
+        "version": {"what": "version", "old": "1", "new": "2"},
+    }
+    plan |= {"status": None, "other": [], "warnings": []}
+    plan |= {k: [] for k in ("steps_added", "steps_removed", "steps_changed", "schedule", "gates", "rollback")}
+    plan |= {"contacts": [], "approvals": []}
+    jsonschema.validate({"revision": "abc", "plans": [plan]}, schema)
+    for spoiled in (
+        {**plan, "extra": 1},
+        {k: v for k, v in plan.items() if k != "warnings"},
+        {**plan, "change": "moved"},
+        {**plan, "version": {"what": "version"}},
+    ):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({"revision": "abc", "plans": [spoiled]}, schema)
+    assert schema["properties"]["revision"]["description"] == "the git commit compared with"  # type: ignore[index]
 
 
 def test_no_change_reports_nothing(repo: Path) -> None:
@@ -246,8 +269,9 @@ def test_markdown_shows_every_value_as_text_on_github(tmp_path: Path) -> None:
     import cmarkgfm
     from cmarkgfm import cmark
 
+    from generator.api import diff_markdown
     from generator.check.validate import validate_project
-    from generator.review.diff import ProjectDiff, diff_projects, render_markdown
+    from generator.review.diff import ProjectDiff, diff_projects
 
     old, new = make_project(tmp_path / "old"), make_project(tmp_path / "new")
     folder = "x`<img src=https:evil.example.png>` **b**"
@@ -268,7 +292,7 @@ def test_markdown_shows_every_value_as_text_on_github(tmp_path: Path) -> None:
 
     options = cmark.Options.CMARK_OPT_UNSAFE  # what GitHub renders before it sanitises
     extensions = ["table", "strikethrough", "autolink", "tasklist"]
-    rendered = cmarkgfm.markdown_to_html_with_extensions(render_markdown(diff), options=options, extensions=extensions)
+    rendered = cmarkgfm.markdown_to_html_with_extensions(diff_markdown(diff), options=options, extensions=extensions)
     tags = set(re.findall(r"</?([a-z0-9]+)", rendered))
     assert tags <= {"h2", "h3", "p", "code", "strong", "ul", "li", "blockquote"}, rendered
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", rendered)).split())

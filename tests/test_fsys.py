@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from generator.api import generate, write
-from generator.call import postmortem as postmortem_module
-from generator.call.postmortem import PostmortemError, create_postmortem
+from generator.api import generate, publish, write
+from generator.authoring import postmortem as postmortem_module
+from generator.authoring.postmortem import PostmortemError, create_postmortem
 from generator.check.validate import validate_project
 from generator.cli.main import main
 from generator.read.load import MAX_FILE_BYTES, SourceError, load_document
-from generator.review.publish import PublishError, publish_site
+from generator.review.publish import PublishError
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))
 SECRET = "SECRET-TOKEN-4411"
@@ -223,7 +223,7 @@ def test_a_symlinked_site_folder_is_not_emptied_by_build(
 def test_publish_refuses_a_symlink_in_site_src(written: Path) -> None:
     (written / "site_src/home").symlink_to(Path.home(), target_is_directory=True)
     with pytest.raises(PublishError) as error:
-        publish_site(written, "1.0")
+        publish(written, "1.0")
     assert [(d.file, d.message) for d in error.value.diagnostics] == [("site_src/home", "symbolic links are not read")]
 
 

@@ -408,12 +408,12 @@ def test_times_in_the_repeated_hour_keep_their_offset(tmp_path: Path) -> None:
 def test_an_entry_that_would_not_read_back_as_asked_is_refused(
     root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from generator.call import logbook
+    from generator.call import logtext
     from generator.cli.main import main
 
     # A writer bug that the plan's checks cannot see: the entry written twice.
-    written_once = logbook.entry_yaml
-    monkeypatch.setattr(logbook, "entry_yaml", lambda fields, indent="  ": written_once(fields, indent) * 2)
+    written_once = logtext.entry_yaml
+    monkeypatch.setattr(logtext, "entry_yaml", lambda fields, indent="  ": written_once(fields, indent) * 2)
     before = log_file(root).read_bytes()
     code = main(["log", PLAN, "note", "--by", "ana-souza", "--at", "2026-11-27 00:30", "--root", str(root)])
     assert code == 1

@@ -1,4 +1,4 @@
-"""`golive new`: a valid draft plan to start from."""
+"""`golive new`: a valid draft plan to start from (the template authoring/templates/plan.yaml.j2)."""
 
 from __future__ import annotations
 
@@ -7,64 +7,9 @@ import os
 import re
 from pathlib import Path
 
+from generator.authoring.templates import render_yaml
 from generator.read.models.common import SLUG_PATTERN
 from generator.read.sources import PEOPLE_FILE, PLAN_FILE, PLANS_DIR, load_project, refused_entries
-
-DRAFT_TEMPLATE = """\
-# yaml-language-server: $schema=../../schemas/plan.schema.json
-title: {title}
-system: {plan_id}
-version: 1
-status: draft
-timezone: {timezone}
-window:
-  start: {start:%Y-%m-%d %H:%M}
-  end: {end:%Y-%m-%d %H:%M}
-summary: |
-  What goes live, for whom, and why now.
-objectives:
-  - id: live
-    text: {title} serves all traffic
-    metric: error rate
-    target: "< 0.5% over the first hour"
-stakeholders:
-  - person: {lead}
-    role: Go-live lead
-    responsibilities: [Runs the call, takes the go/no-go decision]
-channels:
-  - kind: bridge
-    name: Go-live bridge
-    link: https://meet.example.com/{plan_id}
-gates:
-  - id: go-no-go
-    before: deploy
-    decider: {lead}
-    criteria: [Pre-launch checklist complete, No open sev1 or sev2 incident]
-steps:
-  - id: freeze
-    title: Announce the change freeze
-    owner: {lead}
-    duration: 10m
-  - id: deploy
-    title: Deploy the release
-    owner: {lead}
-    duration: 30m
-    point_of_no_return: true
-  - id: verify
-    title: Verify with smoke tests
-    owner: {lead}
-    duration: 20m
-    verify: All smoke tests green
-rollback:
-  owner: {lead}
-  triggers:
-    - Error rate above 1% for 5 minutes
-  steps:
-    - id: rb-redeploy
-      title: Redeploy the previous release
-      owner: {lead}
-      duration: 20m
-"""
 
 
 class ScaffoldError(Exception):
@@ -93,12 +38,13 @@ def new_plan(root: Path, plan_id: str, today: dt.date) -> Path:
     # The next Saturday evening: a common quiet slot for a go-live.
     days = (5 - today.weekday()) % 7 or 7
     start = dt.datetime.combine(today + dt.timedelta(days=days), dt.time(22, 0))
-    text = DRAFT_TEMPLATE.format(
+    text = render_yaml(
+        "plan.yaml.j2",
         title=plan_id.replace("-", " ").capitalize(),
         plan_id=plan_id,
         timezone=lead.timezone or "UTC",
-        start=start,
-        end=start + dt.timedelta(hours=4),
+        start=f"{start:%Y-%m-%d %H:%M}",
+        end=f"{start + dt.timedelta(hours=4):%Y-%m-%d %H:%M}",
         lead=lead.id,
     )
     folder.mkdir(parents=True)

@@ -6,7 +6,7 @@ anything is written, and land through an atomic replace, so concurrent
 scribes and a killed process never leave a half-written log.
 
 Every value comes from the command line or the environment, so from anyone:
-ids and people must be slugs, anything else is quoted, and the new text is read
+ids and people must be slugs, anything else is quoted (logtext.py), and the new text is read
 back before it replaces the log (exactly one more entry, equal to the one asked).
 """
 
@@ -16,7 +16,6 @@ import dataclasses
 import datetime as dt
 import errno
 import fcntl
-import json
 import os
 import re
 import typing
@@ -27,23 +26,18 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from generator.call.logtext import entry_yaml, insert
 from generator.check.validate import validate_project
 from generator.diagnostics import Diagnostic
-from generator.read.load import Document, Mark, SourceError, decode_source, load_document, parse_document, read_source
+from generator.read.load import Document, SourceError, decode_source, load_document, parse_document, read_source
 from generator.read.models.common import SLUG_PATTERN, parse_datetime, parse_datetime_or_time
 from generator.read.models.log import EntryKind, Severity
 from generator.read.models.plan import Plan, Stakeholder
 from generator.read.sources import LOG_FILE, PLAN_FILE, PLANS_DIR, model_document
 from generator.schedule.timetable import NonexistentTime, format_utc_offset, localize, next_occurrence
 
-LOG_HEADER = "# yaml-language-server: $schema=../../schemas/log.schema.json\nentries:\n"
 BY_VARIABLE = "GOLIVE_BY"
-FIELD_ORDER = ("at", "by", "kind", "step", "id", "severity", "resolves", "text")
-_ITEM_INDENT = re.compile(r"^( *)- (?:at|by|kind):", re.MULTILINE)
 _SLUG = re.compile(SLUG_PATTERN)
-# Values written without quotes: they read back as the same text in any YAML reader.
-_PLAIN = re.compile(r"[a-z][a-z0-9-]*|[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}([+-][0-9]{2}:[0-9]{2})?")
-_YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
 
 
 class LogError(Exception):
@@ -335,102 +329,6 @@ def local_text(moment: dt.datetime) -> str:
         offset = format_utc_offset(moment.utcoffset())
         return f"{moment:%Y-%m-%d %H:%M}{offset}"
     return f"{moment:%Y-%m-%d %H:%M}"
-
-
-def extend(text: str, fields: dict[str, str]) -> str:
-    """The log's text with one entry added at the end; earlier text is kept byte for byte."""
-    text = _with_entries_key(text)
-    match = _ITEM_INDENT.search(text)
-    indent = match.group(1) if match else "  "
-    return text + entry_yaml(fields, indent)
-
-
-def _with_entries_key(text: str) -> str:
-    """The log's text ready to take a block item at its end."""
-    if not text.strip():
-        text = LOG_HEADER
-    elif re.search(r"^entries:\s*\[\]\s*$", text, re.MULTILINE):
-        # An empty flow list cannot take a block item: the one line "entries: []" becomes "entries:".
-        text = re.sub(r"^entries:\s*\[\]\s*$", "entries:", text, count=1, flags=re.MULTILINE)
-    elif not re.search(r"^entries:", text, re.MULTILINE):
-        text = text + ("" if text.endswith("\n") else "\n") + "entries:\n"
-    if not text.endswith("\n"):
-        text += "\n"
-    return text
-
-
-def insert(
-    text: str,
-    fields: dict[str, str],
-    document: Document | None,
-    times: Sequence[dt.datetime | None],
-    zone: ZoneInfo,
-) -> tuple[str, int]:
-    """The log's text with the entry at its place in time order (after entries of the same time),
-    and that place; earlier bytes are kept, and an entry's comment lines stay above it.
-
-    The entry goes at the end when it is the latest, or when the entry it must precede is not
-    a block item golive can find (then the log is still valid: it is read in time order).
-    """
-    at = localize(parse_datetime(fields["at"]), zone)
-    # Before the first later entry: in a sorted log, after every entry up to its time.
-    position = next((i for i, t in enumerate(times) if t is not None and t > at), len(times))
-    if position == len(times) or document is None:
-        return extend(text, fields), len(times)
-    lines = text.splitlines(keepends=True)
-    found = _item_line(lines, document.mark_of(("entries", position)))
-    if found is None:
-        return extend(text, fields), len(times)
-    line, indent = found
-    while line > 0 and lines[line - 1].strip().startswith("#"):
-        line -= 1  # the entry's own comments stay with it
-    return "".join(lines[:line]) + entry_yaml(fields, indent) + "".join(lines[line:]), position
-
-
-def _item_line(lines: list[str], mark: Mark) -> tuple[int, str] | None:
-    """The index of the line where the block item at `mark` (its first key) starts with "- ", and its indent."""
-    index = mark.line - 1
-    if index >= len(lines):
-        return None
-    head = lines[index][: mark.column - 1]
-    match = re.fullmatch(r"( *)- +", head)
-    if match:
-        return index, match.group(1)
-    if head.strip():
-        return None
-    index -= 1  # "-" alone on the line above, maybe with comments between
-    while index >= 0 and lines[index].strip().startswith("#"):
-        index -= 1
-    match = re.fullmatch(r"( *)-\s*", lines[index]) if index >= 0 else None
-    return (index, match.group(1)) if match else None
-
-
-def entry_yaml(fields: dict[str, str], indent: str = "  ") -> str:
-    """One log entry as a block mapping in a list, with every text safely quoted."""
-    lines: list[str] = []
-    for key in FIELD_ORDER:
-        if key not in fields:
-            continue
-        shown = yaml_scalar(fields[key]) if key != "text" else quoted(fields[key])
-        prefix = f"{indent}- " if not lines else f"{indent}  "
-        lines.append(f"{prefix}{key}: {shown}")
-    return "\n".join(lines) + "\n"
-
-
-def yaml_scalar(value: str) -> str:
-    """`value` as a YAML scalar that reads back as exactly this text: plain when that is safe, else quoted."""
-    if _PLAIN.fullmatch(value) and value not in _YAML_WORDS:
-        return value
-    return quoted(value)
-
-
-def quoted(value: str) -> str:
-    """A double-quoted YAML scalar (JSON's escapes are YAML's too), with every character that is not
-    printable escaped, so that no line break or control character reaches the file."""
-    text = json.dumps(value, ensure_ascii=False)
-    return "".join(
-        c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}" for c in text
-    )
 
 
 def _as_options(

@@ -16,11 +16,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.api import SITE_SRC, check, generate, refused_outputs, write
+from generator.api import SITE_SRC, check, diff_markdown, generate, publish, refused_outputs, write
+from generator.authoring.postmortem import PostmortemError, create_postmortem
 from generator.authoring.scaffold import ScaffoldError, new_plan
 from generator.authoring.schemas import write_schemas
 from generator.call.logbook import BY_VARIABLE, LogError, NewEntry, append_entry
-from generator.call.postmortem import PostmortemError, create_postmortem
 from generator.check.validate import Validation, stale_status_warnings, validate_project
 from generator.diagnostics import sort_diagnostics
 from generator.mkdocs.build import MKDOCS_CONFIG, SITE_DIR, BuildError, build_html
@@ -41,7 +41,9 @@ from generator.paper.pdf import (
 from generator.read.models.common import SLUG_PATTERN, parse_date, parse_datetime
 from generator.read.models.log import EntryKind, Severity
 from generator.report import REPORTERS
-from generator.review.diff import DiffError, diff_against, render_markdown
+from generator.review.diff import diff_against
+from generator.review.git import GitError
+from generator.review.publish import PublishError
 from generator.site.views.plan import PlanHeading
 from generator.site.write import recover_site_src
 
@@ -317,13 +319,13 @@ def cmd_postmortem(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     try:
         diff = diff_against(args.root, args.revision)
-    except DiffError as error:
+    except GitError as error:
         print(f"golive diff: {error}", file=sys.stderr)
         return EXIT_INVALID
     if args.format == "json":
         print(json.dumps(diff.as_json(), indent=2, ensure_ascii=False))
     else:
-        print(render_markdown(diff), end="")
+        print(diff_markdown(diff), end="")
     return EXIT_OK
 
 
@@ -345,11 +347,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from generator.review.publish import PublishError, publish_site
-
     started = time.perf_counter()
     try:
-        result = publish_site(args.root, args.version, args.alias or [], push=args.push, branch=args.branch)
+        result = publish(args.root, args.version, args.alias or [], push=args.push, branch=args.branch)
     except PublishError as error:
         output = REPORTERS["text"](error.diagnostics)
         for line in [*([output] if output else []), *error.details]:

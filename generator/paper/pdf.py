@@ -60,7 +60,7 @@ def check_output(output: Path, site_dir: Path, site_src: Path) -> None:
 def write_pdf(html: Path, output: Path, paper: str = "a4") -> Path:
     """Lay out a built print page on `paper` and write it to `output`."""
     try:
-        import weasyprint
+        import weasyprint  # here, not at the top: it is slow to load, and only PDFs need it
     except OSError as error:  # the Python package is there, its C libraries are not
         raise PdfError(f"cannot load WeasyPrint ({error}). {PANGO_HINT}") from None
     if not html.exists():
@@ -144,7 +144,7 @@ def forget_pdfs(pdf_dir: Path, plan_ids: Collection[str]) -> None:
 def weasyprint_problem() -> str | None:
     """Why WeasyPrint cannot run here (with what to do), or None when it can."""
     try:
-        import weasyprint  # noqa: F401
+        import weasyprint  # noqa: F401  (here, not at the top: it is slow to load, and only PDFs need it)
     except OSError as error:
         return f"cannot load WeasyPrint ({error}). {PANGO_HINT}"
     return None

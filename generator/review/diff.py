@@ -9,74 +9,31 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import ConfigDict, Field, TypeAdapter, with_config
 
 from generator.check.validate import Validation, validate_project
 from generator.read.models.people import Person
 from generator.read.models.plan import Plan, Step
 from generator.read.sources import CHECKLISTS_DIR, PEOPLE_FILE, PLANS_DIR
+from generator.review.git import GitError, git_output, run_git
 from generator.schedule.timetable import Schedule, format_duration
 
 DEFAULT_BRANCHES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
 
-_CHANGES = {"type": "array", "items": {"$ref": "#/$defs/change"}}
-_TEXTS = {"type": "array", "items": {"type": "string"}}
-# The documented shape of `golive diff --format json`.
-JSON_SCHEMA: dict[str, object] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "golive diff",
-    "type": "object",
-    "required": ["revision", "plans"],
-    "additionalProperties": False,
-    "properties": {
-        "revision": {"type": "string", "description": "the git commit compared with"},
-        "plans": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["plan_id", "title", "change"],
-                "properties": {
-                    "plan_id": {"type": "string"},
-                    "title": {"type": "string"},
-                    "change": {"enum": ["added", "removed", "changed", "invalid"]},
-                    "version": {"oneOf": [{"type": "null"}, {"$ref": "#/$defs/change"}]},
-                    "status": {"oneOf": [{"type": "null"}, {"$ref": "#/$defs/change"}]},
-                    "steps_added": _TEXTS,
-                    "steps_removed": _TEXTS,
-                    "steps_changed": _CHANGES,
-                    "schedule": _CHANGES,
-                    "gates": _CHANGES,
-                    "rollback": _CHANGES,
-                    "contacts": _CHANGES,
-                    "approvals": _CHANGES,
-                    "other": _TEXTS,
-                    "warnings": _TEXTS,
-                },
-            },
-        },
-    },
-    "$defs": {
-        "change": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["what", "old", "new"],
-            "properties": {"what": {"type": "string"}, "old": {"type": "string"}, "new": {"type": "string"}},
-        }
-    },
-}
+# The JSON output lists every field: a reader of `golive diff --format json` may rely on each
+# being there (in the schema, every field is required and no other is allowed).
+_JSON_SHAPE = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
 
-class DiffError(Exception):
-    """git could not give the old version; the message says why."""
-
-
+@with_config(_JSON_SHAPE)
 @dataclass
 class Change:
     """One line of a reviewer's summary: what, and from what to what."""
@@ -86,11 +43,14 @@ class Change:
     new: str = ""
 
 
+@with_config(_JSON_SHAPE)
 @dataclass
 class PlanDiff:
+    """What changed in one plan; a field left empty did not change."""
+
     plan_id: str
     title: str
-    change: str  # added | removed | changed | invalid
+    change: Literal["added", "removed", "changed", "invalid"]  # invalid: the plan no longer reads cleanly
     version: Change | None = None
     status: Change | None = None
     steps_added: list[str] = field(default_factory=list)
@@ -111,39 +71,40 @@ class PlanDiff:
         return self.change == "changed" and not any(lists) and not self.version and not self.status
 
 
+@with_config(_JSON_SHAPE)
 @dataclass
 class ProjectDiff:
-    revision: str
+    """Every plan that changed since a git revision."""
+
+    revision: Annotated[str, Field(description="the git commit compared with")]
     plans: list[PlanDiff]
 
     def as_json(self) -> dict[str, object]:
         return {"revision": self.revision, "plans": [asdict(p) for p in self.plans]}
 
 
+def json_schema() -> dict[str, object]:
+    """The documented shape of `golive diff --format json` (ProjectDiff.as_json), made from the dataclasses."""
+    schema = TypeAdapter(ProjectDiff).json_schema(mode="serialization")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "golive diff",
+        **{key: value for key, value in schema.items() if key != "title"},
+    }
+
+
 # -- git ---------------------------------------------------------------------------------
-
-
-def _git(root: Path, *args: str) -> str:
-    """git's output, stripped; bytes that are not UTF-8 (a file name) come back as they were when passed on."""
-    try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise DiffError("git is not installed") from None
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", errors="replace").strip()
-        raise DiffError(message or f"git {' '.join(args)} failed")
-    return result.stdout.decode("utf-8", errors="surrogateescape").strip()
 
 
 def default_revision(root: Path) -> str:
     """The merge base with the default branch, else HEAD."""
     for branch in DEFAULT_BRANCHES:
         try:
-            _git(root, "rev-parse", "--verify", "--quiet", f"{branch}^{{commit}}")
-            return _git(root, "merge-base", "HEAD", branch)
-        except DiffError:
+            git_output(root, "rev-parse", "--verify", "--quiet", f"{branch}^{{commit}}")
+            return git_output(root, "merge-base", "HEAD", branch)
+        except GitError:
             continue
-    return _git(root, "rev-parse", "HEAD")
+    return git_output(root, "rev-parse", "HEAD")
 
 
 @contextmanager
@@ -153,24 +114,19 @@ def checkout_of(root: Path, revision: str, plan_ids: Sequence[str] | None = None
     With `plan_ids`, only those plans (and the people and checklists they use) are copied:
     a plan's history reads one plan per commit, not the whole project.
     """
-    prefix = _git(root, "rev-parse", "--show-prefix")
-    commit = _git(root, "rev-parse", "--verify", f"{revision}^{{commit}}")
+    prefix = git_output(root, "rev-parse", "--show-prefix")
+    commit = git_output(root, "rev-parse", "--verify", f"{revision}^{{commit}}")
     paths = [f"{prefix}{PLANS_DIR}"]
     if plan_ids is not None:
         wanted = [f"{prefix}{PLANS_DIR}/{name}" for name in (PEOPLE_FILE, CHECKLISTS_DIR, *plan_ids)]
         # git archive refuses a path that does not exist at that commit: ask which do. The names
         # are NUL-separated and taken literally: a file name may hold a newline or a '*'.
-        listed = _git(
+        listed = git_output(
             root, "--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", "--name-only", commit, "--", *wanted
         )
         paths = [name for name in listed.split("\0") if name]
     with tempfile.TemporaryDirectory(prefix="golive-diff-") as scratch:
-        archive = subprocess.run(
-            ["git", "--literal-pathspecs", "archive", "--format=tar", commit, "--", *paths],
-            cwd=root,
-            capture_output=True,
-            check=False,
-        )
+        archive = run_git(root, "--literal-pathspecs", "archive", "--format=tar", commit, "--", *paths)
         if paths and archive.returncode == 0:
             with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
                 tar.extractall(scratch, filter="data")
@@ -391,14 +347,3 @@ def _diff_contacts(
         if a.backup != b.backup:
             changes.append(Change(f"default backup of {b.name}", a.backup or "none", b.backup or "none"))
     return changes
-
-
-def render_markdown(diff: ProjectDiff) -> str:
-    """The summary as Markdown, for a pull-request comment or a CI job summary."""
-    from generator.site.render import render_template
-
-    text = render_template("diff.md.j2", diff=diff)
-    # The template's optional sections leave runs of blank lines; one is enough.
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text.strip() + "\n"

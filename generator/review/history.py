@@ -7,13 +7,13 @@ depend on git state, and a reviewer already sees the history in git itself.
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.check.validate import Validation, validate_project
 from generator.read.sources import PLANS_DIR
-from generator.review.diff import DiffError, PlanDiff, checkout_of, diff_plan
+from generator.review.diff import PlanDiff, checkout_of, diff_plan
+from generator.review.git import GitError, git_output_or_none, run_git
 
 MAX_COMMITS = 20
 _COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -50,10 +50,9 @@ class _Validations:
 def head_commit(root: Path) -> str | None:
     """The commit checked out at root, or None outside git (or before the first commit)."""
     try:
-        result = subprocess.run(["git", "rev-parse", "--verify", "HEAD"], cwd=root, capture_output=True, text=True)
-    except FileNotFoundError:
+        return git_output_or_none(root, "rev-parse", "--verify", "HEAD")
+    except GitError:  # git is not installed
         return None
-    return result.stdout.strip() if result.returncode == 0 else None
 
 
 def histories(root: Path, plan_ids: list[str]) -> dict[str, list[Revision]]:
@@ -69,7 +68,7 @@ def _plan_history(root: Path, plan_id: str, validations: _Validations) -> list[R
             after = validations.at(commit, plan_id)
             parent = parents.split()[0] if parents else None
             before = validations.at(parent, plan_id) if parent else None
-        except DiffError:
+        except GitError:
             continue
         plan = after.project.plans.get(plan_id)
         change = None
@@ -86,20 +85,15 @@ def _log(root: Path, plan_id: str) -> list[tuple[str, str, str, str, str]]:
     Every field ends with a NUL, the one byte no subject, name or file name can hold
     (a subject may hold any other control character, a name a line separator).
     """
-    log = subprocess.run(
-        [
-            "git",
-            "log",
-            "-z",
-            f"-n{MAX_COMMITS}",
-            "--format=%H%x00%P%x00%ad%x00%an%x00%s",
-            "--date=short",
-            "--",
-            f"{PLANS_DIR}/{plan_id}",
-        ],
-        cwd=root,
-        capture_output=True,
-        check=False,
+    log = run_git(
+        root,
+        "log",
+        "-z",
+        f"-n{MAX_COMMITS}",
+        "--format=%H%x00%P%x00%ad%x00%an%x00%s",
+        "--date=short",
+        "--",
+        f"{PLANS_DIR}/{plan_id}",
     )
     fields = log.stdout.decode("utf-8", errors="replace").split("\0")
     records = []

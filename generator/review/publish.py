@@ -1,4 +1,8 @@
-"""Publish the built site as one version among many on a git branch, with mike."""
+"""Publish the built site as one version among many on a git branch, with mike.
+
+The checks of the sources come first and belong to the orchestration (generator.api.publish);
+this module checks the names and the repository, then runs mike.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,8 @@ import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.api import SITE_SRC, check, generate
 from generator.diagnostics import Diagnostic
-from generator.mkdocs.build import MKDOCS_CONFIG
+from generator.review.git import git_output_or_none
 
 DEFAULT_BRANCH = "gh-pages"
 # mkdocs.yml reads this (`provider: !ENV [...]`), so only the builds mike deploys show the
@@ -49,7 +52,7 @@ class PublishedVersion:
 
 @dataclass(frozen=True)
 class PublishResult:
-    """What `publish_site` left on the branch."""
+    """What publishing left on the branch."""
 
     version: str
     aliases: list[str]
@@ -60,27 +63,23 @@ class PublishResult:
     versions: list[PublishedVersion]
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-
-
 def _branch_tip(root: Path, branch: str) -> str | None:
-    found = _git(root, "rev-parse", "--verify", "-q", f"refs/heads/{branch}")
-    return found.stdout.strip() if found.returncode == 0 else None
+    return git_output_or_none(root, "rev-parse", "--verify", "-q", f"refs/heads/{branch}")
 
 
 def published_versions(root: Path, branch: str = DEFAULT_BRANCH) -> list[PublishedVersion]:
     """The versions on the branch, newest first (empty when nothing was published yet)."""
-    shown = _git(root, "show", f"refs/heads/{branch}:versions.json")
-    if shown.returncode != 0:
+    shown = git_output_or_none(root, "show", f"refs/heads/{branch}:versions.json")
+    if shown is None:
         return []
     return [
         PublishedVersion(str(entry["version"]), str(entry.get("title", entry["version"])), list(entry["aliases"]))
-        for entry in json.loads(shown.stdout)
+        for entry in json.loads(shown)
     ]
 
 
-def _check_names(version: str, aliases: list[str]) -> None:
+def check_names(version: str, aliases: list[str]) -> None:
+    """Refuse a version or alias that cannot be a folder at the top of the branch."""
     for name in [version, *aliases]:
         if not _NAME.fullmatch(name) or ".." in name:
             raise PublishError(
@@ -93,35 +92,15 @@ def _check_names(version: str, aliases: list[str]) -> None:
         raise PublishError(f"'{version}' is the version; it cannot also be one of its aliases")
 
 
-def _check_sources(root: Path) -> None:
-    """Refuse unless the plans are valid and site_src/ is exactly what `golive build` writes."""
-    generated = generate(root)
-    if generated.site is None:
-        errors = generated.validation.errors
-        raise PublishError(
-            f"the plans have {len(errors)} error{'' if len(errors) == 1 else 's'}; fix them, "
-            f"run `golive build` and commit {SITE_SRC}/",
-            diagnostics=generated.validation.diagnostics,
-        )
-    changes = check(root, generated.site)
-    if changes.any:
-        raise PublishError(
-            f"{SITE_SRC}/ is stale; run `golive build` and commit {SITE_SRC}/ before publishing",
-            details=[f"{SITE_SRC}/{relative}: missing" for relative in changes.added]
-            + [f"{SITE_SRC}/{relative}: differs" for relative in changes.changed]
-            + [f"{SITE_SRC}/{relative}: would be deleted" for relative in changes.removed],
-        )
-
-
 def _check_repository(root: Path, branch: str) -> None:
-    if _git(root, "rev-parse", "--show-toplevel").returncode != 0:
+    if git_output_or_none(root, "rev-parse", "--show-toplevel") is None:
         raise PublishError(f"{root} is not inside a git repository; mike publishes to a branch of one")
-    current = _git(root, "symbolic-ref", "--short", "-q", "HEAD").stdout.strip()
+    current = git_output_or_none(root, "symbolic-ref", "--short", "-q", "HEAD")
     if current == branch:
         raise PublishError(f"'{branch}' is the branch checked out here; publish to another one (--branch)")
     # mike commits as the configured user and fails with a bare "error getting config" otherwise.
     for key, variable in (("user.name", "GIT_COMMITTER_NAME"), ("user.email", "GIT_COMMITTER_EMAIL")):
-        if not os.environ.get(variable) and not _git(root, "config", key).stdout.strip():
+        if not os.environ.get(variable) and not git_output_or_none(root, "config", key):
             raise PublishError(f"git has no {key}; set it (git config {key} ...) so mike can commit to '{branch}'")
 
 
@@ -144,21 +123,14 @@ def _mike_error(output: str) -> list[str]:
     return wanted or lines[-5:]
 
 
-def publish_site(
-    root: Path,
-    version: str,
-    aliases: list[str] | None = None,
-    *,
-    push: bool = False,
-    branch: str = DEFAULT_BRANCH,
-) -> PublishResult:
-    """Build the site with mike and commit it to `branch` as `version`, moving the aliases to it."""
-    aliases = list(dict.fromkeys(aliases or []))
-    _check_names(version, aliases)
-    _check_sources(root)
+def deploy(root: Path, version: str, aliases: list[str], *, push: bool, branch: str, config_file: str) -> PublishResult:
+    """Build the site with mike and commit it to `branch` as `version`, moving the aliases to it.
+
+    The names and the sources are checked already (generator.api.publish); the repository is checked here.
+    """
     _check_repository(root, branch)
     before = _branch_tip(root, branch)
-    command = [sys.executable, "-c", _MIKE, "deploy", "--config-file", MKDOCS_CONFIG]
+    command = [sys.executable, "-c", _MIKE, "deploy", "--config-file", config_file]
     # --update-aliases: an alias such as `latest` moves here from the version that had it.
     # The remote is mkdocs.yml's remote_name (default: origin).
     command += ["--update-aliases", "--branch", branch]
