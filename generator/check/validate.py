@@ -12,6 +12,7 @@ import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from generator.diagnostics import Diagnostic, ValuePath, did_you_mean, name_steps, shorten, sort_diagnostics
@@ -72,6 +73,14 @@ class Validation:
         return not self.errors
 
 
+class CheckedPlan(NamedTuple):
+    """One plan as checked last time."""
+
+    inputs: tuple[object, ...]  # the sources it was checked with (Project.plan_inputs)
+    diagnostics: list[Diagnostic]
+    schedule: Schedule | None
+
+
 @dataclass
 class ValidationCache:
     """What a validation read and found, for the next one to reuse (`golive serve`, incremental.py).
@@ -81,8 +90,7 @@ class ValidationCache:
     """
 
     sources: SourceCache = field(default_factory=SourceCache)
-    # plan id -> (the sources it was checked with, its diagnostics, its schedule)
-    plans: dict[str, tuple[tuple[object, ...], list[Diagnostic], Schedule | None]] = field(default_factory=dict)
+    plans: dict[str, CheckedPlan] = field(default_factory=dict)  # by plan id
 
 
 def validate_project(
@@ -161,15 +169,14 @@ class _Checker:
             return
         inputs = self.project.plan_inputs(sources)
         cached = self.cache.plans.get(sources.id)
-        if cached is not None and same_objects(cached[0], inputs) and self.project.checklists_complete:
-            _, found, schedule = cached
-            self.out.extend(found)
-            if schedule is not None:
-                self.schedules[sources.id] = schedule
+        if cached is not None and same_objects(cached.inputs, inputs) and self.project.checklists_complete:
+            self.out.extend(cached.diagnostics)
+            if cached.schedule is not None:
+                self.schedules[sources.id] = cached.schedule
             return
         first = len(self.out)
         self.check_plan(sources)
-        self.cache.plans[sources.id] = (inputs, self.out[first:], self.schedules.get(sources.id))
+        self.cache.plans[sources.id] = CheckedPlan(inputs, self.out[first:], self.schedules.get(sources.id))
 
     def check_people(self) -> None:
         if self.project.people is None:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -70,6 +70,22 @@ class PlanSources:
     postmortem: Source[Postmortem] | None = None
 
 
+class FileSignature(NamedTuple):
+    """What stat() says of a file: when any of it changes, the file is read again."""
+
+    mtime_ns: int
+    size: int
+    inode: int
+
+
+class CachedSource(NamedTuple):
+    """One file as read last time."""
+
+    signature: FileSignature
+    source: Source[Any] | None  # None when the file could not be read or modelled
+    diagnostics: tuple[Diagnostic, ...]
+
+
 @dataclass
 class SourceCache:
     """Sources read before, by path, with the file's size and modification time then.
@@ -78,8 +94,7 @@ class SourceCache:
     and comes back as the very same Source object, which lets later stages skip it too.
     """
 
-    # path -> ((mtime_ns, size, inode), the Source or None, the file's diagnostics)
-    entries: dict[Path, tuple[tuple[int, int, int], object, tuple[Diagnostic, ...]]] = field(default_factory=dict)
+    entries: dict[Path, CachedSource] = field(default_factory=dict)
 
 
 @dataclass
@@ -350,16 +365,16 @@ def _read(project: Project, path: Path, model: type[ModelT], diagnostics: list[D
         return _read_file(project, path, model, diagnostics)
     try:
         status = path.stat()
-        signature = (status.st_mtime_ns, status.st_size, status.st_ino)
+        signature = FileSignature(status.st_mtime_ns, status.st_size, status.st_ino)
     except OSError:
         return _read_file(project, path, model, diagnostics)
     cached = cache.entries.get(path)
-    if cached is not None and cached[0] == signature:
-        diagnostics.extend(cached[2])
-        return cached[1]  # type: ignore[return-value]
+    if cached is not None and cached.signature == signature:
+        diagnostics.extend(cached.diagnostics)
+        return cached.source
     found: list[Diagnostic] = []
     source = _read_file(project, path, model, found)
-    cache.entries[path] = (signature, source, tuple(found))
+    cache.entries[path] = CachedSource(signature, source, tuple(found))
     diagnostics.extend(found)
     return source
 
