@@ -116,6 +116,21 @@ class Monitor(Source):
     watch: Annotated[list[Name], Few] = []
 
 
+# Placeholders of communications[].message, and the channel kind each needs.
+PLACEHOLDERS = (
+    "title",
+    "system",
+    "version",
+    "start",
+    "end",
+    "lead",
+    "bridge",
+    "chat",
+    "status_page",
+)
+CHANNEL_PLACEHOLDERS: dict[str, ChannelKind] = {"bridge": "bridge", "chat": "chat", "status_page": "status-page"}
+
+
 class Communication(Source):
     id: Slug
     audience: Name
@@ -142,3 +157,11 @@ class Plan(Source):
     rollback: Rollback | None = None
     monitoring: Annotated[list[Monitor], Few] = []
     communications: Annotated[list[Communication], Few] = []
+
+
+def lead_of(plan: Plan) -> int:
+    """Index of the plan's lead: the first stakeholder whose role says "lead", else the first."""
+    for index, stakeholder in enumerate(plan.stakeholders):
+        if "lead" in stakeholder.role.lower():
+            return index
+    return 0

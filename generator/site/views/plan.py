@@ -19,11 +19,11 @@ from generator.call.calllog import CallLog, format_slip, read_log
 from generator.diagnostics import Diagnostic
 from generator.read.models.checklist import PHASES
 from generator.read.models.people import Person
-from generator.read.models.plan import Plan, Step
+from generator.read.models.plan import PLACEHOLDERS, Plan, Step, lead_of
 from generator.call.postmortem import prefill, prefilled_model
 from generator.schedule.timetable import Schedule, ScheduledStep, format_duration, format_span, format_t_offset
 from generator.read.sources import PlanSources, Project
-from generator.check.validate import PLACEHOLDERS, Validation, lead_of
+from generator.check.validate import Validation
 
 # Dashboard order: what is happening now, then what is coming, then the past.
 STATUS_ORDER = (
