@@ -36,6 +36,11 @@ class Diagnostic:
         return self.severity == "error"
 
 
+def error_at(file: str, line: int, column: int, message: str, hint: str = "") -> Diagnostic:
+    """An error about a place in a file rather than a value: unreadable bytes, a syntax error."""
+    return Diagnostic(file, line, column, "error", "", message, hint)
+
+
 def more_errors(file: str, line: int, column: int, count: int) -> Diagnostic:
     """The last line for a file with more than MAX_ERRORS_PER_FILE errors, at the first one left out."""
     return Diagnostic(file, line, column, "error", "", f"… and {count:,} more errors in this file")

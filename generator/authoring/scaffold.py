@@ -7,8 +7,9 @@ import os
 import re
 from pathlib import Path
 
+from generator.read.layout import PEOPLE_FILE, PLAN_FILE, PLANS_DIR
 from generator.read.models.common import SLUG_PATTERN
-from generator.read.sources import PEOPLE_FILE, PLAN_FILE, PLANS_DIR, load_project, refused_entries
+from generator.read.sources import load_project, refused_entries
 
 DRAFT_TEMPLATE = """\
 # yaml-language-server: $schema=../../schemas/plan.schema.json

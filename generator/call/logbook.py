@@ -29,11 +29,13 @@ from zoneinfo import ZoneInfo
 
 from generator.check.validate import validate_project
 from generator.diagnostics import Diagnostic
-from generator.read.load import Document, Mark, SourceError, decode_source, load_document, parse_document, read_source
+from generator.read.document import Document, Mark, SourceError
+from generator.read.layout import LOG_FILE, PLAN_FILE, PLANS_DIR
+from generator.read.load import decode_source, load_document, parse_document, read_source
+from generator.read.model_errors import model_document
 from generator.read.models.common import SLUG_PATTERN, parse_datetime, parse_datetime_or_time
 from generator.read.models.log import EntryKind, Severity
 from generator.read.models.plan import Plan, Stakeholder
-from generator.read.sources import LOG_FILE, PLAN_FILE, PLANS_DIR, model_document
 from generator.schedule.timetable import NonexistentTime, format_utc_offset, localize, next_occurrence
 
 LOG_HEADER = "# yaml-language-server: $schema=../../schemas/log.schema.json\nentries:\n"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from generator.call.calllog import CallLog, read_log
 from generator.check.validate import validate_project
+from generator.read.layout import PLANS_DIR, POSTMORTEM_FILE
 from generator.read.models.plan import Plan, lead_of
 from generator.read.models.postmortem import Postmortem
-from generator.read.sources import PLANS_DIR, POSTMORTEM_FILE
 from generator.schedule.timetable import Schedule, format_span
 
 

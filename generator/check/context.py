@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from generator.diagnostics import Diagnostic, ValuePath, shorten
-from generator.read.load import Document
+from generator.read.document import Document
 from generator.read.models.people import Person
 from generator.read.sources import Project
 

@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from generator.check.validate import Validation, validate_project
+from generator.read.layout import CHECKLISTS_DIR, PEOPLE_FILE, PLANS_DIR
 from generator.read.models.people import Person
 from generator.read.models.plan import Plan, Step
-from generator.read.sources import CHECKLISTS_DIR, PEOPLE_FILE, PLANS_DIR
 from generator.schedule.timetable import Schedule, format_duration
 
 DEFAULT_BRANCHES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")

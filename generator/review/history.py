@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.check.validate import Validation, validate_project
-from generator.read.sources import PLANS_DIR
+from generator.read.layout import PLANS_DIR
 from generator.review.diff import DiffError, PlanDiff, checkout_of, diff_plan
 
 MAX_COMMITS = 20

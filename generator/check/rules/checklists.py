@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator.check.context import CheckContext
 from generator.diagnostics import ValuePath, did_you_mean
-from generator.read.load import Document
+from generator.read.document import Document
 from generator.read.models.checklist import PHASES, Checklist
 from generator.read.models.plan import Plan
 

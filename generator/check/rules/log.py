@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from generator.check.context import CheckContext
 from generator.diagnostics import ValuePath, did_you_mean
-from generator.read.load import Document
+from generator.read.document import Document
 from generator.read.models.log import KINDS_NEEDING_STEP, KINDS_NEEDING_TEXT, LogEntry
 from generator.read.models.plan import Plan
 from generator.schedule.timetable import NonexistentTime, localize

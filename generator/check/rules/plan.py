@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from generator.check.context import CheckContext
 from generator.diagnostics import ValuePath, did_you_mean, shorten
-from generator.read.load import Document
+from generator.read.document import Document
 from generator.read.models.plan import (
     CHANNEL_PLACEHOLDERS,
     COMMITTED_STATUSES,

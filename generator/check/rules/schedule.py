@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from generator.check.context import CheckContext
 from generator.diagnostics import ValuePath, did_you_mean
-from generator.read.load import Document
+from generator.read.document import Document
 from generator.read.models.plan import Plan, Step
 from generator.schedule.timetable import (
     DependencyCycle,
