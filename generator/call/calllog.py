@@ -147,11 +147,3 @@ def read_log(entries: Sequence[LogEntry], schedule: Schedule, extra: Sequence[Lo
     log.issues = issues
     log.by_severity = {sev: sum(1 for i in issues if i.entry.entry.severity == sev) for sev in SEVERITIES}
     return log
-
-
-def format_slip(delta: dt.timedelta | None) -> str:
-    """+12 min, -3 min, on plan, or a dash when nothing was logged."""
-    if delta is None:
-        return "—"
-    minutes = round(delta.total_seconds() / 60)
-    return "on plan" if minutes == 0 else f"{minutes:+d} min"

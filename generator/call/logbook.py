@@ -36,7 +36,8 @@ from generator.read.model_errors import model_document
 from generator.read.models.common import SLUG_PATTERN, parse_datetime, parse_datetime_or_time
 from generator.read.models.log import EntryKind, Severity
 from generator.read.models.plan import Plan, Stakeholder
-from generator.schedule.timetable import NonexistentTime, format_utc_offset, localize, next_occurrence
+from generator.schedule.timefmt import format_utc_offset
+from generator.schedule.timetable import NonexistentTime, localize, next_occurrence
 
 LOG_HEADER = "# yaml-language-server: $schema=../../schemas/log.schema.json\nentries:\n"
 BY_VARIABLE = "GOLIVE_BY"

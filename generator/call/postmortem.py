@@ -11,7 +11,8 @@ from generator.check.validate import validate_project
 from generator.read.layout import PLANS_DIR, POSTMORTEM_FILE
 from generator.read.models.plan import Plan, lead_of
 from generator.read.models.postmortem import Postmortem
-from generator.schedule.timetable import Schedule, format_span
+from generator.schedule.timefmt import format_span
+from generator.schedule.timetable import Schedule
 
 
 class PostmortemError(Exception):

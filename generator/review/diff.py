@@ -21,7 +21,8 @@ from generator.check.validate import Validation, validate_project
 from generator.read.layout import CHECKLISTS_DIR, PEOPLE_FILE, PLANS_DIR
 from generator.read.models.people import Person
 from generator.read.models.plan import Plan, Step
-from generator.schedule.timetable import Schedule, format_duration
+from generator.schedule.timefmt import format_duration
+from generator.schedule.timetable import Schedule
 
 DEFAULT_BRANCHES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
 

@@ -10,6 +10,7 @@ from generator.check.context import CheckContext
 from generator.diagnostics import ValuePath, did_you_mean
 from generator.read.document import Document
 from generator.read.models.plan import Plan, Step
+from generator.schedule.timefmt import format_duration, format_span
 from generator.schedule.timetable import (
     DependencyCycle,
     NonexistentTime,
@@ -18,8 +19,6 @@ from generator.schedule.timetable import (
     dependency_order,
     effective_dependencies,
     fixed_start,
-    format_duration,
-    format_span,
     localize,
     next_occurrence,
     schedule_plan,

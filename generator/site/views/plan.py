@@ -15,13 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from generator.call.calllog import CallLog, format_slip, read_log
+from generator.call.calllog import CallLog, read_log
 from generator.diagnostics import Diagnostic
 from generator.read.models.checklist import PHASES
 from generator.read.models.people import Person
 from generator.read.models.plan import PLACEHOLDERS, Plan, Step, lead_of
 from generator.call.postmortem import prefill, prefilled_model
-from generator.schedule.timetable import Schedule, ScheduledStep, format_duration, format_span, format_t_offset
+from generator.schedule.timefmt import format_duration, format_slip, format_span, format_t_offset
+from generator.schedule.timetable import Schedule, ScheduledStep
 from generator.read.sources import PlanSources, Project
 from generator.check.validate import Validation
 
