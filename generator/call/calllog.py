@@ -7,12 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from generator.read.models.log import LogEntry
+from generator.read.models.log import SEVERITIES, LogEntry
 from generator.schedule.timetable import Schedule, ScheduledStep, localize
 
 # A step that starts (or, when only its end was logged, ends) within this of plan is on time.
 ON_TIME_TOLERANCE = dt.timedelta(minutes=5)
-SEVERITIES = ("sev1", "sev2", "sev3", "sev4")
 
 
 @dataclass(frozen=True, slots=True)

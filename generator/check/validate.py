@@ -28,6 +28,7 @@ from generator.check.rules.plan import (
 from generator.check.rules.postmortem import check_postmortem
 from generator.check.rules.schedule import check_plan_schedule
 from generator.diagnostics import Diagnostic, name_steps, sort_diagnostics
+from generator.read.models.plan import RUNNING_STATUSES
 from generator.read.sources import PlanSources, Project, SourceCache, load_project, paused_gc, same_objects
 from generator.schedule.timetable import Schedule
 
@@ -151,7 +152,7 @@ def stale_status_warnings(validation: Validation, now: dt.datetime | None = None
     for sources in validation.project.plans.values():
         plan = sources.plan.model
         schedule = validation.schedules.get(sources.id)
-        if plan.status not in ("in-progress", "live") or schedule is None:
+        if plan.status not in RUNNING_STATUSES or schedule is None:
             continue
         ended = moment - schedule.window_end
         if ended > STALE_AFTER:

@@ -23,7 +23,7 @@ from generator.diagnostics import (
     quote,
 )
 from generator.read.document import Document
-from generator.read.models.common import timezone_hint
+from generator.read.models.common import SLUG_HINT, timezone_hint
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -47,9 +47,6 @@ def model_document(document: Document, model: type[ModelT], diagnostics: list[Di
             more = len(errors) - MAX_ERRORS_PER_FILE
             diagnostics.append(more_errors(document.file, mark.line, mark.column, more))
         return None
-
-
-SLUG_HINT = "ids are lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters"
 
 
 def _translate(document: Document, model: type[BaseModel], error: Any) -> Diagnostic:

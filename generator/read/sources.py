@@ -34,7 +34,7 @@ from generator.read.layout import (
 from generator.read.load import SYMLINK_HINT, SYMLINK_MESSAGE, load_document, not_regular_message, parse_document
 from generator.read.model_errors import model_document
 from generator.read.models import Checklist, Log, PeopleFile, Plan, Postmortem
-from generator.read.models.common import SLUG_PATTERN
+from generator.read.models.common import SLUG_PATTERN, SLUG_RULE
 from generator.read.models.people import Person
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -344,7 +344,7 @@ def _check_slug_name(project: Project, path: Path, name: str, diagnostics: list[
             "error",
             "",
             f"'{name}' is not a valid id for a file or folder name",
-            "ids are lowercase letters, digits and hyphens, starting with a letter or digit",
+            f"ids are {SLUG_RULE}",
         )
     )
     return False

@@ -29,11 +29,7 @@ def check_checklists(ctx: CheckContext) -> None:
 
 def check_plan_checklists(ctx: CheckContext, plan: Plan, document: Document) -> None:
     """A plan's checklists: each one exists, is of its phase and has owners here; its own items."""
-    lists = {
-        "pre-launch": plan.checklists.pre_launch,
-        "go-live": plan.checklists.go_live,
-        "post-launch": plan.checklists.post_launch,
-    }
+    lists = plan.checklists.by_phase()
     project = ctx.project
     for phase in PHASES:
         for index, checklist_id in enumerate(lists[phase]):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, StrictBool
 
@@ -25,6 +25,11 @@ from generator.read.models.common import (
 )
 
 Status = Literal["draft", "in-review", "approved", "in-progress", "live", "rolled-back", "completed", "cancelled"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+# Not started yet, the call under way, the call over.
+UPCOMING_STATUSES: tuple[Status, ...] = ("approved", "in-review", "draft")
+RUNNING_STATUSES: tuple[Status, ...] = ("in-progress", "live")
+FINISHED_STATUSES: tuple[Status, ...] = ("completed", "rolled-back")
 # States in which the plan must be ready to run: rollback written, approvals given.
 COMMITTED_STATUSES: tuple[Status, ...] = (
     "approved",
@@ -88,6 +93,10 @@ class PlanChecklists(Source):
     go_live: list[Slug] = Field(default=[], alias="go-live", max_length=LIST_MAX)
     post_launch: list[Slug] = Field(default=[], alias="post-launch", max_length=LIST_MAX)
     items: Annotated[list[PlanChecklistItem], Few] = []
+
+    def by_phase(self) -> dict[Phase, list[str]]:
+        """The shared checklists the plan uses, by phase, in PHASES order."""
+        return {"pre-launch": self.pre_launch, "go-live": self.go_live, "post-launch": self.post_launch}
 
 
 class Step(Source):
