@@ -101,7 +101,7 @@ def create_postmortem(root: Path, plan_id: str, today: dt.date) -> Path:
     text = postmortem_yaml(prefill(sources.plan.model, schedule, call_log, today))
     # A post-mortem that golive cannot read back would be a bad start: check before writing.
     checked = validate_project(root, {path: text.encode("utf-8")})
-    problems = [d for d in checked.errors if d.file.endswith(f"{plan_id}/{POSTMORTEM_FILE}")]
+    problems = [d for d in checked.errors if d.file == shown]
     if problems:
         first = problems[0]
         raise PostmortemError(

@@ -27,7 +27,7 @@ from generator.check.rules.plan import (
 )
 from generator.check.rules.postmortem import check_postmortem
 from generator.check.rules.schedule import check_plan_schedule
-from generator.diagnostics import Diagnostic, name_steps, sort_diagnostics
+from generator.diagnostics import Diagnostic, for_plan, name_steps, sort_diagnostics
 from generator.read.models.plan import RUNNING_STATUSES
 from generator.read.sources import PlanSources, Project, SourceCache, load_project, paused_gc, same_objects
 from generator.schedule.timetable import Schedule
@@ -133,7 +133,7 @@ def check_plan(ctx: CheckContext, sources: PlanSources) -> Schedule | None:
         issues = check_log(ctx, plan, log.document, log.model.entries, ("entries",), zone, is_log=True)
     if sources.postmortem is not None:
         check_postmortem(ctx, plan, sources.postmortem, zone, issues)
-    ctx.out[first:] = name_steps(document.data, ctx.out[first:], document.file)
+    ctx.out[first:] = for_plan(sources.id, name_steps(document.data, ctx.out[first:], document.file))
     return schedule
 
 
@@ -157,14 +157,13 @@ def stale_status_warnings(validation: Validation, now: dt.datetime | None = None
         ended = moment - schedule.window_end
         if ended > STALE_AFTER:
             outcomes = "live, completed or rolled-back" if plan.status == "in-progress" else "completed or rolled-back"
-            found.append(
-                sources.plan.document.warning(
-                    ("status",),
-                    f"the plan is still {plan.status}, but its window ended {_days(ended)} ago "
-                    f"({schedule.window_end:%Y-%m-%d %H:%M})",
-                    f"set it to what happened: {outcomes}",
-                )
+            warning = sources.plan.document.warning(
+                ("status",),
+                f"the plan is still {plan.status}, but its window ended {_days(ended)} ago "
+                f"({schedule.window_end:%Y-%m-%d %H:%M})",
+                f"set it to what happened: {outcomes}",
             )
+            found.extend(for_plan(sources.id, [warning]))
     return found
 
 

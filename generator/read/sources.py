@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from generator.diagnostics import (
     Diagnostic,
+    for_plan,
     printable,
 )
 from generator.read.document import Document, SourceError
@@ -220,11 +221,19 @@ def _load_project(
 
 
 def _read_plan_folder(project: Project, folder: Path, diagnostics: list[Diagnostic]) -> None:
+    """Read a plan's files; what is found about them carries the plan id (the folder's name as shown)."""
+    found: list[Diagnostic] = []
+    _read_plan_files(project, folder, found, diagnostics)
+    diagnostics.extend(for_plan(printable(folder.name), found))
+
+
+def _read_plan_files(project: Project, folder: Path, found: list[Diagnostic], diagnostics: list[Diagnostic]) -> None:
+    """What is found about the files goes to `found`; about the folder itself, to `diagnostics`."""
     plan_path = folder / PLAN_FILE
     known = {PLAN_FILE, LOG_FILE, POSTMORTEM_FILE}
     for path in sorted(folder.iterdir()):
         if _is_file(path) and path.suffix in (".yaml", ".yml") and path.name not in known:
-            diagnostics.append(_stray(project, path))
+            found.append(_stray(project, path))
     if not _present(plan_path):
         if _mode(plan_path) is not None:
             return  # a link or a special file: reported by refused_entries
@@ -240,14 +249,12 @@ def _read_plan_folder(project: Project, folder: Path, diagnostics: list[Diagnost
             )
         )
         return
-    if not _check_slug_name(project, plan_path, folder.name, diagnostics):
+    if not _check_slug_name(project, plan_path, folder.name, found):
         return
-    plan = _read(project, plan_path, Plan, diagnostics)
+    plan = _read(project, plan_path, Plan, found)
     log_path, postmortem_path = folder / LOG_FILE, folder / POSTMORTEM_FILE
-    log = _read(project, log_path, Log, diagnostics) if _readable(project, log_path) else None
-    postmortem = (
-        _read(project, postmortem_path, Postmortem, diagnostics) if _readable(project, postmortem_path) else None
-    )
+    log = _read(project, log_path, Log, found) if _readable(project, log_path) else None
+    postmortem = _read(project, postmortem_path, Postmortem, found) if _readable(project, postmortem_path) else None
     if plan is not None:
         project.plans[folder.name] = PlanSources(folder.name, plan, log, postmortem)
 
@@ -281,14 +288,16 @@ def _is_dir(path: Path) -> bool:
 
 def refused_entries(root: Path, name: str) -> list[Diagnostic]:
     """An error for root/name and each entry under it that is a symbolic link or not a regular
-    file or folder (FIFO, socket, device). Links are never followed, so nothing outside is looked at."""
+    file or folder (FIFO, socket, device). Links are never followed, so nothing outside is looked at.
+    An entry right inside a plan's folder (plans/<plan>/...) carries the plan id."""
     diagnostics: list[Diagnostic] = []
 
-    def refuse(relative: str, mode: int) -> None:
+    def refuse(relative: str, mode: int, plan: str | None = None) -> None:
         if stat.S_ISLNK(mode):
-            diagnostics.append(Diagnostic(relative, 1, 1, "error", "", SYMLINK_MESSAGE, SYMLINK_HINT))
+            diagnostics.append(Diagnostic(relative, 1, 1, "error", "", SYMLINK_MESSAGE, SYMLINK_HINT, plan=plan))
         else:
-            diagnostics.append(Diagnostic(relative, 1, 1, "error", "", not_regular_message(mode), "remove it"))
+            message = not_regular_message(mode)
+            diagnostics.append(Diagnostic(relative, 1, 1, "error", "", message, "remove it", plan=plan))
 
     top = _mode(root / name)
     if top is None or stat.S_ISREG(top):
@@ -296,9 +305,11 @@ def refused_entries(root: Path, name: str) -> list[Diagnostic]:
     if not stat.S_ISDIR(top):
         refuse(name, top)
         return diagnostics
-    folders = [(root / name, name)]
+    # each folder to look into, as shown, and the plan it is the folder of
+    folders: list[tuple[Path, str, str | None]] = [(root / name, name, None)]
     while folders:
-        folder, shown = folders.pop()
+        folder, shown, plan = folders.pop()
+        is_plans_dir = name == PLANS_DIR and shown == name
         try:
             with os.scandir(folder) as scan:
                 entries = sorted(scan, key=lambda e: e.name)
@@ -307,10 +318,11 @@ def refused_entries(root: Path, name: str) -> list[Diagnostic]:
         for entry in entries:
             relative = f"{shown}/{printable(entry.name)}"
             if entry.is_dir(follow_symlinks=False):
-                folders.append((Path(entry.path), relative))
+                plan_folder = is_plans_dir and entry.name != CHECKLISTS_DIR
+                folders.append((Path(entry.path), relative, printable(entry.name) if plan_folder else None))
             elif not entry.is_file(follow_symlinks=False):
                 try:
-                    refuse(relative, entry.stat(follow_symlinks=False).st_mode)
+                    refuse(relative, entry.stat(follow_symlinks=False).st_mode, plan)
                 except OSError:
                     continue  # gone since the scan
     return diagnostics

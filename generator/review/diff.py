@@ -215,12 +215,7 @@ def diff_projects(old: Validation, new: Validation) -> list[PlanDiff]:
 
 def _invalid_plans(validation: Validation) -> set[str]:
     """The folders of plans with errors in their own files (plans/<id>/...), not in a checklist."""
-    found = set()
-    for error in validation.errors:
-        parts = error.file.split("/")
-        if len(parts) == 3 and parts[0] == PLANS_DIR and parts[1] != CHECKLISTS_DIR:
-            found.add(parts[1])
-    return found
+    return {error.plan for error in validation.errors if error.plan is not None}
 
 
 def _people(validation: Validation) -> dict[str, Person]:
