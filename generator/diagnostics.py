@@ -6,7 +6,7 @@ import dataclasses
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -30,10 +30,19 @@ class Diagnostic:
     # The step a steps[i] or rollback.steps[i] path points into, as 'id, "title"'; shown in text
     # after the path (which stays first, unchanged, for tooling), never in the JSON `path`.
     subject: str = ""
+    # The plan whose folder holds the file (plans/<plan>/plan.yaml, log.yaml, postmortem.yaml...);
+    # None for people.yaml, checklists and the rest. Not shown, and no part of order or equality:
+    # it follows from `file`.
+    plan: str | None = field(default=None, compare=False)
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+
+def error_at(file: str, line: int, column: int, message: str, hint: str = "") -> Diagnostic:
+    """An error about a place in a file rather than a value: unreadable bytes, a syntax error."""
+    return Diagnostic(file, line, column, "error", "", message, hint)
 
 
 def more_errors(file: str, line: int, column: int, count: int) -> Diagnostic:
@@ -106,6 +115,11 @@ def name_steps(data: object, diagnostics: Iterable[Diagnostic], file: str) -> li
                 d = dataclasses.replace(d, subject=subject)
         named.append(d)
     return named
+
+
+def for_plan(plan: str, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics, each carrying the id of the plan whose files it is about."""
+    return [d if d.plan == plan else dataclasses.replace(d, plan=plan) for d in diagnostics]
 
 
 def shorten(text: str, limit: int) -> str:

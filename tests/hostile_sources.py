@@ -11,7 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.read.load import MAX_ENTRIES, parse_document
+from generator.read.load import parse_document
+from generator.read.yaml_reader import MAX_ENTRIES
 
 PLAN = "plans/shop/plan.yaml"
 PEOPLE = "plans/people.yaml"

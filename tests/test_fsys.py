@@ -18,7 +18,8 @@ from generator.authoring import postmortem as postmortem_module
 from generator.authoring.postmortem import PostmortemError, create_postmortem
 from generator.check.validate import validate_project
 from generator.cli.main import main
-from generator.read.load import MAX_FILE_BYTES, SourceError, load_document
+from generator.read.document import SourceError
+from generator.read.load import MAX_FILE_BYTES, load_document
 from generator.review.publish import PublishError
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))

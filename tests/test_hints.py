@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.check.validate import person_hint
+from generator.check.context import person_hint
 from generator.diagnostics import step_subject
 from generator.read.models.common import timezone_hint
 from generator.read.models.people import Person

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.read.load import MAX_FILE_BYTES, Mark, SourceError, load_document, parse_document
+from generator.read.document import Mark, SourceError
+from generator.read.load import MAX_FILE_BYTES, load_document, parse_document
 
 
 def load(text: str | bytes) -> object:
@@ -166,11 +167,11 @@ FAST_PATH_SAMPLES = [
 def test_libyaml_and_python_parsers_agree(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import yaml
 
-    import generator.read.load
+    import generator.read.yaml_reader
 
     fast = parse_document(text.encode(), "f.yaml")
     assert fast._packed is not None  # places kept packed
-    monkeypatch.setattr(generator.read.load, "_Loader", yaml.BaseLoader)
+    monkeypatch.setattr(generator.read.yaml_reader, "_Loader", yaml.BaseLoader)
     slow = parse_document(text.encode(), "f.yaml")
     written = list(slow.value_marks)
     for path in written + [(*p, extra) for p in written for extra in ("x", 0, 5, -1)]:
@@ -202,9 +203,9 @@ def test_aliases_share_their_value_and_copy_its_places() -> None:
 
 
 def test_aliases_repeat_at_most_what_the_file_writes_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.read.load
+    import generator.read.yaml_reader
 
-    monkeypatch.setattr(generator.read.load, "ALIAS_EXPANSION_ALLOWANCE", 0)
+    monkeypatch.setattr(generator.read.yaml_reader, "ALIAS_EXPANSION_ALLOWANCE", 0)
     # 13 entries written before the second alias: the root's mark and size, a, its list's mark and
     # size and 6 items, b, c; the first alias repeats the 8 entries of the list, the second 8 more
     assert problems("a: &a [1, 2, 3, 4, 5, 6]\nb: *a\nc: *a\n") == [
@@ -214,9 +215,9 @@ def test_aliases_repeat_at_most_what_the_file_writes_out(monkeypatch: pytest.Mon
 
 
 def test_a_file_of_too_many_keys_and_values_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.read.load
+    import generator.read.yaml_reader
 
-    monkeypatch.setattr(generator.read.load, "MAX_ENTRIES", 5)
+    monkeypatch.setattr(generator.read.yaml_reader, "MAX_ENTRIES", 5)
     assert load("a: [1, 2]\n") == {"a": [1, 2]}  # the mapping, a, the list, 1, 2
     assert problems("a: [1, 2, 3]\n") == ["1:11: file holds more than 5 keys and values"]
 

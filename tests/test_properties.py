@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from conftest import BASE_PROJECT
 from generator.check.validate import validate_project
-from generator.read.load import SourceError, parse_document
+from generator.read.document import SourceError
+from generator.read.load import parse_document
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

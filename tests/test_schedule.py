@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from generator.read.models import Plan
-from generator.schedule.timetable import DependencyCycle, NonexistentTime, format_t_offset, schedule_plan
+from generator.schedule.timefmt import format_t_offset
+from generator.schedule.timetable import DependencyCycle, NonexistentTime, schedule_plan
 
 UTC = dt.UTC
 

@@ -9,7 +9,7 @@ from generator.authoring.templates import render_yaml
 from generator.call.calllog import read_log
 from generator.call.postmortem import Prefill, prefill
 from generator.check.validate import validate_project
-from generator.read.sources import PLANS_DIR, POSTMORTEM_FILE
+from generator.read.layout import PLANS_DIR, POSTMORTEM_FILE
 
 
 class PostmortemError(Exception):
@@ -40,7 +40,7 @@ def create_postmortem(root: Path, plan_id: str, today: dt.date) -> Path:
     text = postmortem_yaml(prefill(sources.plan.model, schedule, call_log, today))
     # A post-mortem that golive cannot read back would be a bad start: check before writing.
     checked = validate_project(root, {path: text.encode("utf-8")})
-    problems = [d for d in checked.errors if d.file.endswith(f"{plan_id}/{POSTMORTEM_FILE}")]
+    problems = [d for d in checked.errors if d.file == shown]
     if problems:
         first = problems[0]
         raise PostmortemError(

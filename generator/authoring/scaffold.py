@@ -8,8 +8,9 @@ import re
 from pathlib import Path
 
 from generator.authoring.templates import render_yaml
+from generator.read.layout import PEOPLE_FILE, PLAN_FILE, PLANS_DIR
 from generator.read.models.common import SLUG_PATTERN
-from generator.read.sources import PEOPLE_FILE, PLAN_FILE, PLANS_DIR, load_project, refused_entries
+from generator.read.sources import load_project, refused_entries
 
 
 class ScaffoldError(Exception):

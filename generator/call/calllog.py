@@ -7,12 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from generator.read.models.log import LogEntry
+from generator.read.models.log import SEVERITIES, LogEntry
 from generator.schedule.timetable import Schedule, ScheduledStep, localize
 
 # A step that starts (or, when only its end was logged, ends) within this of plan is on time.
 ON_TIME_TOLERANCE = dt.timedelta(minutes=5)
-SEVERITIES = ("sev1", "sev2", "sev3", "sev4")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +146,3 @@ def read_log(entries: Sequence[LogEntry], schedule: Schedule, extra: Sequence[Lo
     log.issues = issues
     log.by_severity = {sev: sum(1 for i in issues if i.entry.entry.severity == sev) for sev in SEVERITIES}
     return log
-
-
-def format_slip(delta: dt.timedelta | None) -> str:
-    """+12 min, -3 min, on plan, or a dash when nothing was logged."""
-    if delta is None:
-        return "—"
-    minutes = round(delta.total_seconds() / 60)
-    return "on plan" if minutes == 0 else f"{minutes:+d} min"

@@ -29,12 +29,15 @@ from zoneinfo import ZoneInfo
 from generator.call.logtext import entry_yaml, insert
 from generator.check.validate import validate_project
 from generator.diagnostics import Diagnostic
-from generator.read.load import Document, SourceError, decode_source, load_document, parse_document, read_source
+from generator.read.document import Document, SourceError
+from generator.read.layout import LOG_FILE, PLAN_FILE, PLANS_DIR
+from generator.read.load import decode_source, load_document, parse_document, read_source
+from generator.read.model_errors import model_document
 from generator.read.models.common import SLUG_PATTERN, parse_datetime, parse_datetime_or_time
 from generator.read.models.log import EntryKind, Severity
 from generator.read.models.plan import Plan, Stakeholder
-from generator.read.sources import LOG_FILE, PLAN_FILE, PLANS_DIR, model_document
-from generator.schedule.timetable import NonexistentTime, format_utc_offset, localize, next_occurrence
+from generator.schedule.timefmt import format_utc_offset
+from generator.schedule.timetable import NonexistentTime, localize, next_occurrence
 
 BY_VARIABLE = "GOLIVE_BY"
 _SLUG = re.compile(SLUG_PATTERN)

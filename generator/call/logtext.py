@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from generator.read.load import Document, Mark
+from generator.read.document import Document, Mark
 from generator.read.models.common import parse_datetime
 from generator.schedule.timetable import localize
 

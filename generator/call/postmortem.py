@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from generator.call.calllog import CallLog
-from generator.check.validate import lead_of
-from generator.read.models.plan import Plan
+from generator.read.models.plan import Plan, lead_of
 from generator.read.models.postmortem import Postmortem
-from generator.schedule.timetable import Schedule, format_span
+from generator.schedule.timefmt import format_span
+from generator.schedule.timetable import Schedule
 
 
 @dataclass(frozen=True)

@@ -6,48 +6,40 @@ import gc
 import os
 import re
 import stat
-import types
-import typing
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from generator.diagnostics import (
-    MAX_ERRORS_PER_FILE,
     Diagnostic,
-    ValuePath,
-    did_you_mean,
-    more_errors,
-    name_steps,
+    for_plan,
     printable,
-    quote,
 )
-from generator.read.load import (
-    SYMLINK_HINT,
-    SYMLINK_MESSAGE,
-    Document,
-    SourceError,
-    load_document,
-    not_regular_message,
-    parse_document,
+from generator.read.document import Document, SourceError
+from generator.read.layout import (
+    CHECKLISTS_DIR,
+    LOG_FILE,
+    PEOPLE_FILE,
+    PLAN_FILE,
+    PLANS_DIR,
+    POSTMORTEM_FILE,
+    checklists_dir,
+    people_file,
+    plans_dir,
 )
+from generator.read.load import SYMLINK_HINT, SYMLINK_MESSAGE, load_document, not_regular_message, parse_document
+from generator.read.model_errors import model_document
 from generator.read.models import Checklist, Log, PeopleFile, Plan, Postmortem
-from generator.read.models.common import SLUG_PATTERN, timezone_hint
+from generator.read.models.common import SLUG_PATTERN, SLUG_RULE
 from generator.read.models.people import Person
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
-PLANS_DIR = "plans"
-PEOPLE_FILE = "people.yaml"
-CHECKLISTS_DIR = "checklists"
-PLAN_FILE = "plan.yaml"
-LOG_FILE = "log.yaml"
-POSTMORTEM_FILE = "postmortem.yaml"
 _SLUG = re.compile(SLUG_PATTERN)
 
 
@@ -70,6 +62,22 @@ class PlanSources:
     postmortem: Source[Postmortem] | None = None
 
 
+class FileSignature(NamedTuple):
+    """What stat() says of a file: when any of it changes, the file is read again."""
+
+    mtime_ns: int
+    size: int
+    inode: int
+
+
+class CachedSource(NamedTuple):
+    """One file as read last time."""
+
+    signature: FileSignature
+    source: Source[Any] | None  # None when the file could not be read or modelled
+    diagnostics: tuple[Diagnostic, ...]
+
+
 @dataclass
 class SourceCache:
     """Sources read before, by path, with the file's size and modification time then.
@@ -78,8 +86,7 @@ class SourceCache:
     and comes back as the very same Source object, which lets later stages skip it too.
     """
 
-    # path -> ((mtime_ns, size, inode), the Source or None, the file's diagnostics)
-    entries: dict[Path, tuple[tuple[int, int, int], object, tuple[Diagnostic, ...]]] = field(default_factory=dict)
+    entries: dict[Path, CachedSource] = field(default_factory=dict)
 
 
 @dataclass
@@ -161,11 +168,11 @@ def _load_project(
     # Links could lead out of the repository, FIFOs and devices would block or never end:
     # each is an error, and the walk below reads regular files and enters real folders only.
     diagnostics: list[Diagnostic] = refused_entries(root, PLANS_DIR)
-    plans_dir = root / PLANS_DIR
-    mode = _mode(plans_dir)
+    plans = plans_dir(root)
+    mode = _mode(plans)
     if mode is not None and not stat.S_ISDIR(mode) and not stat.S_ISREG(mode):
         return project, diagnostics  # a link or a special file: refused above
-    if not _is_dir(plans_dir):
+    if not _is_dir(plans):
         diagnostics.append(
             Diagnostic(
                 PLANS_DIR,
@@ -179,7 +186,7 @@ def _load_project(
         )
         return project, diagnostics
 
-    people_path = plans_dir / PEOPLE_FILE
+    people_path = people_file(root)
     if _present(people_path):
         project.people = _read(project, people_path, PeopleFile, diagnostics)
     elif _mode(people_path) is None:
@@ -195,7 +202,7 @@ def _load_project(
             )
         )
 
-    checklist_dir = plans_dir / CHECKLISTS_DIR
+    checklist_dir = checklists_dir(root)
     for path in _yaml_files(checklist_dir, project, diagnostics):
         if not _check_slug_name(project, path, path.stem, diagnostics):
             continue
@@ -205,7 +212,7 @@ def _load_project(
         else:
             project.checklists[path.stem] = checklist
 
-    for entry in sorted(plans_dir.iterdir()):
+    for entry in sorted(plans.iterdir()):
         if _is_dir(entry) and entry.name != CHECKLISTS_DIR and not entry.name.startswith("."):
             _read_plan_folder(project, entry, diagnostics)
         elif _is_file(entry) and entry.suffix in (".yaml", ".yml") and entry.name != PEOPLE_FILE:
@@ -214,11 +221,19 @@ def _load_project(
 
 
 def _read_plan_folder(project: Project, folder: Path, diagnostics: list[Diagnostic]) -> None:
+    """Read a plan's files; what is found about them carries the plan id (the folder's name as shown)."""
+    found: list[Diagnostic] = []
+    _read_plan_files(project, folder, found, diagnostics)
+    diagnostics.extend(for_plan(printable(folder.name), found))
+
+
+def _read_plan_files(project: Project, folder: Path, found: list[Diagnostic], diagnostics: list[Diagnostic]) -> None:
+    """What is found about the files goes to `found`; about the folder itself, to `diagnostics`."""
     plan_path = folder / PLAN_FILE
     known = {PLAN_FILE, LOG_FILE, POSTMORTEM_FILE}
     for path in sorted(folder.iterdir()):
         if _is_file(path) and path.suffix in (".yaml", ".yml") and path.name not in known:
-            diagnostics.append(_stray(project, path))
+            found.append(_stray(project, path))
     if not _present(plan_path):
         if _mode(plan_path) is not None:
             return  # a link or a special file: reported by refused_entries
@@ -234,14 +249,12 @@ def _read_plan_folder(project: Project, folder: Path, diagnostics: list[Diagnost
             )
         )
         return
-    if not _check_slug_name(project, plan_path, folder.name, diagnostics):
+    if not _check_slug_name(project, plan_path, folder.name, found):
         return
-    plan = _read(project, plan_path, Plan, diagnostics)
+    plan = _read(project, plan_path, Plan, found)
     log_path, postmortem_path = folder / LOG_FILE, folder / POSTMORTEM_FILE
-    log = _read(project, log_path, Log, diagnostics) if _readable(project, log_path) else None
-    postmortem = (
-        _read(project, postmortem_path, Postmortem, diagnostics) if _readable(project, postmortem_path) else None
-    )
+    log = _read(project, log_path, Log, found) if _readable(project, log_path) else None
+    postmortem = _read(project, postmortem_path, Postmortem, found) if _readable(project, postmortem_path) else None
     if plan is not None:
         project.plans[folder.name] = PlanSources(folder.name, plan, log, postmortem)
 
@@ -275,14 +288,16 @@ def _is_dir(path: Path) -> bool:
 
 def refused_entries(root: Path, name: str) -> list[Diagnostic]:
     """An error for root/name and each entry under it that is a symbolic link or not a regular
-    file or folder (FIFO, socket, device). Links are never followed, so nothing outside is looked at."""
+    file or folder (FIFO, socket, device). Links are never followed, so nothing outside is looked at.
+    An entry right inside a plan's folder (plans/<plan>/...) carries the plan id."""
     diagnostics: list[Diagnostic] = []
 
-    def refuse(relative: str, mode: int) -> None:
+    def refuse(relative: str, mode: int, plan: str | None = None) -> None:
         if stat.S_ISLNK(mode):
-            diagnostics.append(Diagnostic(relative, 1, 1, "error", "", SYMLINK_MESSAGE, SYMLINK_HINT))
+            diagnostics.append(Diagnostic(relative, 1, 1, "error", "", SYMLINK_MESSAGE, SYMLINK_HINT, plan=plan))
         else:
-            diagnostics.append(Diagnostic(relative, 1, 1, "error", "", not_regular_message(mode), "remove it"))
+            message = not_regular_message(mode)
+            diagnostics.append(Diagnostic(relative, 1, 1, "error", "", message, "remove it", plan=plan))
 
     top = _mode(root / name)
     if top is None or stat.S_ISREG(top):
@@ -290,9 +305,11 @@ def refused_entries(root: Path, name: str) -> list[Diagnostic]:
     if not stat.S_ISDIR(top):
         refuse(name, top)
         return diagnostics
-    folders = [(root / name, name)]
+    # each folder to look into, as shown, and the plan it is the folder of
+    folders: list[tuple[Path, str, str | None]] = [(root / name, name, None)]
     while folders:
-        folder, shown = folders.pop()
+        folder, shown, plan = folders.pop()
+        is_plans_dir = name == PLANS_DIR and shown == name
         try:
             with os.scandir(folder) as scan:
                 entries = sorted(scan, key=lambda e: e.name)
@@ -301,10 +318,11 @@ def refused_entries(root: Path, name: str) -> list[Diagnostic]:
         for entry in entries:
             relative = f"{shown}/{printable(entry.name)}"
             if entry.is_dir(follow_symlinks=False):
-                folders.append((Path(entry.path), relative))
+                plan_folder = is_plans_dir and entry.name != CHECKLISTS_DIR
+                folders.append((Path(entry.path), relative, printable(entry.name) if plan_folder else None))
             elif not entry.is_file(follow_symlinks=False):
                 try:
-                    refuse(relative, entry.stat(follow_symlinks=False).st_mode)
+                    refuse(relative, entry.stat(follow_symlinks=False).st_mode, plan)
                 except OSError:
                     continue  # gone since the scan
     return diagnostics
@@ -338,7 +356,7 @@ def _check_slug_name(project: Project, path: Path, name: str, diagnostics: list[
             "error",
             "",
             f"'{name}' is not a valid id for a file or folder name",
-            "ids are lowercase letters, digits and hyphens, starting with a letter or digit",
+            f"ids are {SLUG_RULE}",
         )
     )
     return False
@@ -350,16 +368,16 @@ def _read(project: Project, path: Path, model: type[ModelT], diagnostics: list[D
         return _read_file(project, path, model, diagnostics)
     try:
         status = path.stat()
-        signature = (status.st_mtime_ns, status.st_size, status.st_ino)
+        signature = FileSignature(status.st_mtime_ns, status.st_size, status.st_ino)
     except OSError:
         return _read_file(project, path, model, diagnostics)
     cached = cache.entries.get(path)
-    if cached is not None and cached[0] == signature:
-        diagnostics.extend(cached[2])
-        return cached[1]  # type: ignore[return-value]
+    if cached is not None and cached.signature == signature:
+        diagnostics.extend(cached.diagnostics)
+        return cached.source
     found: list[Diagnostic] = []
     source = _read_file(project, path, model, found)
-    cache.entries[path] = (signature, source, tuple(found))
+    cache.entries[path] = CachedSource(signature, source, tuple(found))
     diagnostics.extend(found)
     return source
 
@@ -376,134 +394,3 @@ def _read_file(
         return None
     checked = model_document(document, model, diagnostics)
     return Source(path, document, checked) if checked is not None else None
-
-
-def model_document(document: Document, model: type[ModelT], diagnostics: list[Diagnostic]) -> ModelT | None:
-    """Validate a document against a model, turning pydantic's errors into diagnostics."""
-    if not isinstance(document.data, dict):
-        diagnostics.append(
-            document.error((), f"expected a mapping of keys at the top, found {_describe(document.data)}")
-        )
-        return None
-    try:
-        return model.model_validate(document.data)
-    except ValidationError as error:
-        errors = error.errors(include_url=False)
-        translated = [_translate(document, model, e) for e in errors[:MAX_ERRORS_PER_FILE]]
-        diagnostics.extend(name_steps(document.data, translated, document.file))
-        if len(errors) > MAX_ERRORS_PER_FILE:
-            # only counted: a file of a million unknown keys is reported in a moment
-            mark = document.key_mark_of(tuple(errors[MAX_ERRORS_PER_FILE]["loc"]))
-            more = len(errors) - MAX_ERRORS_PER_FILE
-            diagnostics.append(more_errors(document.file, mark.line, mark.column, more))
-        return None
-
-
-# -- pydantic's errors in a release manager's words ---------------------------------
-
-SLUG_HINT = "ids are lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters"
-
-
-def _translate(document: Document, model: type[BaseModel], error: Any) -> Diagnostic:
-    loc: ValuePath = tuple(error["loc"])
-    kind: str = error["type"]
-    value = error.get("input")
-    name = str(loc[-1]) if loc else "value"
-    if kind == "missing":
-        return document.error(loc[:-1], f"missing required key '{name}'")
-    if kind == "extra_forbidden":
-        known = _known_keys(model, loc[:-1])
-        return document.error(loc, f"unknown key {quote(name)}", did_you_mean(name, known), at_key=True)
-    if kind == "literal_error":
-        choices = re.findall(r"'([^']*)'", error["ctx"]["expected"])
-        hint = did_you_mean(value, choices) or "expected one of: " + ", ".join(choices)
-        return document.error(loc, f"{_describe(value)} is not a valid {name}", hint)
-    if kind == "string_pattern_mismatch":
-        return document.error(loc, f"{_describe(value)} is not a valid id", SLUG_HINT)
-    if kind == "value_error":
-        message = str(error["ctx"]["error"])
-        hint = timezone_hint(value) if message.startswith("unknown time zone") and isinstance(value, str) else ""
-        return document.error(loc, message, hint)
-    if kind == "too_short":
-        if error["ctx"].get("min_length") == 1:
-            return document.error(loc, f"'{name}' needs at least one entry")
-        return document.error(loc, f"'{name}' needs at least {error['ctx']['min_length']} entries")
-    if kind == "string_too_short":
-        return document.error(loc, f"'{name}' must not be empty")
-    if kind == "string_too_long" and isinstance(value, str):
-        limit = error["ctx"]["max_length"]
-        return document.error(loc, f"text is {len(value):,} characters long; at most {limit:,} are allowed")
-    if kind == "too_long":
-        limit, actual = error["ctx"]["max_length"], error["ctx"].get("actual_length")
-        found = f"{actual:,} entries" if isinstance(actual, int) else "more entries"
-        return document.error(loc, f"'{name}' has {found}; at most {limit:,} are allowed")
-    if kind == "bool_type":
-        return document.error(
-            loc,
-            f"expected true or false, found {_describe(value)}",
-            "only true and false are booleans",
-        )
-    if kind in ("string_type", "string_unicode"):
-        return document.error(loc, f"expected text, found {_describe(value)}")
-    if kind == "list_type":
-        return document.error(loc, f"expected a list, found {_describe(value)}", "start each entry with '- '")
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return document.error(loc, f"expected a mapping of keys, found {_describe(value)}")
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        hint = "write the number without quotes" if isinstance(value, str) and value.strip().isdigit() else ""
-        return document.error(loc, f"expected a whole number, found {_describe(value)}", hint)
-    if kind in ("greater_than_equal", "greater_than"):
-        return document.error(loc, f"must be at least {error['ctx'].get('ge', error['ctx'].get('gt'))}")
-    return document.error(loc, error["msg"])
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return quote(value)
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-def _known_keys(model: type[BaseModel], loc: ValuePath) -> list[str]:
-    """The keys a mapping at `loc` may hold, for "did you mean" hints."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            current = _list_item(current)
-        elif isinstance(current, type) and issubclass(current, BaseModel):
-            fields = {f.alias or n: f for n, f in current.model_fields.items()}
-            current = fields[part].annotation if part in fields else None
-        current = _unwrap(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or n for n, f in current.model_fields.items()]
-    return []
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Strip Optional[...] and Annotated[...] to reach a model or list type."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = args[0] if len(args) == 1 else annotation
-            if len(args) != 1:
-                return annotation
-        else:
-            return annotation
-
-
-def _list_item(annotation: Any) -> Any:
-    if typing.get_origin(annotation) is list:
-        return typing.get_args(annotation)[0]
-    return None

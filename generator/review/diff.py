@@ -20,11 +20,12 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, TypeAdapter, with_config
 
 from generator.check.validate import Validation, validate_project
+from generator.read.layout import CHECKLISTS_DIR, PEOPLE_FILE, PLANS_DIR
 from generator.read.models.people import Person
 from generator.read.models.plan import Plan, Step
-from generator.read.sources import CHECKLISTS_DIR, PEOPLE_FILE, PLANS_DIR
 from generator.review.git import GitError, git_output, run_git
-from generator.schedule.timetable import Schedule, format_duration
+from generator.schedule.timefmt import format_duration
+from generator.schedule.timetable import Schedule
 
 DEFAULT_BRANCHES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
 
@@ -170,12 +171,7 @@ def diff_projects(old: Validation, new: Validation) -> list[PlanDiff]:
 
 def _invalid_plans(validation: Validation) -> set[str]:
     """The folders of plans with errors in their own files (plans/<id>/...), not in a checklist."""
-    found = set()
-    for error in validation.errors:
-        parts = error.file.split("/")
-        if len(parts) == 3 and parts[0] == PLANS_DIR and parts[1] != CHECKLISTS_DIR:
-            found.add(parts[1])
-    return found
+    return {error.plan for error in validation.errors if error.plan is not None}
 
 
 def _people(validation: Validation) -> dict[str, Person]:

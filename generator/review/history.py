@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.check.validate import Validation, validate_project
-from generator.read.sources import PLANS_DIR
+from generator.read.layout import PLANS_DIR
 from generator.review.diff import PlanDiff, checkout_of, diff_plan
 from generator.review.git import GitError, git_output_or_none, run_git
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from generator.read.models.common import WeekdayTime
 from generator.read.models.plan import Plan, Step
+from generator.schedule.timefmt import format_clock, format_t_offset
 
 UTC = dt.UTC
 
@@ -146,55 +147,12 @@ class Schedule:
         the window spans a clock change. A moment on another date than a single-date window
         (a log entry the evening before) shows its day as well. `with_day` forces the day
         on (a diff between a single-date and a multi-date schedule) or off."""
-        local = moment.astimezone(self.zone)
         first, last = self.dates
-        if with_day is None:
-            with_day = first != last or local.date() != first
-        text = f"{local:%H:%M}"
-        if with_day:
-            # Weekday names repeat after a week: beyond that, the date says which one.
-            weeks = (max(last, local.date()) - min(first, local.date())).days > 6
-            text = f"{local:%a} {local.day} {local:%b} {text}" if weeks else f"{local:%a} {text}"
-        if self.crosses_dst_change:
-            text += f" {format_utc_offset(local.utcoffset())}"
-        return text
+        return format_clock(moment.astimezone(self.zone), first, last, with_day, with_offset=self.crosses_dst_change)
 
     def t_offset(self, moment: dt.datetime) -> str:
         """Time since window start, as T+H:MM."""
         return format_t_offset(moment - self.window_start)
-
-
-def format_t_offset(delta: dt.timedelta) -> str:
-    sign = "-" if delta < dt.timedelta(0) else "+"
-    minutes = int(abs(delta).total_seconds() // 60)
-    return f"T{sign}{minutes // 60}:{minutes % 60:02d}"
-
-
-def format_utc_offset(offset: dt.timedelta | None) -> str:
-    minutes = int((offset or dt.timedelta(0)).total_seconds() // 60)
-    sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-
-
-def format_span(delta: dt.timedelta | None) -> str:
-    """A gap in words, whichever its sign: 35 min, 1 h 05 min; a dash for None."""
-    if delta is None:
-        return "—"
-    minutes = round(abs(delta).total_seconds() / 60)
-    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
-
-
-def format_duration(delta: dt.timedelta) -> str:
-    """1h30m, 45m, 2h, 45s: the way durations are written in plans."""
-    seconds = int(delta.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    parts = [
-        f"{hours}h" if hours else "",
-        f"{minutes}m" if minutes else "",
-        f"{seconds}s" if seconds else "",
-    ]
-    return "".join(parts) or "0m"
 
 
 def effective_dependencies(steps: Sequence[Step]) -> dict[str, tuple[str, ...]]:
@@ -303,24 +261,8 @@ def _timetable(steps: Sequence[Step], origin: dt.datetime, window_start: dt.date
     return dependencies, starts, ends
 
 
-def critical_path(scheduled: Sequence[ScheduledStep]) -> tuple[str, ...]:
-    """The chain of steps that ends last, each waiting on the one before it."""
-    if not scheduled:
-        return ()
-    by_id = {s.id: s for s in scheduled}
-    last = max(scheduled, key=lambda s: s.end)  # first listed wins a tie
-    chain = [last]
-    while True:
-        current = chain[-1]
-        binding = [by_id[d] for d in current.depends_on if by_id[d].end == current.start]
-        if not binding:
-            break
-        chain.append(binding[0])
-    return tuple(s.id for s in reversed(chain))
-
-
 def _critical_ids(steps: Sequence[Step], timetable: Timetable) -> tuple[str, ...]:
-    """critical_path, on a timetable not yet made into ScheduledSteps."""
+    """The chain of steps that ends last, each waiting on the one before it (its binding dependency)."""
     if not steps:
         return ()
     dependencies, starts, ends = timetable

@@ -12,8 +12,10 @@ import icalendar
 import jinja2
 from markupsafe import Markup
 
-from generator.site import markup
+from generator.check.validate import Validation
 from generator.diagnostics import Diagnostic
+from generator.read.sources import paused_gc, same_objects
+from generator.site import markup
 from generator.site.views.plan import (
     PLAN_PAGES,
     Contact,
@@ -22,8 +24,6 @@ from generator.site.views.plan import (
     dashboard_groups,
     people_rows,
 )
-from generator.read.sources import paused_gc, same_objects
-from generator.check.validate import Validation
 
 ASSETS = ("golive.css", "golive-print.css", "golive-live.js")
 NAV_FILE = ".golive-nav.json"
@@ -181,9 +181,8 @@ def warnings_by_plan(validation: Validation) -> dict[str, list[Diagnostic]]:
     """Each plan's warnings, found in one pass (not one pass over all warnings per plan)."""
     found: dict[str, list[Diagnostic]] = {}
     for warning in validation.warnings:
-        parts = warning.file.split("/")
-        if len(parts) == 3 and parts[0] == "plans":
-            found.setdefault(parts[1], []).append(warning)
+        if warning.plan is not None:
+            found.setdefault(warning.plan, []).append(warning)
     return found
 
 

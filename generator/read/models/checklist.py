@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field
 
 from generator.read.models.common import LIST_MAX, Name, Slug, Source, Text
 
 Phase = Literal["pre-launch", "go-live", "post-launch"]
-PHASES: tuple[Phase, ...] = ("pre-launch", "go-live", "post-launch")
+PHASES: tuple[Phase, ...] = get_args(Phase)
 
 
 class ChecklistItem(Source):

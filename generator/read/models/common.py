@@ -23,7 +23,11 @@ from pydantic import (
 
 from generator.diagnostics import shorten
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+# The one rule for every id, and so for plan folder and checklist file names.
+SLUG_MAX = 63
+SLUG_PATTERN = rf"^[a-z0-9][a-z0-9-]{{0,{SLUG_MAX - 1}}}$"
+SLUG_RULE = "lowercase letters, digits and hyphens, starting with a letter or digit"
+SLUG_HINT = f"ids are {SLUG_RULE}, at most {SLUG_MAX} characters"
 LINK_SCHEMES = ("https", "http", "mailto", "tel")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field
 
@@ -19,7 +19,9 @@ EntryKind = Literal[
     "rollback-done",
     "metric",
 ]
-Severity = Literal["sev1", "sev2", "sev3", "sev4"]
+ENTRY_KINDS: tuple[EntryKind, ...] = get_args(EntryKind)
+Severity = Literal["sev1", "sev2", "sev3", "sev4"]  # sev1 is the worst
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 # Kinds that say something in words; the others may only name a step.
 KINDS_NEEDING_TEXT: tuple[EntryKind, ...] = ("note", "issue", "decision", "resolution", "metric")
 KINDS_NEEDING_STEP: tuple[EntryKind, ...] = ("step-started", "step-done")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, StrictBool
 
@@ -25,6 +25,11 @@ from generator.read.models.common import (
 )
 
 Status = Literal["draft", "in-review", "approved", "in-progress", "live", "rolled-back", "completed", "cancelled"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+# Not started yet, the call under way, the call over.
+UPCOMING_STATUSES: tuple[Status, ...] = ("approved", "in-review", "draft")
+RUNNING_STATUSES: tuple[Status, ...] = ("in-progress", "live")
+FINISHED_STATUSES: tuple[Status, ...] = ("completed", "rolled-back")
 # States in which the plan must be ready to run: rollback written, approvals given.
 COMMITTED_STATUSES: tuple[Status, ...] = (
     "approved",
@@ -89,6 +94,10 @@ class PlanChecklists(Source):
     post_launch: list[Slug] = Field(default=[], alias="post-launch", max_length=LIST_MAX)
     items: Annotated[list[PlanChecklistItem], Few] = []
 
+    def by_phase(self) -> dict[Phase, list[str]]:
+        """The shared checklists the plan uses, by phase, in PHASES order."""
+        return {"pre-launch": self.pre_launch, "go-live": self.go_live, "post-launch": self.post_launch}
+
 
 class Step(Source):
     id: Slug
@@ -114,6 +123,21 @@ class Monitor(Source):
     name: Name
     link: Link | None = None
     watch: Annotated[list[Name], Few] = []
+
+
+# Placeholders of communications[].message, and the channel kind each needs.
+PLACEHOLDERS = (
+    "title",
+    "system",
+    "version",
+    "start",
+    "end",
+    "lead",
+    "bridge",
+    "chat",
+    "status_page",
+)
+CHANNEL_PLACEHOLDERS: dict[str, ChannelKind] = {"bridge": "bridge", "chat": "chat", "status_page": "status-page"}
 
 
 class Communication(Source):
@@ -142,3 +166,11 @@ class Plan(Source):
     rollback: Rollback | None = None
     monitoring: Annotated[list[Monitor], Few] = []
     communications: Annotated[list[Communication], Few] = []
+
+
+def lead_of(plan: Plan) -> int:
+    """Index of the plan's lead: the first stakeholder whose role says "lead", else the first."""
+    for index, stakeholder in enumerate(plan.stakeholders):
+        if "lead" in stakeholder.role.lower():
+            return index
+    return 0

@@ -15,15 +15,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from generator.call.calllog import CallLog, format_slip, read_log
+from generator.call.calllog import CallLog, read_log
+from generator.call.postmortem import prefill, prefilled_model
+from generator.check.validate import Validation
 from generator.diagnostics import Diagnostic
 from generator.read.models.checklist import PHASES
 from generator.read.models.people import Person
-from generator.read.models.plan import Plan, Step
-from generator.call.postmortem import prefill, prefilled_model
-from generator.schedule.timetable import Schedule, ScheduledStep, format_duration, format_span, format_t_offset
+from generator.read.models.plan import (
+    FINISHED_STATUSES,
+    PLACEHOLDERS,
+    RUNNING_STATUSES,
+    UPCOMING_STATUSES,
+    Plan,
+    Step,
+    lead_of,
+)
 from generator.read.sources import PlanSources, Project
-from generator.check.validate import PLACEHOLDERS, Validation, lead_of
+from generator.schedule.timefmt import format_duration, format_slip, format_span, format_t_offset
+from generator.schedule.timetable import Schedule, ScheduledStep
 
 # Dashboard order: what is happening now, then what is coming, then the past.
 STATUS_ORDER = (
@@ -36,7 +45,6 @@ STATUS_ORDER = (
     "completed",
     "cancelled",
 )
-UPCOMING_STATUSES = ("approved", "in-review", "draft")
 PLAN_PAGES = (
     ("index.md", "Overview"),
     ("runbook.md", "Runbook"),
@@ -822,7 +830,7 @@ def dashboard_groups(plans: Sequence[PlanView]) -> tuple[DashboardGroup, ...]:
     groups = []
     for status in STATUS_ORDER:
         members = [p for p in plans if p.plan.status == status]
-        past = status not in UPCOMING_STATUSES and status not in ("in-progress", "live")
+        past = status not in UPCOMING_STATUSES and status not in RUNNING_STATUSES
         members.sort(key=lambda p: (p.schedule.window_start, p.id), reverse=past)
         if members:
             groups.append(DashboardGroup(status, tuple(members)))
@@ -854,9 +862,6 @@ def people_rows(project: Project, plans: Sequence[PlanView]) -> tuple[PersonRow,
 
 
 # -- live mode (assets/golive-live.js) -----------------------------------------------------
-
-# Statuses of a plan whose call is over: the live bar shows what the log says, not a clock.
-FINISHED_STATUSES = ("completed", "rolled-back")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""Cross-file rules, one module per kind of source they read."""
