@@ -75,9 +75,11 @@ class Document:
         data: Any,
         value_marks: dict[ValuePath, Mark] | None = None,
         key_marks: dict[ValuePath, Mark] | None = None,
+        raw: bytes = b"",
     ) -> None:
         self.file = file
         self.data = data
+        self.raw = raw  # the file's bytes as read: the site's revision fingerprint hashes them
         self._value_marks: dict[ValuePath, Mark] = {} if value_marks is None else value_marks
         self._key_marks: dict[ValuePath, Mark] = {} if key_marks is None else key_marks
         # Every node in document order, each mapping key just before its value: the
@@ -314,7 +316,7 @@ def parse_document(raw: bytes, file: str) -> Document:
     root = reader.read()
     if reader.errors:
         raise SourceError(reader.diagnostics())
-    document = Document(file, root)
+    document = Document(file, root, raw=raw)
     document._packed = reader.packed
     return document
 

@@ -425,7 +425,7 @@ def plan_fingerprint(sources: PlanSources, project: Project) -> str:
     digest = hashlib.sha256()
     for source in (sources.plan, sources.log, sources.postmortem):
         if source is not None:
-            data = source.path.read_bytes()
+            data = source.document.raw
             digest.update(f"{source.path.name}\0{len(data)}\0".encode())
             digest.update(data)
     people = project.people_by_id
@@ -437,7 +437,7 @@ def plan_fingerprint(sources: PlanSources, project: Project) -> str:
     for checklist_id in sorted({*plan.checklists.pre_launch, *plan.checklists.go_live, *plan.checklists.post_launch}):
         checklist = project.checklists.get(checklist_id)
         if checklist is not None:
-            data = checklist.path.read_bytes()
+            data = checklist.document.raw
             digest.update(f"checklist {checklist_id}\0{len(data)}\0".encode())
             digest.update(data)
     return digest.hexdigest()[:12]
