@@ -76,7 +76,7 @@ def prefilled_model(fill: Prefill) -> Postmortem:
 
 def postmortem_yaml(fill: Prefill) -> str:
     """The pre-filled post-mortem as YAML, with a hint above every part still to write."""
-    from generator.site.render import render_template
+    from generator.site.templates import render_template
 
     return render_template("postmortem.yaml.j2", fill=fill)
 

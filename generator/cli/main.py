@@ -42,7 +42,6 @@ from generator.read.models.common import SLUG_PATTERN, parse_date, parse_datetim
 from generator.read.models.log import EntryKind, Severity
 from generator.report import REPORTERS
 from generator.review.diff import DiffError, diff_against, render_markdown
-from generator.site.views.plan import PlanHeading
 from generator.site.write import recover_site_src
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -201,7 +200,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     # MkDocs needs only each plan's heading (for the history pages): let the sources, the
     # page contexts and the rendered files go before MkDocs holds the whole site.
-    views = [PlanHeading.of(view) for view in generated.site.plans]
+    views = list(generated.site.plans)
     plan_ids = sorted(view.id for view in views)
     del generated
     # PDFs are linked from the pages only when site/pdf/ will hold them: decide before MkDocs runs.

@@ -395,7 +395,7 @@ def _diff_contacts(
 
 def render_markdown(diff: ProjectDiff) -> str:
     """The summary as Markdown, for a pull-request comment or a CI job summary."""
-    from generator.site.render import render_template
+    from generator.site.templates import render_template
 
     text = render_template("diff.md.j2", diff=diff)
     # The template's optional sections leave runs of blank lines; one is enough.
