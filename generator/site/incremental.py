@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.site.render import RenderCache, RenderedSite, render_site
 from generator.check.validate import Validation, ValidationCache, validate_project
+from generator.site.render import RenderCache, RenderedSite, render_site
 from generator.site.write import SITE_SRC, Changes, write_site_src
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import NamedTuple
@@ -11,6 +12,7 @@ from generator.check.validate import Validation
 from generator.diagnostics import Diagnostic
 from generator.read.sources import paused_gc, same_objects
 from generator.review.diff import ProjectDiff
+from generator.review.history import Revision
 from generator.site.calendar import calendar, calendar_event
 from generator.site.nav import NAV_FILE, navigation
 from generator.site.templates import render_template
@@ -125,8 +127,8 @@ def render_plan(view: PlanView) -> dict[str, str]:
     return {f"{base}/{page}": render_template(template, view=view) for page, template in PLAN_TEMPLATES.items()}
 
 
-def history_page(plan: PlanSummary, revisions: object) -> str:
-    """A plan's history page (made from git by the MkDocs plugin); `revisions` as review.history reads them."""
+def history_page(plan: PlanSummary, revisions: Sequence[Revision] | None) -> str:
+    """A plan's history page, made from git by the MkDocs plugin; `revisions` None: no git history here."""
     return render_template("history.md.j2", view=plan, revisions=revisions)
 
 

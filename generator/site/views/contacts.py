@@ -116,7 +116,9 @@ def _describe(found: dict[str, list[str]]) -> str:
     return "; ".join(parts)
 
 
-def _local_steps(schedule: Schedule, owned: Sequence[tuple[str, dt.datetime]], zone: ZoneInfo | None) -> tuple[str, ...]:
+def _local_steps(
+    schedule: Schedule, owned: Sequence[tuple[str, dt.datetime]], zone: ZoneInfo | None
+) -> tuple[str, ...]:
     """The steps someone owns on both clocks, "#8 19:25 Berlin = 12:25 Chicago", where theirs differs."""
     lines = []
     plan_zone = zone_label(schedule.zone)
@@ -143,7 +145,13 @@ def contact_rows(
     def row(escalation: int | None, role: str, person_id: str, backup: Contact | None, local_time: str) -> ContactRow:
         local = _local_steps(schedule, jobs.owned.get(person_id, []), book.zone_of(person_id))
         return ContactRow(
-            escalation, role, book.contact(person_id), backup, local_time, _describe(jobs.kinds.get(person_id, {})), local
+            escalation,
+            role,
+            book.contact(person_id),
+            backup,
+            local_time,
+            _describe(jobs.kinds.get(person_id, {})),
+            local,
         )
 
     rows = [

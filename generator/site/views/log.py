@@ -64,6 +64,25 @@ class LogView:
 def log_view(schedule: Schedule, book: ContactBook, call_log: CallLog) -> LogView:
     """The log page: every entry, each step as planned and as done, the issues, the figures."""
     numbers = {s.id: n for n, s in enumerate(schedule.steps, start=1)}
+    return LogView(
+        rows=_entry_rows(schedule, book, call_log, numbers),
+        steps=_step_rows(schedule, call_log, numbers),
+        issues=_issue_rows(schedule, book, call_log),
+        steps_done=call_log.steps_done,
+        steps_total=len(call_log.steps),
+        steps_on_time=call_log.steps_on_time,
+        steps_late=call_log.steps_late,
+        by_severity=tuple(call_log.by_severity.items()),
+        longest_issue=_longest_issue(call_log),
+        rollback=_rollback(schedule, call_log),
+        first_issue_to_last_resolution=format_span(call_log.first_issue_to_last_resolution),
+        schedule_slip=format_slip(call_log.final_slip),
+    )
+
+
+def _entry_rows(
+    schedule: Schedule, book: ContactBook, call_log: CallLog, numbers: dict[str, int]
+) -> tuple[LogRow, ...]:
     titles = {s.id: s.step.title for s in (*schedule.steps, *schedule.rollback_steps)}
     rollback_numbers = {s.id: n for n, s in enumerate(schedule.rollback_steps, start=1)}
 
@@ -74,15 +93,12 @@ def log_view(schedule: Schedule, book: ContactBook, call_log: CallLog) -> LogVie
             return f"#{numbers[step_id]} {titles[step_id]}"
         return f"R{rollback_numbers.get(step_id, '?')} {titles.get(step_id, step_id)}"
 
-    def name(person_id: str) -> str:
-        return book.contact(person_id).name
-
-    rows = tuple(
+    return tuple(
         LogRow(
             schedule.clock(t.at),
             schedule.t_offset(t.at),
             t.entry.kind,
-            name(t.entry.by),
+            book.contact(t.entry.by).name,
             step_label(t.entry.step),
             t.entry.severity or "",
             t.entry.text or "",
@@ -90,7 +106,10 @@ def log_view(schedule: Schedule, book: ContactBook, call_log: CallLog) -> LogVie
         )
         for t in call_log.entries
     )
-    steps = tuple(
+
+
+def _step_rows(schedule: Schedule, call_log: CallLog, numbers: dict[str, int]) -> tuple[StepActualRow, ...]:
+    return tuple(
         StepActualRow(
             numbers[a.scheduled.id],
             a.scheduled.step.title,
@@ -103,45 +122,39 @@ def log_view(schedule: Schedule, book: ContactBook, call_log: CallLog) -> LogVie
         )
         for a in call_log.steps
     )
-    issues = tuple(
+
+
+def _issue_rows(schedule: Schedule, book: ContactBook, call_log: CallLog) -> tuple[IssueRow, ...]:
+    return tuple(
         IssueRow(
             schedule.clock(i.entry.at),
             i.entry.entry.severity or "",
             i.entry.entry.text or "",
-            name(i.entry.entry.by),
+            book.contact(i.entry.entry.by).name,
             (i.resolution.entry.text or "") if i.resolution else "unresolved",
             schedule.clock(i.resolution.at) if i.resolution else "—",
             format_span(i.time_to_resolve),
         )
         for i in call_log.issues
     )
+
+
+def _longest_issue(call_log: CallLog) -> str:
     longest = call_log.longest_issue
-    longest_text = "—"
-    if longest is not None:
-        issue, span = longest
-        state = "" if issue.resolution else ", still open at the last entry"
-        longest_text = f"{format_span(span)}: {issue.entry.entry.text or issue.entry.entry.id}{state}"
+    if longest is None:
+        return "—"
+    issue, span = longest
+    state = "" if issue.resolution else ", still open at the last entry"
+    return f"{format_span(span)}: {issue.entry.entry.text or issue.entry.entry.id}{state}"
+
+
+def _rollback(schedule: Schedule, call_log: CallLog) -> str:
     if call_log.rollback_started is None:
-        rollback = "not started"
-    else:
-        rollback = f"started at {schedule.clock(call_log.rollback_started)}"
-        if call_log.rollback_done is not None:
-            rollback += f", done at {schedule.clock(call_log.rollback_done)}"
-    slip = format_slip(call_log.final_slip)
-    return LogView(
-        rows=rows,
-        steps=steps,
-        issues=issues,
-        steps_done=call_log.steps_done,
-        steps_total=len(call_log.steps),
-        steps_on_time=call_log.steps_on_time,
-        steps_late=call_log.steps_late,
-        by_severity=tuple(call_log.by_severity.items()),
-        longest_issue=longest_text,
-        rollback=rollback,
-        first_issue_to_last_resolution=format_span(call_log.first_issue_to_last_resolution),
-        schedule_slip=slip,
-    )
+        return "not started"
+    rollback = f"started at {schedule.clock(call_log.rollback_started)}"
+    if call_log.rollback_done is not None:
+        rollback += f", done at {schedule.clock(call_log.rollback_done)}"
+    return rollback
 
 
 # Statuses of a plan whose call is over: the live bar shows what the log says, not a clock.
