@@ -198,7 +198,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"golive: site_src/: {len(changes.added)} added, {len(changes.changed)} changed, "
         f"{len(changes.removed)} removed, {changes.unchanged} unchanged"
     )
-    # MkDocs needs only each plan's heading (for the history pages): let the sources, the
+    # MkDocs needs only each plan's summary (for the history pages): let the sources, the
     # page contexts and the rendered files go before MkDocs holds the whole site.
     views = list(generated.site.plans)
     plan_ids = sorted(view.id for view in views)

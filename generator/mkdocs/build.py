@@ -51,7 +51,7 @@ def build_html(
 ) -> Path:
     """Run `mkdocs build --strict` on root/mkdocs.yml; return the site folder.
 
-    `views` are the plans just rendered (or their headings); given, the golive plugin uses
+    `views` are the plans just rendered (their summaries); given, the golive plugin uses
     them for the history pages instead of validating and rendering the project a second time.
     `pdf_plans`: the plans whose PDF site/pdf/ will hold, which their pages link to; None:
     those already there and still current. site/pdf/ outlives the build either way.

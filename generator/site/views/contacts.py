@@ -77,14 +77,15 @@ def _jobs(
     rollback_steps: Sequence[StepRow],
     checklists: dict[str, tuple[ChecklistGroup, ...]],
 ) -> _Jobs:
-    jobs = _Jobs({}, {})
+    kinds: dict[str, dict[str, list[str]]] = {}
+    owned: dict[str, list[tuple[str, dt.datetime]]] = {}
 
     def add(person_id: str, kind: str, what: str) -> None:
-        jobs.kinds.setdefault(person_id, {}).setdefault(kind, []).append(what)
+        kinds.setdefault(person_id, {}).setdefault(kind, []).append(what)
 
     for row, scheduled in zip(steps, schedule.steps, strict=True):
         add(row.owner.id, "owns", f"#{row.number}")
-        jobs.owned.setdefault(row.owner.id, []).append((f"#{row.number}", scheduled.start))
+        owned.setdefault(row.owner.id, []).append((f"#{row.number}", scheduled.start))
     for gate in plan.gates:
         add(gate.decider, "gate", gate.id)
     if plan.rollback is not None:
@@ -96,7 +97,7 @@ def _jobs(
             for item in group.items:
                 if item.owner is not None:
                     add(item.owner.id, "checklist", phase)
-    return jobs
+    return _Jobs(kinds, owned)
 
 
 def _describe(found: dict[str, list[str]]) -> str:
