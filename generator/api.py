@@ -10,9 +10,8 @@ from generator.check.validate import Validation, validate_project
 from generator.diagnostics import Diagnostic, sort_diagnostics
 from generator.mkdocs.build import MKDOCS_CONFIG
 from generator.read.sources import refused_entries
-from generator.review.diff import ProjectDiff
 from generator.review.publish import DEFAULT_BRANCH, PublishError, PublishResult, check_names, deploy
-from generator.site.render import RenderedSite, render_site, render_template
+from generator.site.render import RenderedSite, render_site
 from generator.site.write import SITE_SRC, Changes, check_site_src, write_site_src
 
 
@@ -62,15 +61,6 @@ def check(root: Path, site: RenderedSite) -> Changes:
 
 
 # -- review: golive diff and golive publish ---------------------------------------------------
-
-
-def diff_markdown(diff: ProjectDiff) -> str:
-    """The summary of `golive diff` as Markdown, for a pull-request comment or a CI job summary."""
-    text = render_template("diff.md.j2", diff=diff)
-    # The template's optional sections leave runs of blank lines; one is enough.
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text.strip() + "\n"
 
 
 def publish(

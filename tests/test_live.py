@@ -21,7 +21,8 @@ from playwright.sync_api import Browser, Dialog, Locator, Page, Route, expect
 from conftest import SiteServer, build_project, copy_shipped_project
 from generator.check.validate import validate_project
 from generator.site.render import render_plan
-from generator.site.views.plan import Contact, build_plan_view, short_names
+from generator.site.views.people import Contact, short_names
+from generator.site.views.plan import build_plan_view
 
 SHOP = "shop-checkout-relaunch"
 RUNBOOK = f"plans/{SHOP}/runbook.html"

@@ -23,7 +23,8 @@ from generator.check.validate import validate_project
 from generator.paper.pdf import print_page, write_pdf
 from generator.site.markup import markdown_html
 from generator.site.render import render_site
-from generator.site.views.plan import StepRow, build_plan_view
+from generator.site.views.plan import build_plan_view
+from generator.site.views.steps import StepRow
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))
 PLANS = sorted(p.name for p in (REPO / "plans").iterdir() if (p / "plan.yaml").exists())

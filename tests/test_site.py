@@ -151,7 +151,7 @@ def test_every_plan_page_carries_title_version_status_and_revision(shipped_site:
         for page in ("", "runbook", "contacts", "rollback", "checklists", "communications"):
             text = text_of(html(shipped_site, f"plans/{view.id}/{page}"))
             assert view.title in text
-            assert f"Version {view.plan.version}" in text
+            assert f"Version {view.version}" in text
             assert f"Revision {view.fingerprint}" in text
 
 
@@ -298,14 +298,14 @@ def test_serve_regenerates_pages_when_a_plan_changes(tmp_path: Path) -> None:
 
 
 def test_calendar_is_what_icalendar_makes_of_all_the_events() -> None:
-    from generator.site.render import calendar_event
+    from generator.site.calendar import calendar_event
 
     site = render_site(validate_project(REPO))
     whole = icalendar.Calendar()
     whole.add("prodid", "-//golive//go-live windows//EN")
     whole.add("version", "2.0")
     whole.add("x-wr-calname", "Go-lives")
-    for view in sorted(site.plans, key=lambda v: (v.schedule.window_start, v.id)):
+    for view in sorted(site.plans, key=lambda v: (v.window_start, v.id)):
         whole.add_component(icalendar.Event.from_ical(calendar_event(view)))
     # golive.ics is put together from each plan's event, cached by `golive serve`.
     assert site.files["golive.ics"] == whole.to_ical()

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.api import SITE_SRC, check, diff_markdown, generate, publish, refused_outputs, write
+from generator.api import SITE_SRC, check, generate, publish, refused_outputs, write
 from generator.authoring.postmortem import PostmortemError, create_postmortem
 from generator.authoring.scaffold import ScaffoldError, new_plan
 from generator.authoring.schemas import write_schemas
@@ -44,7 +44,7 @@ from generator.report import REPORTERS
 from generator.review.diff import diff_against
 from generator.review.git import GitError
 from generator.review.publish import PublishError
-from generator.site.views.plan import PlanHeading
+from generator.site.render import diff_markdown
 from generator.site.write import recover_site_src
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -201,9 +201,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"golive: site_src/: {len(changes.added)} added, {len(changes.changed)} changed, "
         f"{len(changes.removed)} removed, {changes.unchanged} unchanged"
     )
-    # MkDocs needs only each plan's heading (for the history pages): let the sources, the
+    # MkDocs needs only each plan's summary (for the history pages): let the sources, the
     # page contexts and the rendered files go before MkDocs holds the whole site.
-    views = [PlanHeading.of(view) for view in generated.site.plans]
+    views = list(generated.site.plans)
     plan_ids = sorted(view.id for view in views)
     del generated
     # PDFs are linked from the pages only when site/pdf/ will hold them: decide before MkDocs runs.

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator.mkdocs.plugin import GolivePlugin
-from generator.site.views.plan import PlanHeading, PlanView
+from generator.site.views.site import PlanSummary
 
 SITE_DIR = "site"
 MKDOCS_CONFIG = "mkdocs.yml"
@@ -46,12 +46,12 @@ def _captured_mkdocs_log() -> Iterator[list[str]]:
 def build_html(
     root: Path,
     site_dir: Path | None = None,
-    views: Sequence[PlanView | PlanHeading] | None = None,
+    views: Sequence[PlanSummary] | None = None,
     pdf_plans: Collection[str] | None = None,
 ) -> Path:
     """Run `mkdocs build --strict` on root/mkdocs.yml; return the site folder.
 
-    `views` are the plans just rendered (or their headings); given, the golive plugin uses
+    `views` are the plans just rendered (their summaries); given, the golive plugin uses
     them for the history pages instead of validating and rendering the project a second time.
     `pdf_plans`: the plans whose PDF site/pdf/ will hold, which their pages link to; None:
     those already there and still current. site/pdf/ outlives the build either way.

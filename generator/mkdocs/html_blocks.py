@@ -14,7 +14,7 @@ block in Python-Markdown's own stash, as its raw-HTML handling does, and the
 page comes out the same as without the extension, only faster.
 
 Only golive's templates can write a marker: the pages are rendered with every value
-escaped (render.py autoescapes, and its filters escape or convert), so no text read
+escaped (site/templates.py autoescapes, and its filters escape or convert), so no text read
 from plans/ puts a "<" into site_src/, hence no marker. A command, say, that holds
 marker lines shows them as text, inside a block of its own.
 

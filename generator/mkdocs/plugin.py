@@ -25,8 +25,8 @@ from generator.mkdocs.html_blocks import UNSEARCHED_START, without_markers, with
 from generator.paper.pdf import PDF_DIR, current_pdfs, forget_pdfs, read_manifest
 from generator.review.history import Revision
 from generator.site.incremental import Regenerator
-from generator.site.render import NAV_FILE
-from generator.site.views.plan import PlanHeading, PlanView
+from generator.site.nav import NAV_FILE
+from generator.site.views.site import PlanSummary
 
 log = logging.getLogger("mkdocs.plugins.golive")
 
@@ -46,7 +46,7 @@ class GolivePlugin(BasePlugin):
 
     serving = False
     # The plans as golive last rendered them in this process, so that history pages reuse them.
-    views: Sequence[PlanView | PlanHeading] | None = None
+    views: Sequence[PlanSummary] | None = None
     # The plans whose PDF site/pdf/ holds after this build; None: those still current there.
     pdf_plans: frozenset[str] | None = None
 
@@ -56,7 +56,7 @@ class GolivePlugin(BasePlugin):
         self._bytecode = _MemoryBytecodeCache()
         self._regenerator: Regenerator | None = None  # serve: kept across rebuilds (MkDocs keeps this plugin)
         self._nav_changed = False
-        self._history_pages: dict[str, tuple[PlanView | PlanHeading, str]] = {}  # plan id -> (view, page)
+        self._history_pages: dict[str, tuple[PlanSummary, str]] = {}  # plan id -> (view, page)
         self._revisions: tuple[str | None, dict[str, list[Revision] | None]] | None = None  # git HEAD, revisions
         self._titles: dict[str, str] = {}  # plan id -> title, for the print pages' <title>
         self._linked_pdfs: frozenset[str] = frozenset()
@@ -149,7 +149,7 @@ class GolivePlugin(BasePlugin):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add each plan's history page, made from git (so site_src/ never depends on git state)."""
         from generator.review.history import head_commit, histories
-        from generator.site.render import render_template
+        from generator.site.render import history_page
 
         root = Path(config.config_file_path).parent
         views = self.views if self.views is not None else _render_views(root)
@@ -170,7 +170,7 @@ class GolivePlugin(BasePlugin):
             before = self._history_pages.get(view.id)
             unchanged = before is not None and before[0] is view
             if not unchanged:
-                content = render_template("history.md.j2", view=view, revisions=known[view.id])
+                content = history_page(view, known[view.id])
                 self._history_pages[view.id] = (view, content)
             page = _GeneratedPage.generated(
                 config, f"plans/{view.id}/history.md", content=self._history_pages[view.id][1]
@@ -267,10 +267,11 @@ class _GeneratedPage(File):
         return not self.unchanged or not os.path.isfile(self.abs_dest_path)
 
 
-def _render_views(root: Path) -> tuple[PlanHeading, ...]:
+def _render_views(root: Path) -> tuple[PlanSummary, ...]:
     """The plans' page contexts, for a build that MkDocs started on its own (`mkdocs build`)."""
     from generator.check.validate import validate_project
     from generator.site.views.plan import build_plan_view
+    from generator.site.views.site import plan_summary
 
     validation = validate_project(root)
-    return tuple(PlanHeading.of(build_plan_view(validation, plan_id)) for plan_id in sorted(validation.schedules))
+    return tuple(plan_summary(build_plan_view(validation, plan_id)) for plan_id in sorted(validation.schedules))

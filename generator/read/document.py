@@ -35,9 +35,11 @@ class Document:
         value_marks: dict[ValuePath, Mark] | None = None,
         key_marks: dict[ValuePath, Mark] | None = None,
         packed: array[int] | None = None,
+        raw: bytes = b"",
     ) -> None:
         self.file = file
         self.data = data
+        self.raw = raw  # the file's bytes as read: the site's revision fingerprint hashes them
         self._value_marks: dict[ValuePath, Mark] = {} if value_marks is None else value_marks
         self._key_marks: dict[ValuePath, Mark] = {} if key_marks is None else key_marks
         # Every node in document order, each mapping key just before its value: the

@@ -97,7 +97,7 @@ def parse_document(raw: bytes, file: str) -> Document:
     if len(raw) > MAX_FILE_BYTES:
         raise SourceError([error_at(file, 1, 1, "file is larger than 16 MiB")])
     root, packed = read_yaml(decode_source(raw, file), file)
-    return Document(file, root, packed=packed)
+    return Document(file, root, packed=packed, raw=raw)
 
 
 def decode_source(raw: bytes, file: str) -> str:

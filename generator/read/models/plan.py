@@ -38,6 +38,19 @@ COMMITTED_STATUSES: tuple[Status, ...] = (
     "rolled-back",
     "completed",
 )
+# How pages and the calendar name each status; the dashboard lists them in this order:
+# what is happening now, then what is coming, then the past.
+STATUS_LABELS: dict[Status, str] = {
+    "in-progress": "In progress",
+    "live": "Live",
+    "approved": "Approved",
+    "in-review": "In review",
+    "draft": "Draft",
+    "rolled-back": "Rolled back",
+    "completed": "Completed",
+    "cancelled": "Cancelled",
+}
+assert set(STATUS_LABELS) == set(STATUSES), "every status has its label"
 ChannelKind = Literal["bridge", "chat", "status-page", "document", "other"]
 Few = Field(max_length=LIST_MAX)
 

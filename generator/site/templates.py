@@ -1,0 +1,67 @@
+"""The Jinja environment of the pages: templates/ in the package, and the filters that escape each field.
+
+Every filter is registered here, once; templates/_macros.md.j2 holds the shared fragments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator.read.models.plan import STATUS_LABELS
+from generator.site import markup
+from generator.site.views.people import Contact
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator.site", "templates"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        # Pages: each field is escaped for where it lands by the filters below, which mark their
+        # output safe; any value left unfiltered is HTML-escaped. So nothing read from plans/ can
+        # put a "<" (a tag, or a golive:html marker) into site_src/: only the templates can.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("md.j2",), default_for_string=False),
+    )
+    env.filters["text"] = _safe(markup.plain)
+    env.filters["md"] = _safe(markup.markdown_block)
+    env.filters["md_html"] = _safe(markup.markdown_in_html)
+    env.filters["attr"] = _safe(markup.attribute)
+    env.filters["code_span"] = _safe(markup.code_span)
+    env.filters["gfm"] = _safe(markup.github_text)
+    env.filters["safe_link"] = markup.safe_link
+    env.filters["status"] = lambda status: STATUS_LABELS.get(status, status)
+    # Python, not Jinja macros: they run for every row of the big tables.
+    env.filters["phone_html"] = _safe(phone_html)
+    env.filters["person_html"] = _safe(person_html)
+    return env
+
+
+def _safe(escape: Callable[[Any], str]) -> Callable[[Any], Markup]:
+    """A filter whose output is escaped already: autoescaping leaves it as it is."""
+    return lambda value: Markup(escape(value))
+
+
+def phone_html(contact: Contact) -> str:
+    """A contact's phone number in HTML: a tel: link when it can dial."""
+    if contact.tel:
+        return f'<a href="{markup.attribute(contact.tel)}">{markup.attribute(contact.phone)}</a>'
+    return markup.attribute(contact.phone) if contact.phone else ""
+
+
+def person_html(contact: Contact) -> str:
+    """A contact's name, and phone below it, in HTML."""
+    return markup.attribute(contact.name) + (f"<br>{phone_html(contact)}" if contact.phone else "")
+
+
+_env = _environment()
+
+
+def render_template(name: str, **context: object) -> str:
+    """Render one template of templates/ with its context."""
+    return _env.get_template(name).render(**context)
