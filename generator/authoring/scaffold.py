@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+from generator.errors import GoliveError
 from generator.read.models.common import SLUG_PATTERN
 from generator.read.sources import PEOPLE_FILE, PLAN_FILE, PLANS_DIR, load_project, refused_entries
 
@@ -67,7 +68,7 @@ rollback:
 """
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(GoliveError):
     """The draft cannot be created; the message says why."""
 
 

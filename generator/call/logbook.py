@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from generator.check.validate import validate_project
 from generator.diagnostics import Diagnostic
+from generator.errors import GoliveError
 from generator.read.load import Document, Mark, SourceError, decode_source, load_document, parse_document, read_source
 from generator.read.models.common import SLUG_PATTERN, parse_datetime, parse_datetime_or_time
 from generator.read.models.log import EntryKind, Severity
@@ -46,12 +47,8 @@ _PLAIN = re.compile(r"[a-z][a-z0-9-]*|[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{
 _YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
 
 
-class LogError(Exception):
+class LogError(GoliveError):
     """The entry was not appended; `diagnostics` (if any) say why."""
-
-    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None) -> None:
-        super().__init__(message)
-        self.diagnostics = diagnostics or []
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,14 @@ from pathlib import Path
 
 from generator.call.calllog import CallLog, read_log
 from generator.check.validate import lead_of, validate_project
+from generator.errors import GoliveError
 from generator.read.models.plan import Plan
 from generator.read.models.postmortem import Postmortem
 from generator.read.sources import PLANS_DIR, POSTMORTEM_FILE
 from generator.schedule.timetable import Schedule, format_span
 
 
-class PostmortemError(Exception):
+class PostmortemError(GoliveError):
     """The post-mortem was not created; the message says why."""
 
 

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from generator.check.validate import Validation, validate_project
+from generator.errors import GoliveError
 from generator.read.models.people import Person
 from generator.read.models.plan import Plan, Step
 from generator.read.sources import CHECKLISTS_DIR, PEOPLE_FILE, PLANS_DIR
@@ -73,7 +74,7 @@ JSON_SCHEMA: dict[str, object] = {
 }
 
 
-class DiffError(Exception):
+class DiffError(GoliveError):
     """git could not give the old version; the message says why."""
 
 

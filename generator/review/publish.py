@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.api import SITE_SRC, check, generate
-from generator.diagnostics import Diagnostic
+from generator.errors import GoliveError
 from generator.mkdocs.build import MKDOCS_CONFIG
 
 DEFAULT_BRANCH = "gh-pages"
@@ -27,15 +27,8 @@ _RESERVED = {"versions.json", "index.html", "latest.json"}
 _MIKE = "import sys; from mike.driver import main; sys.exit(main())"
 
 
-class PublishError(Exception):
+class PublishError(GoliveError):
     """Nothing was published; the message says why, `diagnostics` and `details` show more."""
-
-    def __init__(
-        self, message: str, diagnostics: list[Diagnostic] | None = None, details: list[str] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.diagnostics = diagnostics or []
-        self.details = details or []
 
 
 @dataclass(frozen=True)
