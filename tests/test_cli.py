@@ -104,7 +104,7 @@ def test_wrong_usage_exits_2(args: tuple[str, ...]) -> None:
 
 
 def _commands() -> list[str]:
-    from generator.cli.main import build_parser
+    from generator.cli.parser import build_parser
 
     parser = build_parser()
     [subparsers] = [a for a in parser._actions if a.dest == "command"]
