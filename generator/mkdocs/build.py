@@ -22,6 +22,10 @@ class BuildError(GoliveError):
     def __init__(self, messages: list[str]) -> None:
         *earlier, last = messages
         super().__init__(last, details=[f"{self.prefix}: {message}" for message in earlier])
+        self.messages = messages
+
+    def __str__(self) -> str:
+        return "\n".join(self.messages)
 
 
 @contextmanager
