@@ -170,7 +170,9 @@ def log(args: argparse.Namespace) -> int:
 
 def postmortem(args: argparse.Namespace) -> int:
     path = api.postmortem(args.root, args.plan_id)
-    print(f"created {_shown(path, args.root)}: pre-filled from the plan and the log; fill it in and open a pull request")
+    print(
+        f"created {_shown(path, args.root)}: pre-filled from the plan and the log; fill it in and open a pull request"
+    )
     return EXIT_OK
 
 

@@ -95,7 +95,7 @@ def serve_site(config_file: Path, dev_addr: str) -> None:
     # serve() makes its server itself and offers no hook for it but the `on_serve` plugin event,
     # which comes only with live reload and would change plain `mkdocs serve` too.
     original = mkdocs_serve.LiveReloadServer
-    mkdocs_serve.LiveReloadServer = HostCheckedServer  # type: ignore[misc]
+    mkdocs_serve.LiveReloadServer = HostCheckedServer  # type: ignore[misc, assignment]
     try:
         mkdocs_serve.serve(config_file=str(config_file), livereload=True, build_type="dirty", dev_addr=dev_addr)
     finally:
