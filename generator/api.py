@@ -153,20 +153,20 @@ def check_pdf_output(root: Path, output: Path) -> None:
     check_output(output, root / SITE_DIR, root / SITE_SRC)
 
 
-def pdf_site(root: Path, generated: Generated, plan_id: str, for_site: bool) -> None:
-    """Make sure site/ holds the plan's print page, as it is now: write site_src/, build when needed.
+def build_print_page(root: Path, validation: Validation, site: RenderedSite, plan_id: str, for_site: bool) -> None:
+    """Make sure site/ holds the plan's print page as it is now: write site_src/, build when needed.
 
-    `generated` is valid. `for_site`: the PDF goes into site/pdf/, so the plan's pages link to it.
+    `site`: the valid project rendered. `for_site`: the PDF goes into site/pdf/, so the plan's
+    pages link to it. Raises PdfError for an unknown plan, BuildError when MkDocs fails.
     """
-    assert generated.site is not None
-    plans = generated.validation.project.plans
+    plans = validation.project.plans
     if plan_id not in plans:
         raise PdfError(f"no plan '{plan_id}' (plans: {', '.join(sorted(plans))})")
-    changes = write(root, generated.site)
+    changes = write(root, site)
     # Build the HTML only when it is missing or site_src/ just changed.
     if changes.any or not print_page(root / SITE_DIR, plan_id).exists():
         linked = set(current_pdfs(root / SITE_DIR / PDF_DIR, root / SITE_SRC))
-        build_html(root, views=generated.site.plans, pdf_plans=linked | ({plan_id} if for_site else set()))
+        build_html(root, views=site.plans, pdf_plans=linked | ({plan_id} if for_site else set()))
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ def pdf(args: argparse.Namespace) -> int:
     generated = api.generate(args.root, (SITE_SRC, SITE_DIR))
     if not _report(generated.validation) or generated.site is None:
         raise PdfError("fix the errors above first")
-    api.pdf_site(args.root, generated, args.plan_id, for_site=args.output is None)
+    api.build_print_page(args.root, generated.validation, generated.site, args.plan_id, for_site=args.output is None)
     _write_pdfs(args.root, {args.plan_id: args.paper}, args.output)
     return EXIT_OK
 
