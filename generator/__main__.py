@@ -1,3 +1,5 @@
+"""`python -m generator`: the golive command line, as the `golive` console script runs it."""
+
 from __future__ import annotations
 
 from generator.cli.main import main

@@ -1,18 +1,47 @@
-"""What the commands do, end to end: validate, render, write site_src/, build with MkDocs, make PDFs, publish."""
+"""What the commands do, end to end: validate, render, write site_src/, build with MkDocs, make PDFs, publish.
+
+Library code: every function returns its result or raises a GoliveError; none prints. The
+command line (generator/cli/commands.py) turns the results into messages and exit codes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.check.validate import Validation, validate_project
+from generator.authoring.postmortem import create_postmortem
+from generator.authoring.scaffold import new_plan
+from generator.authoring.schemas import write_schemas
+from generator.call.logbook import Appended, LogError, NewEntry, append_entry
+from generator.check.validate import Validation, stale_status_warnings, validate_project
 from generator.diagnostics import Diagnostic, sort_diagnostics
-from generator.mkdocs.build import MKDOCS_CONFIG
+from generator.mkdocs.build import MKDOCS_CONFIG, SITE_DIR, build_html
+from generator.mkdocs.serve import serve_site
+from generator.paper.pdf import (
+    PDF_DIR,
+    PdfError,
+    check_output,
+    current_pdfs,
+    forget_pdfs,
+    pdf_path,
+    print_page,
+    read_manifest,
+    record_pdf,
+    weasyprint_problem,
+    write_pdf,
+)
 from generator.read.sources import refused_entries
+from generator.review.diff import ProjectDiff, diff_against
 from generator.review.publish import DEFAULT_BRANCH, PublishError, PublishResult, check_names, deploy
 from generator.site.render import RenderedSite, render_site
-from generator.site.write import SITE_SRC, Changes, check_site_src, write_site_src
+from generator.site.views.site import PlanSummary
+from generator.site.write import SITE_SRC, Changes, check_site_src, recover_site_src, write_site_src
+
+# ---------------------------------------------------------------------------------------------
+# Validate, render and write site_src/: the steps every command that writes shares.
 
 
 @dataclass
@@ -97,3 +126,146 @@ def _check_publishable(root: Path) -> None:
             + [f"{SITE_SRC}/{relative}: differs" for relative in changes.changed]
             + [f"{SITE_SRC}/{relative}: would be deleted" for relative in changes.removed],
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# The commands' orchestration: validate, build, pdf, serve, log, postmortem, diff, new, schema.
+
+
+def validate(root: Path, now: dt.datetime | None = None) -> Validation:
+    """The sources' diagnostics and an error for each link or special file under site_src/.
+
+    Given `now`, also the one warning that depends on the clock (plans still in progress or live
+    long after their window): only here, never in the pages, which stay the same whenever built.
+    """
+    validation = validate_project(root)
+    found = [*refused_outputs(root), *(stale_status_warnings(validation, now) if now is not None else [])]
+    if found:
+        validation.diagnostics = sort_diagnostics([*validation.diagnostics, *found])
+    return validation
+
+
+@dataclass(frozen=True)
+class Built:
+    """What `build` left in site/: the HTML, and which PDFs site/pdf/ holds or is to get."""
+
+    site: Path
+    kept: dict[str, str]  # plan id -> paper: the PDFs site/pdf/ holds after this build, linked from the pages
+    to_write: dict[str, str]  # those of `kept` to write now (write_pdfs); the others are still current
+    pdf_problem: str | None  # why no PDF can be written (WeasyPrint missing); their pages link to the print page
+
+
+def _pdfs_to_keep(root: Path, plan_ids: Sequence[str], paper: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """The PDFs site/pdf/ holds after this build (plan id -> paper), and those to write for it.
+
+    With a `paper` (--pdf), every plan's; else those an earlier build wrote, kept current.
+    """
+    pdf_dir = root / SITE_DIR / PDF_DIR
+    if paper is not None:
+        wanted = dict.fromkeys(plan_ids, paper)
+    else:
+        wanted = {plan_id: entry["paper"] for plan_id, entry in read_manifest(pdf_dir).items() if plan_id in plan_ids}
+    current = current_pdfs(pdf_dir, root / SITE_SRC)
+    return wanted, {plan_id: p for plan_id, p in wanted.items() if current.get(plan_id) != p}
+
+
+def build(root: Path, views: Sequence[PlanSummary], paper: str | None) -> Built:
+    """Build site/ from site_src/ with MkDocs (strict); decide which PDFs site/pdf/ keeps and gets.
+
+    `views`: the plans just written into site_src/; `paper`: every plan's PDF is wanted on it
+    (--pdf), else only those an earlier build wrote. Raises BuildError when MkDocs fails.
+    """
+    # PDFs are linked from the pages only when site/pdf/ will hold them: decide before MkDocs runs.
+    wanted, to_write = _pdfs_to_keep(root, sorted(view.id for view in views), paper)
+    problem = weasyprint_problem() if to_write else None
+    if problem is not None:  # those PDFs cannot be written: their pages link to the print page
+        wanted = {plan_id: paper for plan_id, paper in wanted.items() if plan_id not in to_write}
+        to_write = {}
+    site = build_html(root, views=views, pdf_plans=set(wanted))
+    pdf_dir = root / SITE_DIR / PDF_DIR
+    forget_pdfs(pdf_dir, set(read_manifest(pdf_dir)) - set(wanted))
+    return Built(site, wanted, to_write, problem)
+
+
+def check_pdf_output(root: Path, output: Path) -> None:
+    """Refuse a PDF --output that is a folder or inside site_src/ or site/ (PdfError)."""
+    check_output(output, root / SITE_DIR, root / SITE_SRC)
+
+
+def build_print_page(root: Path, validation: Validation, site: RenderedSite, plan_id: str, for_site: bool) -> None:
+    """Make sure site/ holds the plan's print page as it is now: write site_src/, build when needed.
+
+    `site`: the valid project rendered. `for_site`: the PDF goes into site/pdf/, so the plan's
+    pages link to it. Raises PdfError for an unknown plan, BuildError when MkDocs fails.
+    """
+    plans = validation.project.plans
+    if plan_id not in plans:
+        raise PdfError(f"no plan '{plan_id}' (plans: {', '.join(sorted(plans))})")
+    changes = write(root, site)
+    # Build the HTML only when it is missing or site_src/ just changed.
+    if changes.any or not print_page(root / SITE_DIR, plan_id).exists():
+        linked = set(current_pdfs(root / SITE_DIR / PDF_DIR, root / SITE_SRC))
+        build_html(root, views=site.plans, pdf_plans=linked | ({plan_id} if for_site else set()))
+
+
+@dataclass(frozen=True)
+class WrittenPdf:
+    path: Path
+    paper: str
+    seconds: float
+
+
+def write_pdfs(root: Path, papers: dict[str, str], output: Path | None = None) -> Iterator[WrittenPdf]:
+    """Write each plan's PDF on its paper (plan id -> paper), yielding each once written.
+
+    Into site/pdf/, noted in its manifest, unless `output` names the file. Raises PdfError.
+    """
+    site_dir = root / SITE_DIR
+    for plan_id, paper in sorted(papers.items()):
+        started = time.perf_counter()
+        target = output or pdf_path(site_dir, plan_id)
+        try:
+            write_pdf(print_page(site_dir, plan_id), target, paper)
+            if output is None:
+                record_pdf(site_dir / PDF_DIR, root / SITE_SRC, plan_id, paper)
+        except OSError as error:
+            raise PdfError(f"cannot write {target.as_posix()}: {error.strerror}") from None
+        yield WrittenPdf(target, paper, time.perf_counter() - started)
+
+
+def serve(root: Path, dev_addr: str) -> None:
+    """Serve the site with live reload until interrupted; the golive plugin regenerates site_src/."""
+    # The golive plugin regenerates site_src/ before each build, writing only what changed; a
+    # "dirty" build then renders only those pages, so an edit shows in a second or two.
+    recover_site_src(root / SITE_SRC)  # finish or discard a write that was interrupted
+    (root / SITE_SRC).mkdir(exist_ok=True)  # MkDocs checks that docs_dir exists before any plugin runs
+    # Only requests addressed to dev_addr are answered: no web page can read the site by DNS rebinding.
+    serve_site(root / MKDOCS_CONFIG, dev_addr)
+
+
+def log(root: Path, plan_id: str, entry: NewEntry) -> Appended:
+    """Append a checked, timestamped entry to the plan's log; LogError says why not."""
+    try:
+        return append_entry(root, plan_id, entry, dt.datetime.now(dt.UTC))
+    except LogError as error:
+        raise LogError(f"{error.message}; {plan_id}'s log is unchanged", error.diagnostics) from None
+
+
+def postmortem(root: Path, plan_id: str) -> Path:
+    """Create plans/<plan_id>/postmortem.yaml, pre-filled; PostmortemError says why not."""
+    return create_postmortem(root, plan_id, dt.date.today())
+
+
+def diff(root: Path, revision: str | None) -> ProjectDiff:
+    """What changed in each plan since `revision` (default: the merge base with main); GitError."""
+    return diff_against(root, revision)
+
+
+def new(root: Path, plan_id: str) -> Path:
+    """Create a valid draft plan; ScaffoldError says why not."""
+    return new_plan(root, plan_id, dt.date.today())
+
+
+def schemas(root: Path) -> list[Path]:
+    """Write the JSON Schemas of every source kind into schemas/; return the files written."""
+    return write_schemas(root)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 
 from generator.diagnostics import Diagnostic, printable
+
+# The Diagnostic fields a JSON record carries, in the dataclass's order. The others are not
+# exported: `subject` is for people (shown in text after the path), `plan` for golive itself (it
+# groups warnings by plan). Tooling reads the JSON: every new Diagnostic field must be put in one
+# tuple or the other, on purpose (checked below, at import).
+JSON_FIELDS = ("file", "line", "column", "severity", "path", "message", "hint")
+NOT_IN_JSON = ("subject", "plan")
+if {field.name for field in dataclasses.fields(Diagnostic)} != {*JSON_FIELDS, *NOT_IN_JSON}:
+    raise TypeError("report.py: put each Diagnostic field in JSON_FIELDS or NOT_IN_JSON")
 
 
 def format_text(diagnostics: Sequence[Diagnostic]) -> str:
@@ -25,18 +35,9 @@ def format_text(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def format_json(diagnostics: Sequence[Diagnostic]) -> str:
-    """A JSON list of records with file, line, column, severity, path, message, hint."""
+    """A JSON list of records, one per diagnostic, with its JSON_FIELDS."""
     records = [
-        {
-            "file": d.file,
-            "line": d.line,
-            "column": d.column,
-            "severity": d.severity,
-            "path": d.path,
-            "message": d.message,
-            "hint": d.hint,
-        }
-        for d in diagnostics
+        {name: value for name, value in dataclasses.asdict(d).items() if name in JSON_FIELDS} for d in diagnostics
     ]
     text = json.dumps(records, indent=2, ensure_ascii=False)
     # json escapes C0 controls itself; DEL, C1 and the bidirectional controls too, for a terminal

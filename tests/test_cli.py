@@ -104,7 +104,7 @@ def test_wrong_usage_exits_2(args: tuple[str, ...]) -> None:
 
 
 def _commands() -> list[str]:
-    from generator.cli.main import build_parser
+    from generator.cli.parser import build_parser
 
     parser = build_parser()
     [subparsers] = [a for a in parser._actions if a.dest == "command"]
@@ -245,11 +245,12 @@ def test_a_bug_is_one_line_and_a_traceback_only_with_debug(
     project: Path, debug: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from generator.cli import main as cli
+    from generator.cli.commands import COMMANDS
 
     def broken(args: object) -> int:
         raise RuntimeError("a bug in a handler")
 
-    monkeypatch.setattr(cli, "cmd_validate", broken)
+    monkeypatch.setitem(COMMANDS, "validate", broken)
     code = cli.main([*(["--debug"] if debug else []), "validate", "--root", str(project)])
     out, err = capsys.readouterr()
     assert (code, out) == (1, "")

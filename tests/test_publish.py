@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from conftest import GIT_ENV, REPO, commit_all, copy_shipped_project, git
-from generator.cli.main import build_parser
+from generator.cli.parser import build_parser
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))
 WORKFLOW = REPO / ".github/workflows/golive.yml"

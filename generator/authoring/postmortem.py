@@ -9,10 +9,11 @@ from generator.authoring.templates import render_yaml
 from generator.call.calllog import read_log
 from generator.call.postmortem import Prefill, prefill
 from generator.check.validate import validate_project
+from generator.errors import GoliveError
 from generator.read.layout import PLANS_DIR, POSTMORTEM_FILE
 
 
-class PostmortemError(Exception):
+class PostmortemError(GoliveError):
     """The post-mortem was not created; the message says why."""
 
 

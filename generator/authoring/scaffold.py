@@ -8,12 +8,13 @@ import re
 from pathlib import Path
 
 from generator.authoring.templates import render_yaml
+from generator.errors import GoliveError
 from generator.read.layout import PEOPLE_FILE, PLAN_FILE, PLANS_DIR
 from generator.read.models.common import SLUG_PATTERN
 from generator.read.sources import load_project, refused_entries
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(GoliveError):
     """The draft cannot be created; the message says why."""
 
 

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from generator.call.logtext import entry_yaml, insert
 from generator.check.validate import validate_project
 from generator.diagnostics import Diagnostic
+from generator.errors import GoliveError
 from generator.read.document import Document, SourceError
 from generator.read.layout import LOG_FILE, PLAN_FILE, PLANS_DIR
 from generator.read.load import decode_source, load_document, parse_document, read_source
@@ -43,12 +44,8 @@ BY_VARIABLE = "GOLIVE_BY"
 _SLUG = re.compile(SLUG_PATTERN)
 
 
-class LogError(Exception):
+class LogError(GoliveError):
     """The entry was not appended; `diagnostics` (if any) say why."""
-
-    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None) -> None:
-        super().__init__(message)
-        self.diagnostics = diagnostics or []
 
 
 @dataclass(frozen=True)

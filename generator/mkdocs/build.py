@@ -7,19 +7,25 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator.mkdocs.plugin import GolivePlugin
+from generator.errors import GoliveError
 from generator.site.views.site import PlanSummary
 
 SITE_DIR = "site"
 MKDOCS_CONFIG = "mkdocs.yml"
 
 
-class BuildError(Exception):
-    """MkDocs could not build the site; carries its messages."""
+class BuildError(GoliveError):
+    """MkDocs could not build the site: its messages, each printed as `mkdocs: <message>`."""
+
+    prefix = "mkdocs"
 
     def __init__(self, messages: list[str]) -> None:
-        super().__init__("\n".join(messages))
+        *earlier, last = messages
+        super().__init__(last, details=[f"{self.prefix}: {message}" for message in earlier])
         self.messages = messages
+
+    def __str__(self) -> str:
+        return "\n".join(self.messages)
 
 
 @contextmanager
@@ -56,9 +62,12 @@ def build_html(
     `pdf_plans`: the plans whose PDF site/pdf/ will hold, which their pages link to; None:
     those already there and still current. site/pdf/ outlives the build either way.
     """
+    # deferred: MkDocs (and the golive plugin, built on it) stay unimported, which keeps validate and log start-up fast
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
+
+    from generator.mkdocs.plugin import GolivePlugin
 
     target = site_dir or root / SITE_DIR
     with _captured_mkdocs_log() as messages:

@@ -21,12 +21,16 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory, get_relative_url
 
+from generator.check.validate import validate_project
 from generator.mkdocs.html_blocks import UNSEARCHED_START, without_markers, without_unsearched
 from generator.paper.pdf import PDF_DIR, current_pdfs, forget_pdfs, read_manifest
-from generator.review.history import Revision
+from generator.report import format_text
+from generator.review.history import Revision, head_commit, histories
 from generator.site.incremental import Regenerator
 from generator.site.nav import NAV_FILE
-from generator.site.views.site import PlanSummary
+from generator.site.render import history_page
+from generator.site.views.plan import build_plan_view
+from generator.site.views.site import PlanSummary, plan_summary
 
 log = logging.getLogger("mkdocs.plugins.golive")
 
@@ -80,8 +84,6 @@ class GolivePlugin(BasePlugin):
 
     def _regenerate(self, root: Path) -> None:
         """Bring site_src/ in line with plans/, writing only what changed (MkDocs then rebuilds only that)."""
-        from generator.report import format_text
-
         if self._regenerator is None:
             self._regenerator = Regenerator(root)
         started = time.perf_counter()
@@ -148,9 +150,6 @@ class GolivePlugin(BasePlugin):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add each plan's history page, made from git (so site_src/ never depends on git state)."""
-        from generator.review.history import head_commit, histories
-        from generator.site.render import history_page
-
         root = Path(config.config_file_path).parent
         views = self.views if self.views is not None else _render_views(root)
         self._titles = {view.id: view.title for view in views}
@@ -269,9 +268,5 @@ class _GeneratedPage(File):
 
 def _render_views(root: Path) -> tuple[PlanSummary, ...]:
     """The plans' page contexts, for a build that MkDocs started on its own (`mkdocs build`)."""
-    from generator.check.validate import validate_project
-    from generator.site.views.plan import build_plan_view
-    from generator.site.views.site import plan_summary
-
     validation = validate_project(root)
     return tuple(plan_summary(build_plan_view(validation, plan_id)) for plan_id in sorted(validation.schedules))

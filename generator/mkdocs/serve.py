@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
-
-from mkdocs.livereload import LiveReloadServer
 
 _LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 _WILDCARDS = {"", "0.0.0.0", "::"}
@@ -81,26 +79,24 @@ def host_checked(app: App, host: str, port: int) -> App:
     return checked
 
 
-class HostCheckedServer(LiveReloadServer):
-    """MkDocs' server, with every request's Host header checked before it is answered."""
-
-    def __init__(self, builder: Callable[[], None], host: str, port: int, root: str, **kwargs: Any) -> None:
-        super().__init__(builder, host, port, root, **kwargs)
-        self.set_app(host_checked(self.serve_request, host, port))
-
-
-@contextmanager
-def host_checked_serving() -> Iterator[None]:
-    """While open, mkdocs.commands.serve.serve builds a HostCheckedServer.
-
-    serve() makes its server itself and offers no hook for it but the `on_serve` plugin event,
-    which comes only with live reload and would change plain `mkdocs serve` too.
-    """
+def serve_site(config_file: Path, dev_addr: str) -> None:
+    """Run MkDocs' live-reload server with dirty rebuilds, answering only requests addressed to dev_addr."""
+    # deferred: MkDocs stays unimported, which keeps validate and log start-up fast
     import mkdocs.commands.serve as mkdocs_serve
+    from mkdocs.livereload import LiveReloadServer
 
+    class HostCheckedServer(LiveReloadServer):
+        """MkDocs' server, with every request's Host header checked before it is answered."""
+
+        def __init__(self, builder: Callable[[], None], host: str, port: int, root: str, **kwargs: Any) -> None:
+            super().__init__(builder, host, port, root, **kwargs)
+            self.set_app(host_checked(self.serve_request, host, port))
+
+    # serve() makes its server itself and offers no hook for it but the `on_serve` plugin event,
+    # which comes only with live reload and would change plain `mkdocs serve` too.
     original = mkdocs_serve.LiveReloadServer
     mkdocs_serve.LiveReloadServer = HostCheckedServer  # type: ignore[misc, assignment]
     try:
-        yield
+        mkdocs_serve.serve(config_file=str(config_file), livereload=True, build_type="dirty", dev_addr=dev_addr)
     finally:
         mkdocs_serve.LiveReloadServer = original  # type: ignore[misc, unused-ignore]

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from generator import __version__
+from generator.errors import GoliveError
 from generator.read.models.common import SLUG_PATTERN
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -26,8 +27,10 @@ MANIFEST = ".golive-pdf.json"
 PDF_DIR = "pdf"  # site/pdf/<plan-id>.pdf, written by `golive build --pdf` and `golive pdf`
 
 
-class PdfError(Exception):
+class PdfError(GoliveError):
     """The PDF cannot be written; the message says what to do."""
+
+    prefix = "golive pdf"  # also when `golive build --pdf` writes it
 
 
 def print_page(site_dir: Path, plan_id: str) -> Path:

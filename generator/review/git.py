@@ -10,8 +10,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from generator.errors import GoliveError
 
-class GitError(Exception):
+
+class GitError(GoliveError):
     """git is not installed, or a git command failed; the message says why, in git's words when it gave any."""
 
 

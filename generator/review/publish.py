@@ -15,7 +15,7 @@ import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.diagnostics import Diagnostic
+from generator.errors import GoliveError
 from generator.review.git import git_output_or_none
 
 DEFAULT_BRANCH = "gh-pages"
@@ -30,15 +30,8 @@ _RESERVED = {"versions.json", "index.html", "latest.json"}
 _MIKE = "import sys; from mike.driver import main; sys.exit(main())"
 
 
-class PublishError(Exception):
+class PublishError(GoliveError):
     """Nothing was published; the message says why, `diagnostics` and `details` show more."""
-
-    def __init__(
-        self, message: str, diagnostics: list[Diagnostic] | None = None, details: list[str] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.diagnostics = diagnostics or []
-        self.details = details or []
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,228 @@
+"""The golive commands: each turns its arguments into a call to the api and its result into messages.
+
+A command returns its exit code; a GoliveError it raises is printed by main(), one way for all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from generator import api
+from generator.call.logbook import NewEntry
+from generator.check.validate import Validation
+from generator.errors import GoliveError
+from generator.mkdocs.build import SITE_DIR
+from generator.paper.pdf import PDF_DIR, PdfError
+from generator.report import REPORTERS, format_text
+from generator.site.render import diff_markdown
+from generator.site.write import SITE_SRC
+
+EXIT_OK, EXIT_INVALID = 0, 1
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _shown(path: Path, root: Path) -> Path:
+    """A path as the user gave the project: relative to the root when it is inside it."""
+    return path.relative_to(root) if path.is_relative_to(root) else path
+
+
+def summary_line(validation: Validation) -> str:
+    """One line: what was checked and what was found."""
+    project = validation.project
+    files = (
+        sum(1 + (p.log is not None) + (p.postmortem is not None) for p in project.plans.values())
+        + len(project.checklists)
+        + (project.people is not None)
+    )
+    errors, warnings = len(validation.errors), len(validation.warnings)
+    checked = f"{_plural(len(project.plans), 'plan')}, {_plural(files, 'file')} read"
+    if not errors and not warnings:
+        return f"golive: {checked}: all valid"
+    return f"golive: {checked}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+
+
+def _report(validation: Validation) -> bool:
+    """Print diagnostics as text; True when there is no error."""
+    output = format_text(validation.diagnostics)
+    if output:
+        print(output)
+    return validation.ok
+
+
+def validate(args: argparse.Namespace) -> int:
+    validation = api.validate(args.root, now=args.now or dt.datetime.now(dt.UTC))
+    output = REPORTERS[args.format](validation.diagnostics)
+    if args.format == "json":
+        print(output)
+    else:
+        if output:
+            print(output)
+        print(summary_line(validation), file=sys.stderr if args.format == "github" else sys.stdout)
+    failed = not validation.ok or (args.strict and validation.warnings)
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    generated = api.generate(args.root, (SITE_SRC, SITE_DIR))
+    if not _report(generated.validation) or generated.site is None:
+        print(summary_line(generated.validation))
+        raise GoliveError("nothing written: fix the errors above first")
+    changes = api.write(args.root, generated.site)
+    print(
+        f"golive: site_src/: {len(changes.added)} added, {len(changes.changed)} changed, "
+        f"{len(changes.removed)} removed, {changes.unchanged} unchanged"
+    )
+    # MkDocs needs only each plan's heading (for the history pages): let the sources, the
+    # page contexts and the rendered files go before MkDocs holds the whole site.
+    views = list(generated.site.plans)
+    del generated
+    built = api.build(args.root, views, args.paper if args.pdf else None)
+    print(f"golive: built {_shown(built.site, args.root)}/ in {time.perf_counter() - started:.1f}s")
+    if built.pdf_problem is not None:
+        print(f"golive pdf: {built.pdf_problem}; the pages link to the print page instead", file=sys.stderr)
+        return EXIT_INVALID if args.pdf else EXIT_OK
+    if len(built.kept) > len(built.to_write):
+        still_current = len(built.kept) - len(built.to_write)
+        print(f"golive: {_plural(still_current, 'PDF')} in {SITE_DIR}/{PDF_DIR}/ still current, kept")
+    _write_pdfs(args.root, built.to_write)
+    return EXIT_OK
+
+
+def _write_pdfs(root: Path, papers: dict[str, str], output: Path | None = None) -> None:
+    for written in api.write_pdfs(root, papers, output):
+        print(f"golive: wrote {_shown(written.path, root)} ({written.paper}, {written.seconds:.1f}s)")
+
+
+def pdf(args: argparse.Namespace) -> int:
+    if args.output is not None:
+        api.check_pdf_output(args.root, args.output)
+    generated = api.generate(args.root, (SITE_SRC, SITE_DIR))
+    if not _report(generated.validation) or generated.site is None:
+        raise PdfError("fix the errors above first")
+    api.build_print_page(args.root, generated.validation, generated.site, args.plan_id, for_site=args.output is None)
+    _write_pdfs(args.root, {args.plan_id: args.paper}, args.output)
+    return EXIT_OK
+
+
+def check(args: argparse.Namespace) -> int:
+    generated = api.generate(args.root)
+    if not _report(generated.validation) or generated.site is None:
+        print(summary_line(generated.validation))
+        return EXIT_INVALID
+    changes = api.check(args.root, generated.site)
+    if not changes.any:
+        print(f"golive: {SITE_SRC}/ is up to date ({changes.unchanged} files)")
+        return EXIT_OK
+    for relative in changes.added:
+        print(f"{SITE_SRC}/{relative}: missing")
+    for relative in changes.changed:
+        print(f"{SITE_SRC}/{relative}: differs")
+    for relative in changes.removed:
+        print(f"{SITE_SRC}/{relative}: would be deleted")
+    print(f"golive check: {SITE_SRC}/ is stale; run `golive build` and commit {SITE_SRC}/", file=sys.stderr)
+    return EXIT_INVALID
+
+
+def serve(args: argparse.Namespace) -> int:
+    # Show MkDocs' own progress ("Serving on ...", rebuilds) as its CLI would.
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logging.getLogger("mkdocs").addHandler(handler)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    # golive knows what it rebuilds (see the golive plugin): MkDocs' caution about dirty builds is noise.
+    logging.getLogger("mkdocs.commands.build").addFilter(lambda record: "'dirty' build" not in record.getMessage())
+    if not _report(api.validate(args.root)):
+        raise GoliveError("fix the errors above first")
+    api.serve(args.root, args.dev_addr)
+    return EXIT_OK
+
+
+def log(args: argparse.Namespace) -> int:
+    entry = NewEntry(
+        text=args.text,
+        kind=args.kind,
+        by=args.by,
+        step=args.step,
+        severity=args.severity,
+        id=args.id,
+        resolves=args.resolves,
+        at=args.at,
+    )
+    appended = api.log(args.root, args.plan_id, entry)
+    fields = appended.fields
+    what = " ".join(fields[k] for k in ("kind", "step", "severity") if k in fields)
+    print(f"golive: logged {fields['at']} {what} by {fields['by']} in {_shown(appended.path, args.root)}")
+    return EXIT_OK
+
+
+def postmortem(args: argparse.Namespace) -> int:
+    path = api.postmortem(args.root, args.plan_id)
+    print(
+        f"created {_shown(path, args.root)}: pre-filled from the plan and the log; fill it in and open a pull request"
+    )
+    return EXIT_OK
+
+
+def diff(args: argparse.Namespace) -> int:
+    found = api.diff(args.root, args.revision)
+    if args.format == "json":
+        print(json.dumps(found.as_json(), indent=2, ensure_ascii=False))
+    else:
+        print(diff_markdown(found), end="")
+    return EXIT_OK
+
+
+def schema(args: argparse.Namespace) -> int:
+    for path in api.schemas(args.root):
+        print(f"wrote {_shown(path, args.root).as_posix()}")
+    return EXIT_OK
+
+
+def new(args: argparse.Namespace) -> int:
+    path = api.new(args.root, args.plan_id)
+    print(f"created {_shown(path, args.root).as_posix()}: a draft to edit; check it with `golive validate`")
+    return EXIT_OK
+
+
+def publish(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    result = api.publish(args.root, args.version, args.alias or [], push=args.push, branch=args.branch)
+    named = f"{result.version} [{', '.join(result.aliases)}]" if result.aliases else result.version
+    if not result.changed:
+        print(f"golive: {result.branch} already holds this build of {named}; nothing committed")
+    else:
+        pushed = ", pushed" if result.pushed else " (not pushed; --push to push)"
+        print(
+            f"golive: published {named} to {result.branch} at {result.commit[:12]}{pushed} "
+            f"in {time.perf_counter() - started:.1f}s"
+        )
+    held = ", ".join(f"{v.version} [{', '.join(v.aliases)}]" if v.aliases else v.version for v in result.versions)
+    print(f"golive: {result.branch} holds {held}")
+    return EXIT_OK
+
+
+# The command named on the command line -> what runs it (the parser's COMMANDS describe their arguments).
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "validate": validate,
+    "build": build,
+    "pdf": pdf,
+    "check": check,
+    "serve": serve,
+    "log": log,
+    "postmortem": postmortem,
+    "diff": diff,
+    "schema": schema,
+    "new": new,
+    "publish": publish,
+}
