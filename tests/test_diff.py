@@ -269,9 +269,9 @@ def test_markdown_shows_every_value_as_text_on_github(tmp_path: Path) -> None:
     import cmarkgfm
     from cmarkgfm import cmark
 
-    from generator.api import diff_markdown
     from generator.check.validate import validate_project
     from generator.review.diff import ProjectDiff, diff_projects
+    from generator.site.render import diff_markdown
 
     old, new = make_project(tmp_path / "old"), make_project(tmp_path / "new")
     folder = "x`<img src=https:evil.example.png>` **b**"
