@@ -38,7 +38,8 @@ CHROMIUM_ARGS = [
 ]
 TIMEOUT_MS = 10_000
 # Only a test repository's own git configuration counts: no global hooks, signing or identity.
-GIT_ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+GIT_ISOLATION = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+GIT_ENV = {**os.environ, **GIT_ISOLATION}
 
 
 def make_project(target: Path, overlay: Path | None = None) -> Path:
@@ -104,14 +105,15 @@ class Run:
 def golive(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
     """Run `golive ARGS...` in this process (main() of the console script), its output captured.
 
-    cwd: the folder to run in; env: environment variables to set for the call.
+    cwd: the folder to run in; env: the whole environment for the call, as subprocess.run takes it
+    (default: this process's). Any git golive runs sees only the test repository's configuration.
     """
+    environment = {**(os.environ if env is None else env), **GIT_ISOLATION}
     out, err = io.StringIO(), io.StringIO()
     with contextlib.ExitStack() as stack:
         if cwd is not None:
             stack.enter_context(contextlib.chdir(cwd))
-        if env is not None:
-            stack.enter_context(mock.patch.dict(os.environ, env))
+        stack.enter_context(mock.patch.dict(os.environ, environment, clear=True))
         stack.enter_context(contextlib.redirect_stdout(out))
         stack.enter_context(contextlib.redirect_stderr(err))
         try:
@@ -122,7 +124,7 @@ def golive(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | Non
 
 
 # Marks that follow from a test's fixtures; other tests carry their marks explicitly.
-FIXTURE_MARKS = {"browser": "browser", "page": "browser"}
+FIXTURE_MARKS = {"browser": "browser", "page": "browser", "pdfs": "pdf"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

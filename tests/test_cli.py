@@ -125,9 +125,7 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 def test_new_creates_a_valid_draft_and_refuses_to_overwrite(project: Path) -> None:
     created = golive("new", "payments-cutover", "--root", str(project))
     assert created.code == 0
-    assert (
-        created.out == "created plans/payments-cutover/plan.yaml: a draft to edit; check it with `golive validate`\n"
-    )
+    assert created.out == "created plans/payments-cutover/plan.yaml: a draft to edit; check it with `golive validate`\n"
     text = (project / "plans/payments-cutover/plan.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=../../schemas/plan.schema.json\n")
     assert "status: draft" in text
