@@ -104,9 +104,10 @@ def _plan_with(mutation: dict[str, Any]) -> dict[str, Any]:
     log=yaml_shaped,
 )
 def test_arbitrary_yaml_shaped_sources_are_reported_not_raised(tmp_path: Path, plan: Any, log: Any) -> None:
+    # one copy of the base project for all examples: each example writes both files it varies
     root = tmp_path / "project"
-    shutil.rmtree(root, ignore_errors=True)
-    shutil.copytree(BASE_PROJECT, root)
+    if not root.exists():
+        shutil.copytree(BASE_PROJECT, root)
     (root / "plans/shop/plan.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True))
     (root / "plans/shop/log.yaml").write_text(yaml.safe_dump(log, allow_unicode=True))
     validation = validate_project(root)
