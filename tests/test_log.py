@@ -336,6 +336,7 @@ def start_writer(root: Path, text: str, stderr: int, pause_marker: Path | None =
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
 
 
+@pytest.mark.slow
 def test_twenty_concurrent_appends_give_twenty_entries(root: Path) -> None:
     count_before = len(entries(root))
     writers = [start_writer(root, f"concurrent note {n}", subprocess.PIPE) for n in range(20)]
@@ -347,6 +348,7 @@ def test_twenty_concurrent_appends_give_twenty_entries(root: Path) -> None:
     assert validate_project(root).ok
 
 
+@pytest.mark.slow
 def test_killed_writers_never_corrupt_the_log(root: Path, tmp_path: Path) -> None:
     before = log_file(root).read_bytes()
     count_before = len(entries(root))
