@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import io
 import os
 import shutil
 import socket
@@ -11,11 +13,15 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from generator.cli.main import main
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
@@ -32,7 +38,8 @@ CHROMIUM_ARGS = [
 ]
 TIMEOUT_MS = 10_000
 # Only a test repository's own git configuration counts: no global hooks, signing or identity.
-GIT_ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+GIT_ISOLATION = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+GIT_ENV = {**os.environ, **GIT_ISOLATION}
 
 
 def make_project(target: Path, overlay: Path | None = None) -> Path:
@@ -84,6 +91,48 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_shipped_project(tmp_path_factory.mktemp("shipped") / "project")
     build_project(root)
     return root
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one golive command line did: its exit code and what it printed."""
+
+    code: int
+    out: str
+    err: str
+
+
+def golive(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """Run `golive ARGS...` in this process (main() of the console script), its output captured.
+
+    cwd: the folder to run in; env: the whole environment for the call, as subprocess.run takes it
+    (default: this process's). Any git golive runs sees only the test repository's configuration.
+    """
+    environment = {**(os.environ if env is None else env), **GIT_ISOLATION}
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.ExitStack() as stack:
+        if cwd is not None:
+            stack.enter_context(contextlib.chdir(cwd))
+        stack.enter_context(mock.patch.dict(os.environ, environment, clear=True))
+        stack.enter_context(contextlib.redirect_stdout(out))
+        stack.enter_context(contextlib.redirect_stderr(err))
+        try:
+            code = main([str(arg) for arg in args])
+        except SystemExit as usage:  # argparse exits on a usage error, --help and --version
+            code = usage.code if isinstance(usage.code, int) else 1
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+# Marks that follow from a test's fixtures; other tests carry their marks explicitly.
+FIXTURE_MARKS = {"browser": "browser", "page": "browser", "pdfs": "pdf"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        for fixture, mark in FIXTURE_MARKS.items():
+            if fixture in names:
+                item.add_marker(mark)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -1,4 +1,5 @@
-"""The command line through its real entry point: exact exit codes and messages."""
+"""The command line through its entry point main(), in process: exact exit codes and messages; and a few
+smoke tests of the installed console script and `python -m generator` in a real subprocess."""
 
 from __future__ import annotations
 
@@ -6,17 +7,14 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from dataclasses import astuple
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, golive
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))
-
-
-def golive(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([GOLIVE, *args], capture_output=True, text=True, cwd=cwd, check=False)
 
 
 def break_owner(project: Path) -> None:
@@ -26,7 +24,7 @@ def break_owner(project: Path) -> None:
 
 def test_validate_valid_project_prints_one_summary_line(project: Path) -> None:
     result = golive("validate", "--root", str(project))
-    assert (result.returncode, result.stdout, result.stderr) == (
+    assert (result.code, result.out, result.err) == (
         0,
         "golive: 1 plan, 6 files read: all valid\n",
         "",
@@ -35,26 +33,26 @@ def test_validate_valid_project_prints_one_summary_line(project: Path) -> None:
 
 def test_validate_runs_in_the_current_folder_by_default(project: Path) -> None:
     result = golive("validate", cwd=project)
-    assert result.returncode == 0
+    assert result.code == 0
 
 
 def test_validate_reports_error_with_place_and_hint(project: Path) -> None:
     break_owner(project)
     result = golive("validate", "--root", str(project))
-    assert result.returncode == 1
-    assert result.stdout == (
+    assert result.code == 1
+    assert result.out == (
         'plans/shop/plan.yaml:56:12: error: steps[1].owner (backup-db, "Snapshot the orders database"): '
         "unknown person 'deb' (did you mean 'dev' (Devi Raman)?)\n"
         "golive: 1 plan, 6 files read: 1 error, 0 warnings\n"
     )
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.err
 
 
 def test_validate_json_format(project: Path) -> None:
     break_owner(project)
     result = golive("validate", "--format", "json", "--root", str(project))
-    assert result.returncode == 1
-    assert json.loads(result.stdout) == [
+    assert result.code == 1
+    assert json.loads(result.out) == [
         {
             "file": "plans/shop/plan.yaml",
             "line": 56,
@@ -70,8 +68,8 @@ def test_validate_json_format(project: Path) -> None:
 def test_validate_github_format(project: Path) -> None:
     break_owner(project)
     result = golive("validate", "--format", "github", "--root", str(project))
-    assert result.returncode == 1
-    assert result.stdout == (
+    assert result.code == 1
+    assert result.out == (
         "::error file=plans/shop/plan.yaml,line=56,col=12,title=steps[1].owner::"
         "unknown person 'deb' (did you mean 'dev' (Devi Raman)?)\n"
     )
@@ -86,11 +84,11 @@ def test_warnings_pass_unless_strict(project: Path) -> None:
         'plans/shop/plan.yaml:56:12: warning: steps[1].owner (backup-db, "Snapshot the orders database"): '
         "step owner 'dev' has no phone number in people.yaml\n"
     )
-    assert (lenient.returncode, lenient.stdout) == (
+    assert (lenient.code, lenient.out) == (
         0,
         warning + "golive: 1 plan, 6 files read: 0 errors, 1 warning\n",
     )
-    assert strict.returncode == 1
+    assert strict.code == 1
 
 
 @pytest.mark.parametrize(
@@ -99,8 +97,8 @@ def test_warnings_pass_unless_strict(project: Path) -> None:
 )
 def test_wrong_usage_exits_2(args: tuple[str, ...]) -> None:
     result = golive(*args)
-    assert result.returncode == 2
-    assert "usage: golive" in result.stderr
+    assert result.code == 2
+    assert "usage: golive" in result.err
 
 
 def _commands() -> list[str]:
@@ -119,24 +117,22 @@ def test_every_spec_command_exists() -> None:
 @pytest.mark.parametrize("command", _commands())
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = golive(command, "--help")
-    assert result.returncode == 0
-    assert "example:\n  golive " + command in result.stdout
-    assert "--root DIR" in result.stdout
+    assert result.code == 0
+    assert "example:\n  golive " + command in result.out
+    assert "--root DIR" in result.out
 
 
 def test_new_creates_a_valid_draft_and_refuses_to_overwrite(project: Path) -> None:
     created = golive("new", "payments-cutover", "--root", str(project))
-    assert created.returncode == 0
-    assert (
-        created.stdout == "created plans/payments-cutover/plan.yaml: a draft to edit; check it with `golive validate`\n"
-    )
+    assert created.code == 0
+    assert created.out == "created plans/payments-cutover/plan.yaml: a draft to edit; check it with `golive validate`\n"
     text = (project / "plans/payments-cutover/plan.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=../../schemas/plan.schema.json\n")
     assert "status: draft" in text
     check = golive("validate", "--root", str(project))
-    assert check.returncode == 0, check.stdout
+    assert check.code == 0, check.out
     again = golive("new", "payments-cutover", "--root", str(project))
-    assert (again.returncode, again.stderr) == (
+    assert (again.code, again.err) == (
         1,
         "golive new: plans/payments-cutover already exists\n",
     )
@@ -146,16 +142,16 @@ def test_new_creates_a_valid_draft_and_refuses_to_overwrite(project: Path) -> No
 @pytest.mark.parametrize("bad_id", ["Payments", "pay_ments", "pay.ments", "a" * 64])
 def test_new_refuses_an_invalid_id(project: Path, bad_id: str) -> None:
     result = golive("new", bad_id, "--root", str(project))
-    assert result.returncode == 2
-    assert f"golive new: error: argument PLAN_ID: '{bad_id}' is not a plan id" in result.stderr
+    assert result.code == 2
+    assert f"golive new: error: argument PLAN_ID: '{bad_id}' is not a plan id" in result.err
     assert not (project / "plans" / bad_id).exists()
 
 
 def test_schema_writes_one_schema_per_source_kind(project: Path) -> None:
     result = golive("schema", "--root", str(project))
-    assert result.returncode == 0
+    assert result.code == 0
     kinds = ["people", "checklist", "plan", "log", "postmortem"]
-    assert result.stdout.splitlines() == [f"wrote schemas/{kind}.schema.json" for kind in kinds]
+    assert result.out.splitlines() == [f"wrote schemas/{kind}.schema.json" for kind in kinds]
     plan = json.loads((project / "schemas/plan.schema.json").read_text())
     assert plan["additionalProperties"] is False
     assert set(plan["required"]) == {"title", "timezone", "window", "stakeholders", "steps"}
@@ -170,17 +166,17 @@ def test_internal_error_shows_no_traceback_without_debug(project: Path) -> None:
     broken.mkdir()
     (broken / "plans").write_text("not a folder")
     result = golive("validate", "--root", str(broken))
-    assert result.returncode == 1
-    assert "Traceback" not in result.stdout + result.stderr
-    assert result.stdout.startswith("plans:1:1: error: no plans/ folder here")
+    assert result.code == 1
+    assert "Traceback" not in result.out + result.err
+    assert result.out.startswith("plans:1:1: error: no plans/ folder here")
 
 
 def test_shipped_plans_are_valid_and_quiet() -> None:
     # mobile-banking-4-2 shows a call in progress on 2026-11-26: checked as of the next day, or
     # its status would be stale (tests never depend on the clock).
     result = golive("validate", "--strict", "--now", "2026-11-27 12:00", "--root", str(REPO))
-    assert result.returncode == 0, result.stdout
-    [line] = result.stdout.splitlines()
+    assert result.code == 0, result.out
+    [line] = result.out.splitlines()
     assert line.endswith(": all valid")
 
 
@@ -192,14 +188,14 @@ def test_a_plan_still_running_a_day_after_its_window_is_a_warning_of_validate(
     plan.write_text(plan.read_text().replace("status: approved", f"status: {status}"))
     # The window ends 2026-12-06 02:00 in London, which is UTC then.
     late = golive("validate", "--strict", "--now", "2026-12-07 02:01", "--root", str(project))
-    assert (late.returncode, late.stdout) == (
+    assert (late.code, late.out) == (
         1,
         f"plans/shop/plan.yaml:4:9: warning: status: the plan is still {status}, but its window ended 1 day ago "
         f"(2026-12-06 02:00) (set it to what happened: {outcomes} or rolled-back)\n"
         "golive: 1 plan, 6 files read: 0 errors, 1 warning\n",
     )
     in_time = golive("validate", "--strict", "--now", "2026-12-07T01:59Z", "--root", str(project))
-    assert (in_time.returncode, in_time.stdout) == (0, "golive: 1 plan, 6 files read: all valid\n")
+    assert (in_time.code, in_time.out) == (0, "golive: 1 plan, 6 files read: all valid\n")
 
 
 def test_the_stale_status_warning_reads_the_clock_but_never_reaches_the_pages(project: Path) -> None:
@@ -221,13 +217,13 @@ def test_the_stale_status_warning_reads_the_clock_but_never_reaches_the_pages(pr
     assert "ended 4 weeks ago (2020-12-06 02:00)" in weeks.message
     # a window end given with an offset counts as the same moment
     ended = golive("validate", "--now", "2020-12-07T03:01+01:00", "--root", str(project))
-    assert "window ended 1 day ago" in ended.stdout
+    assert "window ended 1 day ago" in ended.out
 
 
 def test_validate_now_must_be_a_date(project: Path) -> None:
     result = golive("validate", "--now", "tomorrow", "--root", str(project))
-    assert result.returncode == 2
-    assert "argument --now: 'tomorrow' is not a date; write 2026-12-05" in result.stderr
+    assert result.code == 2
+    assert "argument --now: 'tomorrow' is not a date; write 2026-12-05" in result.err
 
 
 def test_the_plan_in_the_readme_is_valid(tmp_path: Path) -> None:
@@ -237,23 +233,49 @@ def test_the_plan_in_the_readme_is_valid(tmp_path: Path) -> None:
     (tmp_path / "plans/shop-relaunch/plan.yaml").write_text(plan)
     (tmp_path / "plans/people.yaml").write_text((REPO / "tests/data/base/plans/people.yaml").read_text())
     result = golive("validate", "--root", str(tmp_path))
-    assert (result.returncode, result.stdout) == (0, "golive: 1 plan, 2 files read: all valid\n")
+    assert (result.code, result.out) == (0, "golive: 1 plan, 2 files read: all valid\n")
 
 
 @pytest.mark.parametrize("debug", [False, True])
 def test_a_bug_is_one_line_and_a_traceback_only_with_debug(
-    project: Path, debug: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    project: Path, debug: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator.cli import main as cli
     from generator.cli.commands import COMMANDS
 
     def broken(args: object) -> int:
         raise RuntimeError("a bug in a handler")
 
     monkeypatch.setitem(COMMANDS, "validate", broken)
-    code = cli.main([*(["--debug"] if debug else []), "validate", "--root", str(project)])
-    out, err = capsys.readouterr()
+    code, out, err = astuple(golive(*(["--debug"] if debug else []), "validate", "--root", project))
     assert (code, out) == (1, "")
     assert err.endswith("golive: internal error: RuntimeError: a bug in a handler (rerun with --debug for details)\n")
     assert ("Traceback (most recent call last)" in err) is debug
     assert len(err.splitlines()) == 1 or debug
+
+
+# -- the real thing, in a subprocess: the installed script and `python -m generator` -----------------------
+
+
+@pytest.mark.parametrize("command", [[GOLIVE], [sys.executable, "-m", "generator"]], ids=["script", "module"])
+def test_the_console_script_and_the_module_run_validate(project: Path, command: list[str]) -> None:
+    result = subprocess.run([*command, "validate", "--root", str(project)], capture_output=True, text=True)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "golive: 1 plan, 6 files read: all valid\n", "")
+
+
+def test_the_console_script_exits_1_on_errors_and_2_on_wrong_usage(project: Path) -> None:
+    break_owner(project)
+    invalid = subprocess.run([GOLIVE, "validate", "--root", str(project)], capture_output=True, text=True)
+    assert invalid.returncode == 1
+    assert invalid.stdout.endswith("golive: 1 plan, 6 files read: 1 error, 0 warnings\n")
+    usage = subprocess.run([GOLIVE, "frobnicate"], capture_output=True, text=True)
+    assert usage.returncode == 2
+    assert "usage: golive" in usage.stderr
+
+
+def test_the_console_script_prints_no_traceback_for_a_broken_project(tmp_path: Path) -> None:
+    (tmp_path / "plans").write_text("not a folder")
+    for command in ("validate", "build", "check", "pdf"):
+        args = [GOLIVE, command, *(["shop"] if command == "pdf" else []), "--root", str(tmp_path)]
+        result = subprocess.run(args, capture_output=True, text=True)
+        assert result.returncode == 1, (command, result.stderr)
+        assert "Traceback" not in result.stdout + result.stderr, command

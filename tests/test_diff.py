@@ -5,21 +5,19 @@ from __future__ import annotations
 import html
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from conftest import GIT_ENV, commit_all, git, make_project
+from conftest import GIT_ENV, Run, commit_all, git, golive, make_project
 from generator.review.diff import json_schema
 
-GOLIVE = str(Path(sys.executable).with_name("golive"))
+pytestmark = pytest.mark.git  # every test here runs git
 
 
-def golive_diff(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [GOLIVE, "diff", *args, "--root", str(repo)]
-    return subprocess.run(command, capture_output=True, text=True, check=False, env=GIT_ENV)
+def golive_diff(repo: Path, *args: str) -> Run:
+    return golive("diff", *args, "--root", repo)
 
 
 def edit(repo: Path, path: str, *replacements: tuple[str, str]) -> None:
@@ -40,8 +38,8 @@ def repo(tmp_path: Path) -> Path:
 
 def diff_json(repo: Path, *args: str) -> dict:  # type: ignore[type-arg]
     result = golive_diff(repo, *args, "--format", "json")
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
     jsonschema.validate(data, json_schema())
     return data
 
@@ -80,7 +78,7 @@ def test_json_schema_requires_every_field_and_allows_no_other() -> None:
 
 def test_no_change_reports_nothing(repo: Path) -> None:
     assert diff_json(repo, "HEAD")["plans"] == []
-    assert golive_diff(repo, "HEAD").stdout.endswith("No plan changed.\n")
+    assert golive_diff(repo, "HEAD").out.endswith("No plan changed.\n")
 
 
 def test_steps_and_their_schedule_consequences(repo: Path) -> None:
@@ -144,7 +142,7 @@ def test_rollback_gates_contacts_status_and_approvals(repo: Path) -> None:
     assert ("stakeholder raj", "Checkout engineer", "none") in contacts
     assert ("stakeholder rob", "none", "Checkout engineer") in contacts
     assert ("phone of Ana Souza changed", "", "") in contacts
-    markdown = golive_diff(repo).stdout
+    markdown = golive_diff(repo).out
     assert "phone of Ana Souza changed" in markdown and "0099" not in markdown  # changed, not printed
     # A 3h10m rollback from the point of no return (23:00) no longer ends inside the window.
     assert ("latest rollback start", "Sun 01:10", "Sat 22:50") in changes(data["schedule"])
@@ -168,14 +166,14 @@ def test_window_fit_and_approvals(repo: Path) -> None:
 
 def test_plans_added_and_removed_across_commits(repo: Path) -> None:
     base = git(repo, "rev-parse", "HEAD")
-    result = subprocess.run([GOLIVE, "new", "payments", "--root", str(repo)], capture_output=True, text=True)
-    assert result.returncode == 0
+    result = golive("new", "payments", "--root", repo)
+    assert result.code == 0
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "add payments")
     git(repo, "rm", "-rq", "plans/shop")
     data = diff_json(repo, base)
     assert [(p["plan_id"], p["change"]) for p in data["plans"]] == [("payments", "added"), ("shop", "removed")]
-    markdown = golive_diff(repo, base).stdout
+    markdown = golive_diff(repo, base).out
     assert "(`payments`): new plan" in markdown and "(`shop`): removed" in markdown
 
 
@@ -190,9 +188,9 @@ def test_feature_branch_compares_with_its_merge_base(repo: Path) -> None:
 
 def test_bad_revision_is_a_clear_error(repo: Path) -> None:
     result = golive_diff(repo, "no-such-rev")
-    assert result.returncode == 1
-    assert result.stderr.startswith("golive diff: ")
-    assert "Traceback" not in result.stderr
+    assert result.code == 1
+    assert result.err.startswith("golive diff: ")
+    assert "Traceback" not in result.err
 
 
 def test_history_page_lists_the_commits_of_a_plan(repo: Path) -> None:

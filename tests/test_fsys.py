@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, golive
 from generator.api import generate, publish, write
 from generator.authoring import postmortem as postmortem_module
 from generator.authoring.postmortem import PostmortemError, create_postmortem
 from generator.check.validate import validate_project
-from generator.cli.main import main
 from generator.read.document import SourceError
 from generator.read.load import MAX_FILE_BYTES, load_document
 from generator.review.publish import PublishError
@@ -27,11 +26,10 @@ SECRET = "SECRET-TOKEN-4411"
 LINK_ERROR = "error: symbolic links are not read (replace the link with the file itself)"
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+def run(*args: str) -> tuple[int, str]:
     """Run golive in this process; return the exit code and everything it printed."""
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+    result = golive(*args)
+    return result.code, result.out + result.err
 
 
 def limited_golive(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -68,13 +66,11 @@ def outside(tmp_path: Path) -> Path:
         "plans/shop/notes.txt",
     ],
 )
-def test_a_symlinked_file_under_plans_is_an_error_naming_it(
-    project: Path, outside: Path, link: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_symlinked_file_under_plans_is_an_error_naming_it(project: Path, outside: Path, link: str) -> None:
     target = project / link
     target.unlink(missing_ok=True)
     target.symlink_to(outside / "secret.yaml")
-    code, output = run(capsys, "validate", "--root", str(project))
+    code, output = run("validate", "--root", str(project))
     assert code == 1
     assert f"{link}:1:1: {LINK_ERROR}" in output.splitlines()
     assert SECRET not in output
@@ -191,31 +187,29 @@ def written(project: Path) -> Path:
     return project
 
 
-def test_a_symlink_in_site_src_fails_check_and_build(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_symlink_in_site_src_fails_check_and_build(written: Path) -> None:
     (written / ".git").mkdir()
     (written / ".git/config").write_text(f"[http]\n\textraheader = AUTHORIZATION: basic {SECRET}\n")
     (written / "site_src/gitdir").symlink_to("../.git", target_is_directory=True)
     for command in ("check", "build"):
-        code, output = run(capsys, command, "--root", str(written))
+        code, output = run(command, "--root", str(written))
         assert code == 1, output
         assert f"site_src/gitdir:1:1: {LINK_ERROR}" in output.splitlines()
     assert not (written / "site").exists()
 
 
-def test_a_symlinked_site_src_is_refused(written: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_symlinked_site_src_is_refused(written: Path, tmp_path: Path) -> None:
     (written / "site_src").rename(tmp_path / "elsewhere")
     (written / "site_src").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
-    code, output = run(capsys, "check", "--root", str(written))
+    code, output = run("check", "--root", str(written))
     assert code == 1
     assert f"site_src:1:1: {LINK_ERROR}" in output.splitlines()
 
 
-def test_a_symlinked_site_folder_is_not_emptied_by_build(
-    written: Path, outside: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_symlinked_site_folder_is_not_emptied_by_build(written: Path, outside: Path) -> None:
     # MkDocs empties site/ before a build: through a link, it would empty the folder linked to.
     (written / "site").symlink_to(outside, target_is_directory=True)
-    code, output = run(capsys, "build", "--root", str(written))
+    code, output = run("build", "--root", str(written))
     assert code == 1
     assert f"site:1:1: {LINK_ERROR}" in output.splitlines()
     assert (outside / "secret.yaml").exists()
@@ -233,14 +227,11 @@ def test_publish_refuses_a_symlink_in_site_src(written: Path) -> None:
 
 @pytest.mark.parametrize("command", ["log", "pdf", "postmortem", "new"])
 @pytest.mark.parametrize("bad_id", ["../../x", "learning-platform-launch/", "shop/../shop", "Shop", ""])
-def test_every_plan_id_argument_is_a_slug(
-    project: Path, command: str, bad_id: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_every_plan_id_argument_is_a_slug(project: Path, command: str, bad_id: str) -> None:
     before = sorted(p.relative_to(project.parent) for p in project.parent.rglob("*"))
-    with pytest.raises(SystemExit) as exited:
-        main([command, bad_id, *(["a note"] if command == "log" else []), "--root", str(project)])
-    assert exited.value.code == 2
-    err = capsys.readouterr().err
+    result = golive(command, bad_id, *(["a note"] if command == "log" else []), "--root", project)
+    assert result.code == 2
+    err = result.err
     assert f"argument PLAN_ID: {bad_id!r} is not a plan id: use lowercase letters, digits and hyphens" in err
     assert sorted(p.relative_to(project.parent) for p in project.parent.rglob("*")) == before
 
@@ -256,13 +247,11 @@ def test_every_plan_id_argument_is_a_slug(
         ("site/index.html", "would write into the built site site/"),
     ],
 )
-def test_pdf_output_refuses_a_folder_and_the_generated_site(
-    written: Path, output: str, message: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_pdf_output_refuses_a_folder_and_the_generated_site(written: Path, output: str, message: str) -> None:
     (written / "site").mkdir()
     (written / "site/index.html").write_text("<html></html>")
     before = {p: p.read_bytes() for p in written.rglob("*") if p.is_file()}
-    code, printed = run(capsys, "pdf", "shop", "--output", str(written / output), "--root", str(written))
+    code, printed = run("pdf", "shop", "--output", str(written / output), "--root", str(written))
     assert code == 1
     assert printed.startswith(f"golive pdf: --output {(written / output).as_posix()} {message}"), printed
     assert "internal error" not in printed
@@ -272,12 +261,10 @@ def test_pdf_output_refuses_a_folder_and_the_generated_site(
 # -- golive postmortem --------------------------------------------------------------------
 
 
-def test_postmortem_checks_its_prefill_before_writing_it(
-    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_postmortem_checks_its_prefill_before_writing_it(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (project / "plans/shop/postmortem.yaml").unlink()
     monkeypatch.setattr(postmortem_module, "postmortem_yaml", lambda fill: "status: finished\nauthors: [nobody]\n")
-    code, output = run(capsys, "postmortem", "shop", "--root", str(project))
+    code, output = run("postmortem", "shop", "--root", str(project))
     assert (code, output) == (
         1,
         "golive postmortem: internal: the pre-filled post-mortem does not validate, nothing written: "
@@ -294,12 +281,10 @@ def test_postmortem_refuses_a_prefill_that_is_not_yaml(project: Path, monkeypatc
     assert not (project / "plans/shop/postmortem.yaml").exists()
 
 
-def test_postmortem_never_writes_through_a_link(
-    project: Path, outside: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_postmortem_never_writes_through_a_link(project: Path, outside: Path) -> None:
     (project / "plans/shop/postmortem.yaml").unlink()
     (project / "plans/shop/postmortem.yaml").symlink_to(outside / "postmortem.yaml")  # dangling
-    code, output = run(capsys, "postmortem", "shop", "--root", str(project))
+    code, output = run("postmortem", "shop", "--root", str(project))
     assert (code, output) == (
         1,
         "golive postmortem: plans/shop/postmortem.yaml is a symlink; remove it, "
@@ -308,12 +293,10 @@ def test_postmortem_never_writes_through_a_link(
     assert not (outside / "postmortem.yaml").exists()
 
 
-def test_new_never_writes_through_a_linked_plans_folder(
-    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_new_never_writes_through_a_linked_plans_folder(project: Path, tmp_path: Path) -> None:
     (project / "plans").rename(tmp_path / "real-plans")
     (project / "plans").symlink_to(tmp_path / "real-plans", target_is_directory=True)
-    code, output = run(capsys, "new", "payments", "--root", str(project))
+    code, output = run("new", "payments", "--root", str(project))
     assert (code, output) == (
         1,
         "golive new: plans: symbolic links are not read (replace the link with the file itself)\n",
@@ -330,12 +313,12 @@ def test_validate_and_serve_refuse_a_symlink_in_site_src(written: Path, command:
     assert f"site_src/gitdir:1:1: {LINK_ERROR}" in result.stdout.splitlines()
 
 
-def test_file_names_in_messages_stay_on_one_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_file_names_in_messages_stay_on_one_line(project: Path) -> None:
     folder = os.fsencode(project / "plans/shop")
     os.symlink(b"/etc/passwd", folder + b"/link\n\x1b[31mred")
     (project / "plans/shop/stray\r\n.yaml").write_text("a: 1\n")
     (project / os.fsdecode(folder + b"/not-utf8-\xff.yaml")).write_text("a: 1\n")
-    code, output = run(capsys, "validate", "--root", str(project))
+    code, output = run("validate", "--root", str(project))
     assert code == 1
     assert output.splitlines() == [
         f"plans/shop/link\\n\\x1b[31mred:1:1: {LINK_ERROR}",

@@ -14,17 +14,13 @@ from typing import BinaryIO
 import pytest
 import yaml
 
-from conftest import copy_shipped_project
+from conftest import Run, copy_shipped_project, golive
 from generator.check.validate import validate_project
 
 GOLIVE = str(Path(sys.executable).with_name("golive"))
 PLAN = "mobile-banking-4-2"  # in progress, with a partial log
 # A time in its window: "now" is refused when more than a day from the window (see test_log_times.py).
 AT = ("--at", "2026-11-27 00:30")
-
-
-def golive(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([GOLIVE, *args], capture_output=True, text=True, check=False, env=env)
 
 
 @pytest.fixture
@@ -47,8 +43,8 @@ def test_append_keeps_every_earlier_byte_and_comment(root: Path) -> None:
         "log", PLAN, "Pool size fixed: | pipes & <tags> \"quotes\"", "--kind", "resolution",
         "--by", "arjun-menon", "--at", "2026-11-26 22:45", "--root", str(root),
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == f"golive: logged 2026-11-26 22:45 resolution by arjun-menon in plans/{PLAN}/log.yaml\n"
+    assert result.code == 0, result.err
+    assert result.out == f"golive: logged 2026-11-26 22:45 resolution by arjun-menon in plans/{PLAN}/log.yaml\n"
     after = log_file(root).read_bytes()
     assert after.startswith(before)
     assert after[len(before) :].decode() == (
@@ -76,7 +72,7 @@ def test_time_of_day_is_read_in_the_window_and_by_comes_from_the_environment(roo
         str(root),
         env=env,
     )
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.err
     assert entries(root)[-1] == {
         "at": "2026-11-26 23:30",
         "by": "kai-lim",
@@ -89,7 +85,7 @@ def test_log_is_created_when_missing(root: Path) -> None:
     plan = "social-stories-launch"
     assert not (root / "plans" / plan / "log.yaml").exists()
     result = golive("log", plan, "Bridge open", "--by", "jordan-blake", "--at", "07:00", "--root", str(root))
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.err
     text = (root / "plans" / plan / "log.yaml").read_text()
     assert text.startswith(
         "# yaml-language-server: $schema=../../schemas/log.schema.json\nentries:\n  - at: 2027-02-23 07:00\n"
@@ -118,17 +114,17 @@ def test_invalid_entry_leaves_the_file_untouched(root: Path, args: tuple[str, ..
     if "--by" not in args:
         full = (*full, "--by", "ana-souza")
     result = golive(*full)
-    assert result.returncode == 1
-    assert result.stderr.startswith(message), result.stderr
-    assert result.stderr.rstrip().endswith(f"{PLAN}'s log is unchanged")
+    assert result.code == 1
+    assert result.err.startswith(message), result.err
+    assert result.err.rstrip().endswith(f"{PLAN}'s log is unchanged")
     assert log_file(root).read_bytes() == before
 
 
 def test_by_is_required(root: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "GOLIVE_BY"}
     result = golive("log", PLAN, "hello", "--root", str(root), env=env)
-    assert result.returncode == 1
-    assert result.stderr.startswith("golive log: who is logging? pass --by or set GOLIVE_BY; this plan's people: ")
+    assert result.code == 1
+    assert result.err.startswith("golive log: who is logging? pass --by or set GOLIVE_BY; this plan's people: ")
 
 
 FORGED = "\n  - at: 2026-11-27 00:40\n    by: kai-lim\n    kind: step-done\n    step: release-apps"
@@ -157,9 +153,9 @@ def test_no_option_can_add_an_entry_or_a_key(
         "log", PLAN, "--kind", "step-started", "--at", "2026-11-27 00:30", *args, "--root", str(root),
         env={**os.environ, **env},
     )  # fmt: skip
-    assert result.returncode == 1, result.stdout
-    assert result.stderr.startswith(message), result.stderr
-    assert result.stderr.endswith(f"; {PLAN}'s log is unchanged\n")
+    assert result.code == 1, result.out
+    assert result.err.startswith(message), result.err
+    assert result.err.endswith(f"; {PLAN}'s log is unchanged\n")
     assert log_file(root).read_bytes() == before
 
 
@@ -168,10 +164,10 @@ def test_ids_that_yaml_would_read_as_numbers_or_words_are_quoted(root: Path, iss
     at = ("--at", "2026-11-27 00:30")
     issue = golive("log", PLAN, "Slow", "--kind", "issue", "--id", issue_id, "--severity", "sev3", *at,
                    "--by", "ana-souza", "--root", str(root))  # fmt: skip
-    assert issue.returncode == 0, issue.stderr
+    assert issue.code == 0, issue.err
     fixed = golive("log", PLAN, "Fixed", "--kind", "resolution", "--resolves", issue_id, *at,
                    "--by", "ana-souza", "--root", str(root))  # fmt: skip
-    assert fixed.returncode == 0, fixed.stderr
+    assert fixed.code == 0, fixed.err
     assert [(e.get("id"), e.get("resolves")) for e in entries(root)[-2:]] == [(issue_id, None), (None, issue_id)]
     assert validate_project(root).ok
 
@@ -180,7 +176,7 @@ def test_text_reads_back_exactly_as_given(root: Path) -> None:
     # Line and paragraph separators are line breaks to YAML: unescaped, they would fold into spaces.
     text = 'two\nlines\u2028and\u2029more tab\there "q" \\ back: slash # not a comment é 😀'
     result = golive("log", PLAN, text, "--by", "ana-souza", "--at", "2026-11-27 00:30", "--root", str(root))
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.err
     assert entries(root)[-1] == {"at": "2026-11-27 00:30", "by": "ana-souza", "kind": "note", "text": text}
     # No raw line or paragraph separator reaches the file: every line break in it is a "\n".
     assert len(log_file(root).read_text().splitlines()) == len(log_file(root).read_text().split("\n")) - 1
@@ -191,19 +187,19 @@ def test_control_characters_in_text_are_refused_and_the_log_is_unchanged(root: P
     before = log_file(root).read_bytes()
     text = f"fine{character}[2J then not"
     result = golive("log", PLAN, text, "--by", "ana-souza", "--at", "2026-11-27 00:30", "--root", str(root))
-    assert result.returncode == 1
-    assert character not in result.stderr  # echoed as an escape, never raw to the terminal
-    assert f"{PLAN}'s log is unchanged" in result.stderr
+    assert result.code == 1
+    assert character not in result.err  # echoed as an escape, never raw to the terminal
+    assert f"{PLAN}'s log is unchanged" in result.err
     assert log_file(root).read_bytes() == before
 
 
 def test_no_lock_or_temporary_file_is_left_in_plans(root: Path) -> None:
     result = golive("log", PLAN, "note", "--by", "ana-souza", *AT, "--root", str(root))
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.err
     assert sorted(p.name for p in (root / "plans" / PLAN).iterdir()) == ["log.yaml", "plan.yaml"]
     new_plan = root / "plans" / "social-stories-launch"
     result = golive("log", new_plan.name, "note", "--by", "jordan-blake", "--at", "07:00", "--root", str(root))
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.err
     assert sorted(p.name for p in new_plan.iterdir()) == ["log.yaml", "plan.yaml"]
 
 
@@ -214,19 +210,19 @@ def test_a_symlinked_log_is_refused_and_left_a_link(root: Path, tmp_path: Path) 
     log_file(root).unlink()
     log_file(root).symlink_to(elsewhere)
     result = golive("log", PLAN, "note", "--by", "ana-souza", *AT, "--root", str(root))
-    assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == (
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
         f"golive log: plans/{PLAN}/log.yaml:1:1: symbolic links are not read "
         f"(replace the link with the file itself); {PLAN}'s log is unchanged\n"
     )
     assert log_file(root).is_symlink() and elsewhere.read_bytes() == kept
 
 
-def one_line_failure(result: subprocess.CompletedProcess[str]) -> str:
-    assert (result.returncode, result.stdout) == (1, ""), result.stderr
-    assert len(result.stderr.splitlines()) == 1, result.stderr
-    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
-    return result.stderr
+def one_line_failure(result: Run) -> str:
+    assert (result.code, result.out) == (1, ""), result.err
+    assert len(result.err.splitlines()) == 1, result.err
+    assert "internal error" not in result.err and "Traceback" not in result.err
+    return result.err
 
 
 def test_text_that_is_not_utf8_is_a_message(root: Path) -> None:
@@ -244,8 +240,8 @@ def test_text_that_is_not_utf8_is_a_message(root: Path) -> None:
         b"--root",
         bytes(root),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    assert one_line_failure(result) == (
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert one_line_failure(Run(done.returncode, done.stdout, done.stderr)) == (
         "golive log: TEXT is not valid UTF-8 (the terminal or script passed other bytes); give it as UTF-8; "
         f"{PLAN}'s log is unchanged\n"
     )
@@ -294,21 +290,19 @@ def refuse_replace(source: object, target: object) -> None:
 )
 def test_a_full_disk_or_a_read_only_folder_is_a_message(
     root: Path, name: str, replacement: object, message: str,
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     from generator.call import logbook
-    from generator.cli.main import main
 
     before = log_file(root).read_bytes()
     if name == "open":
         monkeypatch.setattr(logbook, "open", replacement, raising=False)  # the open in logbook's _replace
     else:
         monkeypatch.setattr(logbook.os, name, replacement)
-    code = main(["log", PLAN, "note", "--by", "ana-souza", *AT, "--root", str(root)])
+    result = golive("log", PLAN, "note", "--by", "ana-souza", *AT, "--root", root)
     monkeypatch.undo()
-    out, err = capsys.readouterr()
-    assert (code, out) == (1, "")
-    assert err == f"golive log: cannot write plans/{PLAN}/log.yaml: {message}; {PLAN}'s log is unchanged\n"
+    assert (result.code, result.out) == (1, "")
+    assert result.err == f"golive log: cannot write plans/{PLAN}/log.yaml: {message}; {PLAN}'s log is unchanged\n"
     assert log_file(root).read_bytes() == before
     assert sorted(p.name for p in (root / "plans" / PLAN).iterdir()) == ["log.yaml", "plan.yaml"]
 
@@ -342,6 +336,7 @@ def start_writer(root: Path, text: str, stderr: int, pause_marker: Path | None =
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
 
 
+@pytest.mark.slow
 def test_twenty_concurrent_appends_give_twenty_entries(root: Path) -> None:
     count_before = len(entries(root))
     writers = [start_writer(root, f"concurrent note {n}", subprocess.PIPE) for n in range(20)]
@@ -353,6 +348,7 @@ def test_twenty_concurrent_appends_give_twenty_entries(root: Path) -> None:
     assert validate_project(root).ok
 
 
+@pytest.mark.slow
 def test_killed_writers_never_corrupt_the_log(root: Path, tmp_path: Path) -> None:
     before = log_file(root).read_bytes()
     count_before = len(entries(root))
@@ -381,7 +377,7 @@ def test_killed_writers_never_corrupt_the_log(root: Path, tmp_path: Path) -> Non
     assert added == sorted(f"note {n}" for n in range(12) if n not in markers)
     assert validate_project(root).ok
     # The next writer clears any temporary file a killed one left behind.
-    assert golive("log", PLAN, "after", "--by", "ben-okafor", *AT, "--root", str(root)).returncode == 0
+    assert golive("log", PLAN, "after", "--by", "ben-okafor", *AT, "--root", str(root)).code == 0
     assert sorted(p.name for p in (root / "plans" / PLAN).iterdir()) == ["log.yaml", "plan.yaml"]
 
 
@@ -399,25 +395,22 @@ def test_times_in_the_repeated_hour_keep_their_offset(tmp_path: Path) -> None:
     # 01:40 BST, then 01:10 GMT half an hour later: the same wall-clock hour twice.
     for moment in ("2026-10-25T00:40:00+00:00", "2026-10-25T01:10:00+00:00"):
         result = golive("log", "shop", "note", "--by", "ana", "--at", moment, "--root", str(root))
-        assert result.returncode == 0, result.stderr
+        assert result.code == 0, result.err
     logged = yaml.safe_load((root / "plans/shop/log.yaml").read_text())["entries"]
     assert [e["at"] for e in logged] == ["2026-10-25 01:40+01:00", "2026-10-25 01:10+00:00"]
     assert validate_project(root).ok
 
 
-def test_an_entry_that_would_not_read_back_as_asked_is_refused(
-    root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_an_entry_that_would_not_read_back_as_asked_is_refused(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.call import logtext
-    from generator.cli.main import main
 
     # A writer bug that the plan's checks cannot see: the entry written twice.
     written_once = logtext.entry_yaml
     monkeypatch.setattr(logtext, "entry_yaml", lambda fields, indent="  ": written_once(fields, indent) * 2)
     before = log_file(root).read_bytes()
-    code = main(["log", PLAN, "note", "--by", "ana-souza", "--at", "2026-11-27 00:30", "--root", str(root)])
-    assert code == 1
-    assert capsys.readouterr().err == (
+    result = golive("log", PLAN, "note", "--by", "ana-souza", "--at", "2026-11-27 00:30", "--root", root)
+    assert result.code == 1
+    assert result.err == (
         "golive log: the entry would not read back as given (a bug in golive: please report it); "
         f"{PLAN}'s log is unchanged\n"
     )

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import copy_shipped_project
+from conftest import copy_shipped_project, golive
 from generator.check.validate import validate_project
 
-GOLIVE = str(Path(sys.executable).with_name("golive"))
 SHOP = "shop-checkout-relaunch"  # completed, with log and final post-mortem
 
 
@@ -80,9 +77,9 @@ def root(tmp_path: Path) -> Path:
 
 def test_postmortem_command_prefills_a_valid_file_and_never_overwrites(root: Path) -> None:
     plan = "mobile-banking-4-2"
-    result = subprocess.run([GOLIVE, "postmortem", plan, "--root", str(root)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"created plans/{plan}/postmortem.yaml: pre-filled")
+    result = golive("postmortem", plan, "--root", root)
+    assert result.code == 0, result.err
+    assert result.out.startswith(f"created plans/{plan}/postmortem.yaml: pre-filled")
     path = root / "plans" / plan / "postmortem.yaml"
     written = path.read_text()
     data = yaml.safe_load(written)
@@ -93,14 +90,12 @@ def test_postmortem_command_prefills_a_valid_file_and_never_overwrites(root: Pat
     assert "9 of 23 steps were logged done" in data["summary"]
     assert "# Who was affected" in written  # hints stay as comments
     assert validate_project(root).ok
-    again = subprocess.run([GOLIVE, "postmortem", plan, "--root", str(root)], capture_output=True, text=True)
-    assert again.returncode == 1
-    assert (
-        again.stderr == f"golive postmortem: plans/{plan}/postmortem.yaml already exists; golive never overwrites it\n"
-    )
+    again = golive("postmortem", plan, "--root", root)
+    assert again.code == 1
+    assert again.err == f"golive postmortem: plans/{plan}/postmortem.yaml already exists; golive never overwrites it\n"
     assert path.read_text() == written
 
 
 def test_postmortem_command_for_an_unknown_plan(root: Path) -> None:
-    result = subprocess.run([GOLIVE, "postmortem", "nope", "--root", str(root)], capture_output=True, text=True)
-    assert (result.returncode, result.stderr) == (1, "golive postmortem: no plan 'nope' in plans/\n")
+    result = golive("postmortem", "nope", "--root", root)
+    assert (result.code, result.err) == (1, "golive postmortem: no plan 'nope' in plans/\n")

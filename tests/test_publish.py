@@ -7,26 +7,21 @@ import json
 import re
 import shlex
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import GIT_ENV, REPO, commit_all, copy_shipped_project, git
+from conftest import REPO, commit_all, copy_shipped_project, git, golive
 from generator.cli.parser import build_parser
 
-GOLIVE = str(Path(sys.executable).with_name("golive"))
+pytestmark = pytest.mark.git  # every test here runs git
+
 WORKFLOW = REPO / ".github/workflows/golive.yml"
 HOOKS = REPO / ".pre-commit-hooks.yaml"
 STALE = "golive publish: site_src/ is stale; run `golive build` and commit site_src/ before publishing\n"
 INVALID = "golive publish: the plans have 1 error; fix them, run `golive build` and commit site_src/\n"
-
-
-def golive(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([GOLIVE, *args], capture_output=True, text=True, check=False, env=GIT_ENV)
 
 
 def published(repo: Path) -> list[dict[str, object]]:
@@ -39,7 +34,7 @@ def committed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_shipped_project(tmp_path_factory.mktemp("publish") / "project")
     (root / ".gitignore").write_text("site/\n")
     result = golive("build", "--root", str(root))
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.err
     commit_all(root, "plans and site_src")
     return root
 
@@ -52,8 +47,8 @@ def repo(committed_project: Path, tmp_path: Path) -> Path:
 
 def publish(repo: Path, *args: str) -> str:
     result = golive("publish", *args, "--root", str(repo))
-    assert (result.returncode, result.stderr) == (0, ""), result.stderr
-    return result.stdout
+    assert (result.code, result.err) == (0, ""), result.err
+    return result.out
 
 
 def test_publish_two_versions_then_move_latest(repo: Path) -> None:
@@ -137,15 +132,15 @@ def test_publish_refuses_and_leaves_the_branch_alone(
 
     result = golive("publish", "2.0", "--alias", "latest", "--root", str(repo))
 
-    assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr.endswith(message), result.stderr
-    assert shown in result.stderr
+    assert (result.code, result.out) == (1, "")
+    assert result.err.endswith(message), result.err
+    assert shown in result.err
     assert git(repo, "rev-parse", "gh-pages") == before
 
 
 def test_publish_refuses_to_commit_onto_the_checked_out_branch(repo: Path) -> None:
     result = golive("publish", "2.0", "--branch", "main", "--root", str(repo))
-    assert (result.returncode, result.stdout, result.stderr) == (
+    assert (result.code, result.out, result.err) == (
         1,
         "",
         "golive publish: 'main' is the branch checked out here; publish to another one (--branch)\n",
@@ -236,9 +231,8 @@ def test_publish_refuses_names_that_are_not_simple_before_anything(
 ) -> None:
     # Not even a git repository: the name is refused before the plans or git are looked at.
     version, *options = args
-    command = [GOLIVE, "publish", "--root", str(tmp_path), *options, "--", version]
-    result = subprocess.run(command, capture_output=True, text=True, env=GIT_ENV, check=False)
-    assert (result.returncode, result.stdout) == (1, ""), result.stderr
-    assert result.stderr.startswith(f"golive publish: {message}"), result.stderr
-    assert len(result.stderr.splitlines()) == 1
+    result = golive("publish", "--root", tmp_path, *options, "--", version)
+    assert (result.code, result.out) == (1, ""), result.err
+    assert result.err.startswith(f"golive publish: {message}"), result.err
+    assert len(result.err.splitlines()) == 1
     assert list(tmp_path.iterdir()) == []

@@ -88,6 +88,7 @@ def rendering(root: Path) -> Callable[[], object]:
     ],
     ids=["plans", "steps"],
 )
+@pytest.mark.slow
 def test_golive_stages_grow_linearly(
     tmp_path: Path, stage: Callable[[Path], Callable[[], object]], small: dict[str, int], large: dict[str, int]
 ) -> None:

@@ -84,6 +84,7 @@ def run_child(site_src: Path, files: Path, kill_at: int, mode: str) -> subproces
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["exchange", "renames"])
 def test_a_write_killed_at_any_step_leaves_the_old_or_the_new_pages(tmp_path: Path, mode: str) -> None:
     if mode == "exchange" and write_module._renameat2 is None:
