@@ -6,12 +6,25 @@ import logging
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from generator.errors import GoliveError
 from generator.site.views.site import PlanSummary
 
 SITE_DIR = "site"
 MKDOCS_CONFIG = "mkdocs.yml"
+
+
+@runtime_checkable
+class RunInputs(Protocol):
+    """What the golive plugin (plugin.GolivePlugin) takes from the build that runs it.
+
+    A protocol rather than the class itself: importing the plugin imports MkDocs, which
+    `golive validate` and `golive log` never need.
+    """
+
+    views: Sequence[PlanSummary] | None
+    pdf_plans: frozenset[str] | None
 
 
 class BuildError(GoliveError):
@@ -62,21 +75,19 @@ def build_html(
     `pdf_plans`: the plans whose PDF site/pdf/ will hold, which their pages link to; None:
     those already there and still current. site/pdf/ outlives the build either way.
     """
-    # deferred: MkDocs (and the golive plugin, built on it) stay unimported, which keeps validate and log start-up fast
+    # deferred: MkDocs stays unimported, which keeps validate and log start-up fast
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
-
-    from generator.mkdocs.plugin import GolivePlugin
 
     target = site_dir or root / SITE_DIR
     with _captured_mkdocs_log() as messages:
         try:
             config = load_config(str(root / MKDOCS_CONFIG), strict=True, site_dir=str(target))
             plugin = config.plugins.get("golive")
-            if views is not None and isinstance(plugin, GolivePlugin):
+            if views is not None and isinstance(plugin, RunInputs):
                 plugin.views = tuple(views)
-            if pdf_plans is not None and isinstance(plugin, GolivePlugin):
+            if pdf_plans is not None and isinstance(plugin, RunInputs):
                 plugin.pdf_plans = frozenset(pdf_plans)
             config.plugins.on_startup(command="build", dirty=False)
             try:
