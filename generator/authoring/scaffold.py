@@ -10,7 +10,7 @@ from pathlib import Path
 from generator.authoring.templates import render_yaml
 from generator.errors import GoliveError
 from generator.read.layout import PEOPLE_FILE, PLAN_FILE, PLANS_DIR
-from generator.read.models.common import SLUG_PATTERN
+from generator.read.models.common import SLUG_MAX, SLUG_PATTERN, SLUG_RULE
 from generator.read.sources import load_project, refused_entries
 
 
@@ -21,10 +21,7 @@ class ScaffoldError(GoliveError):
 def new_plan(root: Path, plan_id: str, today: dt.date) -> Path:
     """Write plans/<plan_id>/plan.yaml as a valid draft; refuse an existing or invalid id."""
     if not re.fullmatch(SLUG_PATTERN, plan_id):
-        raise ScaffoldError(
-            f"'{plan_id}' is not a valid plan id: use lowercase letters, digits and hyphens, "
-            "starting with a letter or digit, at most 63 characters"
-        )
+        raise ScaffoldError(f"'{plan_id}' is not a valid plan id: use {SLUG_RULE}, at most {SLUG_MAX} characters")
     folder = root / PLANS_DIR / plan_id
     if os.path.lexists(folder):
         raise ScaffoldError(f"{PLANS_DIR}/{plan_id} already exists")

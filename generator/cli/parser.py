@@ -13,7 +13,7 @@ from pathlib import Path
 from generator import __version__
 from generator.call.logbook import BY_VARIABLE
 from generator.paper.pdf import PAPER_SIZES
-from generator.read.models.common import SLUG_PATTERN, parse_date, parse_datetime
+from generator.read.models.common import SLUG_MAX, SLUG_PATTERN, SLUG_RULE, parse_date, parse_datetime
 from generator.read.models.log import EntryKind, Severity
 from generator.report import REPORTERS
 
@@ -24,10 +24,7 @@ SEVERITIES = list(typing.get_args(Severity))
 def plan_id_argument(value: str) -> str:
     """An argparse type: a plan id is a slug, so it can never name a path outside plans/<id>/."""
     if not re.fullmatch(SLUG_PATTERN, value):
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not a plan id: use lowercase letters, digits and hyphens, "
-            "starting with a letter or digit, at most 63 characters"
-        )
+        raise argparse.ArgumentTypeError(f"{value!r} is not a plan id: use {SLUG_RULE}, at most {SLUG_MAX} characters")
     return value
 
 

@@ -115,9 +115,8 @@ def warnings_by_plan(validation: Validation) -> dict[str, list[Diagnostic]]:
     """Each plan's warnings, found in one pass (not one pass over all warnings per plan)."""
     found: dict[str, list[Diagnostic]] = {}
     for warning in validation.warnings:
-        parts = warning.file.split("/")
-        if len(parts) == 3 and parts[0] == "plans":
-            found.setdefault(parts[1], []).append(warning)
+        if warning.plan is not None:
+            found.setdefault(warning.plan, []).append(warning)
     return found
 
 

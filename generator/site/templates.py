@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator.read.models.checklist import PHASE_TITLES
 from generator.read.models.plan import STATUS_LABELS
 from generator.site import markup
 from generator.site.views.people import Contact
@@ -28,6 +29,7 @@ def _environment() -> jinja2.Environment:
         # put a "<" (a tag, or a golive:html marker) into site_src/: only the templates can.
         autoescape=jinja2.select_autoescape(enabled_extensions=("md.j2",), default_for_string=False),
     )
+    env.globals["PHASE_TITLES"] = PHASE_TITLES
     env.filters["text"] = _safe(markup.plain)
     env.filters["md"] = _safe(markup.markdown_block)
     env.filters["md_html"] = _safe(markup.markdown_in_html)

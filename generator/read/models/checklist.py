@@ -10,6 +10,9 @@ from generator.read.models.common import LIST_MAX, Name, Slug, Source, Text
 
 Phase = Literal["pre-launch", "go-live", "post-launch"]
 PHASES: tuple[Phase, ...] = get_args(Phase)
+# How pages head each phase's checklist.
+PHASE_TITLES: dict[Phase, str] = {"pre-launch": "Pre-launch", "go-live": "Go-live", "post-launch": "Post-launch"}
+assert tuple(PHASE_TITLES) == PHASES, "every phase has its title, in order"
 
 
 class ChecklistItem(Source):

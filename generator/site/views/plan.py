@@ -200,7 +200,7 @@ def build_plan_view(validation: Validation, plan_id: str, warnings: Sequence[Dia
     """The page context of one valid plan; `warnings` are its own, when the caller has them at hand."""
     sources = validation.project.plans[plan_id]
     if warnings is None:
-        warnings = [d for d in validation.warnings if d.file.startswith(f"plans/{plan_id}/")]
+        warnings = [d for d in validation.warnings if d.plan == plan_id]
     return _plan_view(validation.project, sources, validation.schedules[plan_id], warnings)
 
 
