@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import icalendar
-
 from generator.read.models.plan import STATUS_LABELS
 from generator.site import markup
 from generator.site.views.site import PlanSummary
@@ -16,6 +14,8 @@ def calendar(plans: Sequence[PlanSummary], events: dict[str, bytes]) -> bytes:
 
     `events` are the plans' events, by plan id, as calendar_event made them.
     """
+    import icalendar  # deferred, like calendar_event's: keeps validate and log start-up fast
+
     cal = icalendar.Calendar()
     cal.add("prodid", "-//golive//go-live windows//EN")
     cal.add("version", "2.0")
@@ -31,6 +31,10 @@ def calendar(plans: Sequence[PlanSummary], events: dict[str, bytes]) -> bytes:
 
 def calendar_event(plan: PlanSummary) -> bytes:
     """One go-live window as an iCalendar event."""
+    # deferred: icalendar (and dateutil) stay unimported until the site is rendered, which keeps
+    # validate and log start-up fast
+    import icalendar
+
     event = icalendar.Event()
     event.add("uid", f"{plan.id}@golive")
     # DTSTAMP must not depend on the clock: output is reproducible.

@@ -5,10 +5,10 @@ Every filter is registered here, once; templates/_macros.md.j2 holds the shared 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from markupsafe import Markup
 
 from generator.read.models.checklist import PHASE_TITLES
@@ -16,8 +16,15 @@ from generator.read.models.plan import STATUS_LABELS
 from generator.site import markup
 from generator.site.views.people import Contact
 
+if TYPE_CHECKING:
+    import jinja2
 
+
+@functools.cache
 def _environment() -> jinja2.Environment:
+    # deferred: Jinja stays unimported until a page is rendered, which keeps validate and log start-up fast
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator.site", "templates"),
         trim_blocks=True,
@@ -61,9 +68,6 @@ def person_html(contact: Contact) -> str:
     return markup.attribute(contact.name) + (f"<br>{phone_html(contact)}" if contact.phone else "")
 
 
-_env = _environment()
-
-
 def render_template(name: str, **context: object) -> str:
     """Render one template of templates/ with its context."""
-    return _env.get_template(name).render(**context)
+    return _environment().get_template(name).render(**context)
