@@ -45,7 +45,9 @@ MAX_MODULE_LINES, MAX_CLASS_LINES, MAX_FUNCTION_LINES = 500, 250, 80
 SIZE_EXCEPTIONS: dict[str, str] = {}
 
 # Libraries whose import alone costs a noticeable part of a second; commands that do not need them must not load them.
-HEAVY_LIBRARIES = ("mkdocs", "weasyprint")
+# What `golive validate` and `golive log` never need: MkDocs and WeasyPrint (most of the cost),
+# and the libraries that only rendering and publishing use.
+HEAVY_LIBRARIES = ("mkdocs", "weasyprint", "mike", "jinja2", "icalendar")
 
 
 @dataclass(frozen=True)
@@ -323,7 +325,7 @@ print(json.dumps({{"code": code, "err": err.getvalue(), "heavy": heavy}}))
     ],
     ids=["validate", "log"],
 )
-def test_fast_commands_do_not_load_mkdocs_or_weasyprint(tmp_path: Path, command: list[str]) -> None:
+def test_fast_commands_do_not_load_mkdocs_weasyprint_or_the_renderers(tmp_path: Path, command: list[str]) -> None:
     root = make_project(tmp_path / "project")
     probe = HEAVY_PROBE.format(heavy=HEAVY_LIBRARIES)
     done = subprocess.run(
@@ -338,6 +340,23 @@ def test_fast_commands_do_not_load_mkdocs_or_weasyprint(tmp_path: Path, command:
     assert report["code"] == 0, report["err"]
     loaded = sorted({module.split(".")[0] for module in report["heavy"]})
     assert not loaded, f"golive {command[0]} loads {' and '.join(loaded)} ({len(report['heavy'])} modules)"
+
+
+TEMPLATES = sorted((REPO / "generator").glob("*/templates/*.j2"))
+TEMPLATE_LINE_MAX = 160
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: f"{path.parent.parent.name}/{path.name}")
+def test_templates_have_short_lines_and_read_views_not_models(template: Path) -> None:
+    """A template reads what its view offers (view.contacts), never the models behind it
+    (view.plan.stakeholders), so a change to a model cannot silently change a page."""
+    for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), 1):
+        assert len(line) <= TEMPLATE_LINE_MAX, f"{template.name}:{number} is {len(line)} characters long"
+        assert ".plan." not in line and ".schedule." not in line, f"{template.name}:{number} reads a model: {line}"
+
+
+def test_the_templates_are_found() -> None:
+    assert len(TEMPLATES) > 10, TEMPLATES
 
 
 # -- the checker on a synthetic package, so each check is known to fail when it should ----------------------
