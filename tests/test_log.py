@@ -368,8 +368,13 @@ class Writers:
     """A batch of writers started at once, forked by the WRITERS server."""
 
     def __init__(self, folder: Path, batch: list[tuple[list[str], Path | None]]) -> None:
+        # a session of its own: close() can kill the server and every writer it forked at once
         self.server = subprocess.Popen(
-            [sys.executable, "-c", WRITERS], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", WRITERS],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
         )
         assert self.server.stdin is not None and self.server.stdout is not None
         folder.mkdir()
@@ -394,6 +399,15 @@ class Writers:
             assert time.monotonic() < deadline, f"writer {n} outlived SIGKILL"
             time.sleep(0.01)
 
+    def close(self) -> None:
+        """After a failure: kill the server and its writers (all ended already when ended() returned)."""
+        if self.server.poll() is None:  # not reaped yet: its process group is still the server's
+            os.killpg(self.server.pid, signal.SIGKILL)
+            self.server.wait(timeout=60)
+        for pipe in (self.server.stdin, self.server.stdout):
+            if pipe is not None:
+                pipe.close()
+
     def ended(self) -> list[tuple[int, str]]:
         """Once every writer has ended: each one's exit code and stderr."""
         assert self.server.stdout is not None
@@ -404,9 +418,12 @@ class Writers:
 
 
 @pytest.mark.slow
-def test_twenty_concurrent_appends_give_twenty_entries(root: Path, tmp_path: Path) -> None:
+def test_twenty_concurrent_appends_give_twenty_entries(
+    root: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     count_before = len(entries(root))
     writers = Writers(tmp_path / "writers", [(writer_arguments(root, f"concurrent note {n}"), None) for n in range(20)])
+    request.addfinalizer(writers.close)
     ended = writers.ended()
     errors = [err for _, err in ended]
     assert [code for code, _ in ended] == [0] * 20, errors
@@ -417,11 +434,12 @@ def test_twenty_concurrent_appends_give_twenty_entries(root: Path, tmp_path: Pat
 
 
 @pytest.mark.slow
-def test_killed_writers_never_corrupt_the_log(root: Path, tmp_path: Path) -> None:
+def test_killed_writers_never_corrupt_the_log(root: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     before = log_file(root).read_bytes()
     count_before = len(entries(root))
     markers = {n: tmp_path / f"inside-write-{n}" for n in range(0, 12, 2)}  # every other writer is killed
     writers = Writers(tmp_path / "writers", [(writer_arguments(root, f"note {n}"), markers.get(n)) for n in range(12)])
+    request.addfinalizer(writers.close)
     killed_mid_write = set()
     deadline = time.monotonic() + 120
     while len(killed_mid_write) < len(markers):

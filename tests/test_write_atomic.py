@@ -1,10 +1,10 @@
 """site_src/ is replaced as a whole or not at all: a write killed at any of its steps.
 
 A child process (forked from one that has imported golive, see Children) runs the real write
-(generator.site.write.write_site_src) with its test hook `_step` replaced by one that SIGKILLs the process at its N-th filesystem step. After each
-kill, site_src/ must hold exactly the old or exactly the new set of pages (names and
-bytes), `golive check` must see that completed state, and the next write must finish
-with the new set and nothing left beside site_src/.
+(generator.site.write.write_site_src) with its test hook `_step` replaced by one that SIGKILLs
+the process at its N-th filesystem step. After each kill, site_src/ must hold exactly the old
+or exactly the new set of pages (names and bytes), `golive check` must see that completed
+state, and the next write must finish with the new set and nothing left beside site_src/.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from pathlib import Path
 import generator.site.write as write
 
 def child(site_src, files, kill_at, mode, out):
+    signal.alarm(60)  # a write that hangs dies (SIGALRM) instead of hanging the test
     if mode == "renames":
         write._renameat2 = None  # as on a system without renameat2(RENAME_EXCHANGE)
     steps = 0
