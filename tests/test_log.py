@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
 import subprocess
@@ -307,41 +308,125 @@ def test_a_full_disk_or_a_read_only_folder_is_a_message(
     assert sorted(p.name for p in (root / "plans" / PLAN).iterdir()) == ["log.yaml", "plan.yaml"]
 
 
-# A writer that, once its temporary file is complete, writes the marker file and waits to be killed.
-PAUSED_WRITER = """
-import sys, time
+# Writers are processes forked from one interpreter that has imported golive (a fresh `golive`
+# for each writer spends most of its time importing; forked, they also start closer together).
+# Each runs the console script's main() with its arguments; a writer given a marker file writes
+# it once its temporary file is complete, then waits inside the write (logbook._inside_write) to
+# be killed there. The server runs no thread, so forking is safe. It reads one batch of writers
+# a line, answers with their process ids, then, once all have ended, with each one's exit code
+# as subprocess gives it (-9: killed) and what it wrote to stderr.
+WRITERS = """
+import json, os, signal, sys, time
 from pathlib import Path
 from generator.cli import main as cli
 from generator.call import logbook
 
-def inside_write(temporary):
-    Path(sys.argv[1]).write_text(str(temporary))
-    time.sleep(60)
+def writer(arguments, marker, stderr):
+    signal.alarm(120)  # a writer that hangs dies instead of hanging the test
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    os.dup2(os.open(stderr, os.O_WRONLY | os.O_CREAT, 0o600), 2)
+    sys.stdout = open(1, "w", closefd=False)
+    sys.stderr = open(2, "w", closefd=False)
+    if marker is not None:
+        def inside_write(temporary):
+            Path(marker).write_text(str(temporary))
+            time.sleep(60)
+        logbook._inside_write = inside_write
+    code = cli.main(arguments)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return code
 
-logbook._inside_write = inside_write
-sys.exit(cli.main(sys.argv[2:]))
+for line in sys.stdin:
+    folder, batch = json.loads(line)
+    pids = []
+    for n, (arguments, marker) in enumerate(batch):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                code = writer(arguments, marker, f"{folder}/stderr-{n}")
+            except SystemExit as exit:
+                code = exit.code if isinstance(exit.code, int) else 1
+            except BaseException:
+                import traceback
+                traceback.print_exc()
+                code = 1
+            os._exit(code)
+        pids.append(pid)
+    print(json.dumps(pids), flush=True)
+    ended = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
+    print(json.dumps([[code, Path(f"{folder}/stderr-{n}").read_text()] for n, code in enumerate(ended)]), flush=True)
 """
 
 
-def start_writer(root: Path, text: str, stderr: int, pause_marker: Path | None = None) -> subprocess.Popen[str]:
-    """A scribe appending one note at the same minute as everyone else.
+def writer_arguments(root: Path, text: str) -> list[str]:
+    """A scribe appending one note at the same minute as everyone else."""
+    return ["log", PLAN, text, "--by", "ben-okafor", "--at", "2026-11-27 00:30", "--root", str(root)]
 
-    With `pause_marker`, the writer writes that file once its temporary file is complete,
-    then waits inside the write (logbook._inside_write): a kill then lands mid-write.
-    """
-    arguments = ["log", PLAN, text, "--by", "ben-okafor", "--at", "2026-11-27 00:30", "--root", str(root)]
-    command = (
-        [sys.executable, "-c", PAUSED_WRITER, str(pause_marker), *arguments] if pause_marker else [GOLIVE, *arguments]
-    )
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
+
+class Writers:
+    """A batch of writers started at once, forked by the WRITERS server."""
+
+    def __init__(self, folder: Path, batch: list[tuple[list[str], Path | None]]) -> None:
+        # a session of its own: close() can kill the server and every writer it forked at once
+        self.server = subprocess.Popen(
+            [sys.executable, "-c", WRITERS],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        assert self.server.stdin is not None and self.server.stdout is not None
+        folder.mkdir()
+        request = [str(folder), [[arguments, None if marker is None else str(marker)] for arguments, marker in batch]]
+        self.server.stdin.write(json.dumps(request) + "\n")
+        self.server.stdin.close()
+        self.pids: list[int] = json.loads(self.server.stdout.readline())
+        assert len(self.pids) == len(batch)
+
+    def kill(self, n: int) -> None:
+        """SIGKILL writer n (alive: it waits to be killed, so the server has not reaped it) and wait
+        for it to be dead: a zombie, or reaped by the server."""
+        os.kill(self.pids[n], signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                state = Path(f"/proc/{self.pids[n]}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except FileNotFoundError:
+                return
+            if state == "Z":
+                return
+            assert time.monotonic() < deadline, f"writer {n} outlived SIGKILL"
+            time.sleep(0.01)
+
+    def close(self) -> None:
+        """After a failure: kill the server and its writers (all ended already when ended() returned)."""
+        if self.server.poll() is None:  # not reaped yet: its process group is still the server's
+            os.killpg(self.server.pid, signal.SIGKILL)
+            self.server.wait(timeout=60)
+        for pipe in (self.server.stdin, self.server.stdout):
+            if pipe is not None:
+                pipe.close()
+
+    def ended(self) -> list[tuple[int, str]]:
+        """Once every writer has ended: each one's exit code and stderr."""
+        assert self.server.stdout is not None
+        answer = self.server.stdout.readline()
+        self.server.stdout.close()
+        assert self.server.wait(timeout=60) == 0 and answer
+        return [(code, err) for code, err in json.loads(answer)]
 
 
 @pytest.mark.slow
-def test_twenty_concurrent_appends_give_twenty_entries(root: Path) -> None:
+def test_twenty_concurrent_appends_give_twenty_entries(
+    root: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     count_before = len(entries(root))
-    writers = [start_writer(root, f"concurrent note {n}", subprocess.PIPE) for n in range(20)]
-    errors = [writer.communicate(timeout=120)[1] for writer in writers]
-    assert [writer.returncode for writer in writers] == [0] * 20, errors
+    writers = Writers(tmp_path / "writers", [(writer_arguments(root, f"concurrent note {n}"), None) for n in range(20)])
+    request.addfinalizer(writers.close)
+    ended = writers.ended()
+    errors = [err for _, err in ended]
+    assert [code for code, _ in ended] == [0] * 20, errors
     logged = entries(root)
     assert len(logged) == count_before + 20
     assert sorted(str(e["text"]) for e in logged[count_before:]) == sorted(f"concurrent note {n}" for n in range(20))
@@ -349,11 +434,12 @@ def test_twenty_concurrent_appends_give_twenty_entries(root: Path) -> None:
 
 
 @pytest.mark.slow
-def test_killed_writers_never_corrupt_the_log(root: Path, tmp_path: Path) -> None:
+def test_killed_writers_never_corrupt_the_log(root: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     before = log_file(root).read_bytes()
     count_before = len(entries(root))
     markers = {n: tmp_path / f"inside-write-{n}" for n in range(0, 12, 2)}  # every other writer is killed
-    writers = {n: start_writer(root, f"note {n}", subprocess.DEVNULL, markers.get(n)) for n in range(12)}
+    writers = Writers(tmp_path / "writers", [(writer_arguments(root, f"note {n}"), markers.get(n)) for n in range(12)])
+    request.addfinalizer(writers.close)
     killed_mid_write = set()
     deadline = time.monotonic() + 120
     while len(killed_mid_write) < len(markers):
@@ -362,14 +448,12 @@ def test_killed_writers_never_corrupt_the_log(root: Path, tmp_path: Path) -> Non
             if n not in killed_mid_write and marker.exists():
                 # The writer holds the lock and its temporary file is complete, the log not yet replaced.
                 assert Path(marker.read_text()).exists()
-                writers[n].send_signal(signal.SIGKILL)
-                writers[n].wait(timeout=30)
+                writers.kill(n)
                 killed_mid_write.add(n)
         time.sleep(0.05)
-    for writer in writers.values():
-        writer.wait(timeout=max(1, deadline - time.monotonic()))
-    assert [writers[n].returncode for n in killed_mid_write] == [-signal.SIGKILL] * len(markers)
-    assert [w.returncode for n, w in writers.items() if n not in markers] == [0] * 6
+    codes = [code for code, _ in writers.ended()]
+    assert [codes[n] for n in killed_mid_write] == [-signal.SIGKILL] * len(markers)
+    assert [code for n, code in enumerate(codes) if n not in markers] == [0] * 6
     after = log_file(root).read_bytes()
     assert after.startswith(before)
     # Only the writers left alone logged, each once; a writer killed mid-write left no trace in the log.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import os
@@ -40,7 +41,14 @@ def squeeze(text: str) -> str:
 
 def pages_of(pdf: bytes | Path) -> list[str]:
     data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
-    return [squeeze(page.extract_text()) for page in PdfReader(io.BytesIO(data)).pages]
+    return list(_pages_of(data))
+
+
+@functools.lru_cache(maxsize=16)
+def _pages_of(data: bytes) -> tuple[str, ...]:
+    """The text of each page of a PDF (its bytes): several tests read each of the module's PDFs,
+    and extracting the text costs about half a second a PDF."""
+    return tuple(squeeze(page.extract_text()) for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def page_size(pdf: Path) -> tuple[int, int]:

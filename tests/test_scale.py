@@ -76,6 +76,22 @@ def rendering(root: Path) -> Callable[[], object]:
     return lambda: render_site(validation)
 
 
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Callable[[dict[str, int]], Path]:
+    """Benchmark projects by size, each generated once for the module: validating and rendering
+    only read them."""
+    made: dict[tuple[int, int], Path] = {}
+
+    def project(size: dict[str, int]) -> Path:
+        key = (size["plans"], size["steps"])
+        if key not in made:
+            folder = tmp_path_factory.mktemp(f"scale-{key[0]}-plans-{key[1]}-steps")
+            made[key] = generate_plans(folder / "project", key[0], steps=key[1], log_entries=20)
+        return made[key]
+
+    return project
+
+
 # Four times the work each time: as many plans again three times, or one plan four times as
 # long. Linear growth takes about 4 to 5 times as long here (measured: 4.3 to 5.2), quadratic
 # would take 16; the guard sits between, at twice linear.
@@ -90,10 +106,12 @@ def rendering(root: Path) -> Callable[[], object]:
 )
 @pytest.mark.slow
 def test_golive_stages_grow_linearly(
-    tmp_path: Path, stage: Callable[[Path], Callable[[], object]], small: dict[str, int], large: dict[str, int]
+    generated: Callable[[dict[str, int]], Path],
+    stage: Callable[[Path], Callable[[], object]],
+    small: dict[str, int],
+    large: dict[str, int],
 ) -> None:
-    small_root = generate_plans(tmp_path / "small", small["plans"], steps=small["steps"], log_entries=20)
-    large_root = generate_plans(tmp_path / "large", large["plans"], steps=large["steps"], log_entries=20)
+    small_root, large_root = generated(small), generated(large)
     ratio = timed(stage(large_root)) / timed(stage(small_root))
     assert ratio < 2 * 4, f"{stage.__name__} {large} took {ratio:.1f} times as long as {small}"
 

@@ -99,7 +99,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
     served.close()
 
 
-@pytest.fixture(params=[LAPTOP, SMALL_LAPTOP, PHONE], ids=["laptop", "small-laptop", "phone"])
+# One tab per screen size, shared by the tests of that size (they only open pages and measure
+# them; each starts with a page load): a new browser context costs more than a page load.
+@pytest.fixture(scope="module", params=[LAPTOP, SMALL_LAPTOP, PHONE], ids=["laptop", "small-laptop", "phone"])
 def screen(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport=request.param)
     context.set_default_timeout(TIMEOUT_MS)

@@ -1,14 +1,15 @@
 """site_src/ is replaced as a whole or not at all: a write killed at any of its steps.
 
-A child process runs the real write (generator.site.write.write_site_src) with its test hook
-`_step` replaced by one that SIGKILLs the process at its N-th filesystem step. After each
-kill, site_src/ must hold exactly the old or exactly the new set of pages (names and
-bytes), `golive check` must see that completed state, and the next write must finish
-with the new set and nothing left beside site_src/.
+A child process (forked from one that has imported golive, see Children) runs the real write
+(generator.site.write.write_site_src) with its test hook `_step` replaced by one that SIGKILLs
+the process at its N-th filesystem step. After each kill, site_src/ must hold exactly the old
+or exactly the new set of pages (names and bytes), `golive check` must see that completed
+state, and the next write must finish with the new set and nothing left beside site_src/.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import signal
@@ -23,23 +24,47 @@ from conftest import REPO
 from generator.site import write as write_module
 from generator.site.write import SITE_SRC, check_site_src, recover_site_src, write_site_src
 
+# One interpreter imports golive once, then forks a child for each write (a fresh interpreter per
+# kill point spends most of its time importing). A forked child is a copy of a process that has
+# only imported the module: each write starts from the module's state as a new process has it.
+# The server runs no thread, so forking is safe; it reads one request a line and answers with
+# the child's exit code as subprocess gives it (-9: killed) and what it printed.
 CHILD = """
-import os, pickle, signal, sys
+import json, os, pickle, signal, sys, traceback
 from pathlib import Path
 import generator.site.write as write
 
-site_src, files, kill_at, mode = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-if mode == "renames":
-    write._renameat2 = None  # as on a system without renameat2(RENAME_EXCHANGE)
-steps = 0
-def step():
-    global steps
-    steps += 1
-    if steps == kill_at:
-        os.kill(os.getpid(), signal.SIGKILL)
-write._step = step
-write.write_site_src(site_src, pickle.loads(files.read_bytes()))
-print(steps)
+def child(site_src, files, kill_at, mode, out):
+    signal.alarm(60)  # a write that hangs dies (SIGALRM) instead of hanging the test
+    if mode == "renames":
+        write._renameat2 = None  # as on a system without renameat2(RENAME_EXCHANGE)
+    steps = 0
+    def step():
+        nonlocal steps
+        steps += 1
+        if steps == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+    write._step = step
+    write.write_site_src(site_src, pickle.loads(files.read_bytes()))
+    os.write(out, str(steps).encode())
+
+for line in sys.stdin:
+    site_src, files, kill_at, mode = json.loads(line)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        try:
+            child(Path(site_src), Path(files), kill_at, mode, write_end)
+        except BaseException:
+            os.write(2, traceback.format_exc().encode())
+            os._exit(1)
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as printed:
+        out = printed.read().decode()
+    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    print(json.dumps([code, out]), flush=True)
 """
 
 
@@ -69,24 +94,41 @@ def old_and_new() -> tuple[dict[str, bytes], dict[str, bytes]]:
     return old, new
 
 
+class Children:
+    """The forking server of CHILD: run_child() runs one write in a new child process."""
+
+    def __init__(self) -> None:
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        self.server = subprocess.Popen(
+            [sys.executable, "-c", CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+        )
+
+    def run_child(self, site_src: Path, files: Path, kill_at: int, mode: str) -> subprocess.CompletedProcess[str]:
+        assert self.server.stdin is not None and self.server.stdout is not None
+        self.server.stdin.write(json.dumps([str(site_src), str(files), kill_at, mode]) + "\n")
+        self.server.stdin.flush()
+        answer = self.server.stdout.readline()
+        assert answer, f"the forking server ended: {self.server.wait(timeout=60)}"
+        code, out = json.loads(answer)
+        # a child's traceback goes to the server's stderr, which is the test's
+        return subprocess.CompletedProcess(CHILD, code, out, "")
+
+    def close(self) -> None:
+        assert self.server.stdin is not None and self.server.stdout is not None
+        self.server.stdin.close()
+        self.server.stdout.close()
+        assert self.server.wait(timeout=60) == 0
+
+
 def beside(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.name not in (SITE_SRC, "files.pickle"))
 
 
-def run_child(site_src: Path, files: Path, kill_at: int, mode: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run(
-        [sys.executable, "-c", CHILD, str(site_src), str(files), str(kill_at), mode],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["exchange", "renames"])
-def test_a_write_killed_at_any_step_leaves_the_old_or_the_new_pages(tmp_path: Path, mode: str) -> None:
+def test_a_write_killed_at_any_step_leaves_the_old_or_the_new_pages(
+    tmp_path: Path, mode: str, request: pytest.FixtureRequest
+) -> None:
     if mode == "exchange" and write_module._renameat2 is None:
         pytest.skip("no renameat2 on this system")
     root = tmp_path / "project"
@@ -100,6 +142,9 @@ def test_a_write_killed_at_any_step_leaves_the_old_or_the_new_pages(tmp_path: Pa
         write_site_src(site_src, old)
         assert tree(site_src) == old and beside(root) == []
 
+    children = Children()
+    request.addfinalizer(children.close)
+    run_child = children.run_child
     reset()
     full = run_child(site_src, files, 0, mode)
     assert full.returncode == 0, full.stderr
