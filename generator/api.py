@@ -17,7 +17,7 @@ from generator.authoring.scaffold import new_plan
 from generator.authoring.schemas import write_schemas
 from generator.call.logbook import Appended, LogError, NewEntry, append_entry
 from generator.check.validate import Validation, stale_status_warnings, validate_project
-from generator.diagnostics import Diagnostic, sort_diagnostics
+from generator.diagnostics import Diagnostic, plural, sort_diagnostics
 from generator.mkdocs.build import MKDOCS_CONFIG, SITE_DIR, build_html
 from generator.mkdocs.serve import serve_site
 from generator.paper.pdf import (
@@ -67,10 +67,7 @@ def generate(root: Path, outputs: Sequence[str] = (SITE_SRC,)) -> Generated:
 
     A link or special file under any of the `outputs` folders is an error too: nothing is rendered.
     """
-    validation = validate_project(root)
-    refused = refused_outputs(root, outputs)
-    if refused:
-        validation.diagnostics = sort_diagnostics([*validation.diagnostics, *refused])
+    validation = _with(validate_project(root), refused_outputs(root, outputs))
     if not validation.ok:
         return Generated(validation, None)
     # Rendering reads the models only: the raw values and their line and column can go.
@@ -114,17 +111,14 @@ def _check_publishable(root: Path) -> None:
     if generated.site is None:
         errors = generated.validation.errors
         raise PublishError(
-            f"the plans have {len(errors)} error{'' if len(errors) == 1 else 's'}; fix them, "
-            f"run `golive build` and commit {SITE_SRC}/",
+            f"the plans have {plural(len(errors), 'error')}; fix them, run `golive build` and commit {SITE_SRC}/",
             diagnostics=generated.validation.diagnostics,
         )
     changes = check(root, generated.site)
     if changes.any:
         raise PublishError(
             f"{SITE_SRC}/ is stale; run `golive build` and commit {SITE_SRC}/ before publishing",
-            details=[f"{SITE_SRC}/{relative}: missing" for relative in changes.added]
-            + [f"{SITE_SRC}/{relative}: differs" for relative in changes.changed]
-            + [f"{SITE_SRC}/{relative}: would be deleted" for relative in changes.removed],
+            details=changes.listing(SITE_SRC),
         )
 
 
@@ -139,7 +133,11 @@ def validate(root: Path, now: dt.datetime | None = None) -> Validation:
     long after their window): only here, never in the pages, which stay the same whenever built.
     """
     validation = validate_project(root)
-    found = [*refused_outputs(root), *(stale_status_warnings(validation, now) if now is not None else [])]
+    return _with(validation, [*refused_outputs(root), *(stale_status_warnings(validation, now) if now else [])])
+
+
+def _with(validation: Validation, found: list[Diagnostic]) -> Validation:
+    """The validation with what was found outside the sources (links under the outputs, the clock) in order."""
     if found:
         validation.diagnostics = sort_diagnostics([*validation.diagnostics, *found])
     return validation

@@ -122,6 +122,11 @@ def for_plan(plan: str, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d if d.plan == plan else dataclasses.replace(d, plan=plan) for d in diagnostics]
 
 
+def plural(count: int, word: str) -> str:
+    """'1 error', '3 errors': a count and its noun."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def shorten(text: str, limit: int) -> str:
     """Text cut to at most `limit` characters, with "..." when cut."""
     return text if len(text) <= limit else text[: limit - 3] + "..."

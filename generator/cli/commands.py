@@ -17,6 +17,7 @@ from pathlib import Path
 from generator import api
 from generator.call.logbook import NewEntry
 from generator.check.validate import Validation
+from generator.diagnostics import plural
 from generator.errors import GoliveError
 from generator.mkdocs.build import SITE_DIR
 from generator.paper.pdf import PDF_DIR, PdfError
@@ -25,10 +26,6 @@ from generator.site.render import diff_markdown
 from generator.site.write import SITE_SRC
 
 EXIT_OK, EXIT_INVALID = 0, 1
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _shown(path: Path, root: Path) -> Path:
@@ -45,10 +42,10 @@ def summary_line(validation: Validation) -> str:
         + (project.people is not None)
     )
     errors, warnings = len(validation.errors), len(validation.warnings)
-    checked = f"{_plural(len(project.plans), 'plan')}, {_plural(files, 'file')} read"
+    checked = f"{plural(len(project.plans), 'plan')}, {plural(files, 'file')} read"
     if not errors and not warnings:
         return f"golive: {checked}: all valid"
-    return f"golive: {checked}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    return f"golive: {checked}: {plural(errors, 'error')}, {plural(warnings, 'warning')}"
 
 
 def _report(validation: Validation) -> bool:
@@ -94,7 +91,7 @@ def build(args: argparse.Namespace) -> int:
         return EXIT_INVALID if args.pdf else EXIT_OK
     if len(built.kept) > len(built.to_write):
         still_current = len(built.kept) - len(built.to_write)
-        print(f"golive: {_plural(still_current, 'PDF')} in {SITE_DIR}/{PDF_DIR}/ still current, kept")
+        print(f"golive: {plural(still_current, 'PDF')} in {SITE_DIR}/{PDF_DIR}/ still current, kept")
     _write_pdfs(args.root, built.to_write)
     return EXIT_OK
 
@@ -124,12 +121,8 @@ def check(args: argparse.Namespace) -> int:
     if not changes.any:
         print(f"golive: {SITE_SRC}/ is up to date ({changes.unchanged} files)")
         return EXIT_OK
-    for relative in changes.added:
-        print(f"{SITE_SRC}/{relative}: missing")
-    for relative in changes.changed:
-        print(f"{SITE_SRC}/{relative}: differs")
-    for relative in changes.removed:
-        print(f"{SITE_SRC}/{relative}: would be deleted")
+    for line in changes.listing(SITE_SRC):
+        print(line)
     print(f"golive check: {SITE_SRC}/ is stale; run `golive build` and commit {SITE_SRC}/", file=sys.stderr)
     return EXIT_INVALID
 

@@ -41,6 +41,14 @@ class Changes:
     def any(self) -> bool:
         return bool(self.added or self.changed or self.removed)
 
+    def listing(self, folder: str) -> list[str]:
+        """One line per file that differs, as `golive check` and `golive publish` show it."""
+        return (
+            [f"{folder}/{relative}: missing" for relative in self.added]
+            + [f"{folder}/{relative}: differs" for relative in self.changed]
+            + [f"{folder}/{relative}: would be deleted" for relative in self.removed]
+        )
+
 
 def _step() -> None:
     """Called before each filesystem change of a write; does nothing.
