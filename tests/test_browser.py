@@ -1,7 +1,8 @@
 """The built site in a real browser: Debian's headless chromium driven by Playwright.
 
 The site is served over HTTP on 127.0.0.1 (MkDocs search fetches its index, which
-file:// does not allow). One browser for the whole session, a fresh context per test.
+file:// does not allow). One browser for the whole session; tests that only read pages share a context (warm cache),
+the others each get a fresh one.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from playwright.sync_api import (
     Route,
     expect,
 )
-from playwright.sync_api import Error as PlaywrightError
 
 from conftest import REPO, SiteServer, build_project
 from hostile import VECTORS, Field, make_hostile_project, normalise
@@ -98,9 +98,9 @@ def dashboard_groups(page: Page) -> list[dict[str, Any]]:
 # --- the shipped site ----------------------------------------------------------------------
 
 
-def test_dashboard_lists_every_plan_under_its_status(page: Page, server: SiteServer) -> None:
-    page.goto(server.url())
-    groups = dashboard_groups(page)
+def test_dashboard_lists_every_plan_under_its_status(tab: Page, server: SiteServer) -> None:
+    tab.goto(server.url())
+    groups = dashboard_groups(tab)
 
     assert [group["heading"] for group in groups] == list(DASHBOARD_GROUPS)
     for group in groups:
@@ -110,23 +110,23 @@ def test_dashboard_lists_every_plan_under_its_status(page: Page, server: SiteSer
             (title, f"plans/{plan_id}/index.html") for title, plan_id in zip(titles, plan_ids, strict=True)
         ]
         for title in titles:
-            expect(content(page).get_by_role("link", name=title, exact=True)).to_be_visible()
+            expect(content(tab).get_by_role("link", name=title, exact=True)).to_be_visible()
 
     shop_title = shipped_plan(SHOP)["title"]
-    content(page).get_by_role("link", name=shop_title, exact=True).click()
-    expect(page).to_have_url(server.url(f"plans/{SHOP}/index.html"))
-    expect(content(page).locator("h1")).to_contain_text(shop_title)
+    content(tab).get_by_role("link", name=shop_title, exact=True).click()
+    expect(tab).to_have_url(server.url(f"plans/{SHOP}/index.html"))
+    expect(content(tab).locator("h1")).to_contain_text(shop_title)
 
 
-def test_runbook_schedule_timeline_and_revision(page: Page, server: SiteServer) -> None:
+def test_runbook_schedule_timeline_and_revision(tab: Page, server: SiteServer) -> None:
     steps = shipped_plan(SHOP)["steps"]
-    page.goto(server.url(f"plans/{SHOP}/runbook.html"))
+    tab.goto(server.url(f"plans/{SHOP}/runbook.html"))
 
-    rows = page.locator(".golive-schedule table tbody tr")
+    rows = tab.locator(".golive-schedule table tbody tr")
     expect(rows).to_have_count(len(steps))
     # every command block has Material's copy button
     commands = sum(len(step.get("commands", [])) for step in steps)
-    copy_buttons = page.locator('article .highlight button[data-md-type="copy"]')
+    copy_buttons = tab.locator('article .highlight button[data-md-type="copy"]')
     expect(copy_buttons.first).to_be_attached()
     assert copy_buttons.count() == commands
     first = rows.first.locator("td")
@@ -134,11 +134,11 @@ def test_runbook_schedule_timeline_and_revision(page: Page, server: SiteServer) 
     expect(first.nth(2)).to_have_text("T+0:00")
     expect(first.nth(4)).to_contain_text(steps[0]["title"])
 
-    bars = page.locator(".golive-timeline .golive-timeline__bar")
+    bars = tab.locator(".golive-timeline .golive-timeline__bar")
     expect(bars).to_have_count(len(steps))
-    critical = page.locator(".golive-timeline__row.is-critical .golive-timeline__bar")
+    critical = tab.locator(".golive-timeline__row.is-critical .golive-timeline__bar")
     assert critical.count() >= 1
-    plain = page.locator(".golive-timeline__row:not(.is-critical) .golive-timeline__bar")
+    plain = tab.locator(".golive-timeline__row:not(.is-critical) .golive-timeline__bar")
     # The bars are drawn (golive.css is loaded) and the critical path looks different.
     for bar in (critical.first, plain.first):
         box = bar.bounding_box()
@@ -147,36 +147,36 @@ def test_runbook_schedule_timeline_and_revision(page: Page, server: SiteServer) 
     colour = "el => getComputedStyle(el).backgroundColor"
     assert critical.first.evaluate(colour) != plain.first.evaluate(colour)
 
-    revision = page.locator(".golive-revision code").inner_text()
+    revision = tab.locator(".golive-revision code").inner_text()
     assert REVISION.fullmatch(revision), revision
 
-    page.goto(server.url())
+    tab.goto(server.url())
     on_dashboard = [
         row["revision"]
-        for group in dashboard_groups(page)
+        for group in dashboard_groups(tab)
         for row in group["rows"]
         if row["href"] == f"plans/{SHOP}/index.html"
     ]
     assert on_dashboard == [revision]
 
 
-def test_rollback_commands_are_code_blocks_with_a_copy_button(page: Page, server: SiteServer) -> None:
+def test_rollback_commands_are_code_blocks_with_a_copy_button(tab: Page, server: SiteServer) -> None:
     commands = [c for step in shipped_plan(SHOP)["rollback"]["steps"] for c in step.get("commands", [])]
     assert commands
-    page.goto(server.url(f"plans/{SHOP}/rollback.html"))
-    blocks = content(page).locator(".highlight")
+    tab.goto(server.url(f"plans/{SHOP}/rollback.html"))
+    blocks = content(tab).locator(".highlight")
     expect(blocks).to_have_count(len(commands))
     expect(blocks.locator('button[data-md-type="copy"]')).to_have_count(len(commands))
     assert [block.locator("code").inner_text() for block in blocks.all()] == commands
 
 
-def test_contact_sheet_has_a_row_with_a_phone_link_per_stakeholder(page: Page, server: SiteServer) -> None:
+def test_contact_sheet_has_a_row_with_a_phone_link_per_stakeholder(tab: Page, server: SiteServer) -> None:
     stakeholders = shipped_plan(SHOP)["stakeholders"]
     people = {person["id"]: person for person in load_yaml(REPO / "plans/people.yaml")["people"]}
-    page.goto(server.url(f"plans/{SHOP}/contacts.html"))
+    tab.goto(server.url(f"plans/{SHOP}/contacts.html"))
 
     # every job in this plan is a stakeholder's, so that no one else follows them
-    rows = page.locator(".golive-contacts table tbody tr")
+    rows = tab.locator(".golive-contacts table tbody tr")
     expect(rows).to_have_count(len(stakeholders))
     for index, stakeholder in enumerate(stakeholders):
         person = people[stakeholder["person"]]
@@ -194,22 +194,20 @@ def test_contact_sheet_has_a_row_with_a_phone_link_per_stakeholder(page: Page, s
     expect(rows.nth(3).locator('a[href="tel:+918055550142"]')).to_have_text("+91 80 5555 0142")
 
 
-def test_search_finds_a_step_by_its_title(page: Page, server: SiteServer) -> None:
+def test_search_finds_a_step_by_its_title(tab: Page, server: SiteServer) -> None:
     step = next(s for s in shipped_plan(SHOP)["steps"] if s["id"] == "reconcile-first-orders")
     assert "Reconcile" in step["title"]
-    page.goto(server.url())
-    search(page, "Reconcile")
+    tab.goto(server.url())
+    search(tab, "Reconcile")
 
     target = server.url(f"plans/{SHOP}/runbook.html")
     # Material lists the page, then its matching sections: the step's own section links to its anchor.
-    hit = page.locator(
-        f'.md-search-result__item a.md-search-result__link[href^="{target}"][href$="#step-{step["id"]}"]'
-    )
+    hit = tab.locator(f'.md-search-result__item a.md-search-result__link[href^="{target}"][href$="#step-{step["id"]}"]')
     expect(hit).to_have_count(1)
     expect(hit).to_contain_text(step["title"])
     hit.click()
-    expect(page).to_have_url(re.compile(re.escape(target) + r".*#step-" + step["id"] + "$"))
-    expect(content(page).locator("h1")).to_contain_text("Runbook")
+    expect(tab).to_have_url(re.compile(re.escape(target) + r".*#step-" + step["id"] + "$"))
+    expect(content(tab).locator("h1")).to_contain_text("Runbook")
 
 
 def test_pages_only_talk_to_the_local_server(page: Page, server: SiteServer) -> None:
@@ -301,7 +299,7 @@ def _open_hostile(page: Page, hostile: SiteServer, path: str) -> list[str]:
     """Open a page of the hostile site (nothing may leave the machine); return its uncaught errors."""
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.context.route(_outside(hostile), lambda route: route.abort())
+    page.route(_outside(hostile), lambda route: route.abort())
     page.goto(hostile.url(path))  # "load": inline scripts and image errors have happened by then
     return errors
 
@@ -390,10 +388,19 @@ def test_hostile_tree_runs_loads_and_links_nothing_and_shows_every_payload_as_te
 
     def fresh(url: str) -> Page:
         """The page in a tab of its own: a click made in an earlier tab (a mailto: or tel: link
-        handed to the system, a download) can never abort this load, however late it lands."""
+        handed to the system) can never abort this load, however late it lands."""
         tab = context.new_page()
         tab.goto(url)
         return tab
+
+    def stay(route: Route) -> None:
+        """A navigation of the tab away from its page is answered "204 No Content", so the tab
+        stays where it is: the next link is clicked without loading the page again. The pages
+        it would have gone to are each opened and read in turn anyway."""
+        if route.request.is_navigation_request() and route.request.frame.parent_frame is None:
+            route.fulfill(status=204)
+        else:
+            route.fallback()
 
     for path in hostile.pages:
         url = server.url(path)
@@ -403,32 +410,24 @@ def test_hostile_tree_runs_loads_and_links_nothing_and_shows_every_payload_as_te
             active[path] = found
         texts[path] = normalise(view.evaluate(PAGE_TEXT_JS))
         links = view.evaluate(LINKS_JS)
-        clicks += view.evaluate(CLICK_IN_PLACE_JS)
-        view.close()
+        view.route(re.compile(".*"), stay)
         for href in links:
             in_place = not href.startswith(("http:", "https:")) or ("#" in href and href.split("#")[0] == url)
             if in_place or href in clicked_away:
                 continue
             clicked_away.add(href)
-            view = fresh(url)
-            navigation = context.expect_event("request", lambda request: request.is_navigation_request())
             if view.evaluate(NEW_TAB_JS, href):  # Material's footer link opens a new tab
-                with navigation, context.expect_page() as tab:
+                with context.expect_page() as tab:
                     view.evaluate(CLICK_JS, href)
+                tab.value.wait_for_load_state("domcontentloaded")
                 tab.value.close()
             else:
-                try:
-                    with navigation, view.expect_navigation(wait_until="commit"):
-                        view.evaluate(CLICK_JS, href)
-                except PlaywrightError:
-                    if not href.startswith(server.origin + "/"):
-                        raise
-                    # golive.ics: a download, not a page (so the navigation ends there)
-            # Close only once the page it went to has loaded: closing a tab while its navigation
-            # is committing can leave Playwright waiting for ever.
-            view.wait_for_load_state("domcontentloaded")
-            view.close()
+                with view.expect_event("request", lambda request: request.is_navigation_request()):
+                    view.evaluate(CLICK_JS, href)
+            assert view.url == url, f"{href} left the page it was clicked on"
             clicks += 1
+        clicks += view.evaluate(CLICK_IN_PLACE_JS)
+        view.close()
 
     # Requests over the network to another host (tel: and mailto: clicks ask the system for an
     # application, which a browser does not do unless a person clicks).
@@ -452,10 +451,10 @@ def test_hostile_tree_runs_loads_and_links_nothing_and_shows_every_payload_as_te
     assert len(texts) >= 14 and clicks > 100
 
 
-def test_hostile_step_title_keeps_the_schedule_table_intact(page: Page, hostile: HostileSite) -> None:
+def test_hostile_step_title_keeps_the_schedule_table_intact(tab: Page, hostile: HostileSite) -> None:
     title = next(f for f in hostile.fields if f.path == "plan.yaml steps[0].title")
-    _open_hostile(page, hostile.server, "plans/shop/runbook.html")
-    table = page.locator(".golive-schedule table")
+    _open_hostile(tab, hostile.server, "plans/shop/runbook.html")
+    table = tab.locator(".golive-schedule table")
     columns = table.locator("thead th").count()
     assert columns == 10
     row = table.locator("tbody tr").first
@@ -464,36 +463,36 @@ def test_hostile_step_title_keeps_the_schedule_table_intact(page: Page, hostile:
     expect(row.locator("td").nth(5)).to_contain_text("f01 ")  # people.yaml name of the owner
 
 
-def test_hostile_plan_title_in_the_dashboard_and_the_navigation(page: Page, hostile: HostileSite) -> None:
+def test_hostile_plan_title_in_the_dashboard_and_the_navigation(tab: Page, hostile: HostileSite) -> None:
     title = next(f for f in hostile.fields if f.path == "plan.yaml title")
-    _open_hostile(page, hostile.server, "")
-    link = content(page).locator('a[href="plans/shop/index.html"]').first
+    _open_hostile(tab, hostile.server, "")
+    link = content(tab).locator('a[href="plans/shop/index.html"]').first
     assert normalise(link.inner_text()) == title.shown
-    page.goto(hostile.server.url("plans/shop/index.html"))
+    tab.goto(hostile.server.url("plans/shop/index.html"))
     # The navigation (pruned to the active go-live) names the plan by its title too: as text,
     # neither run nor escaped twice.
-    nav_titles = page.locator("nav.md-nav--primary .md-nav__link").all_text_contents()
+    nav_titles = tab.locator("nav.md-nav--primary .md-nav__link").all_text_contents()
     assert title.shown in [normalise(text) for text in nav_titles]
 
 
-def test_hostile_channel_and_dashboard_names_are_link_labels_as_written(page: Page, hostile: HostileSite) -> None:
-    _open_hostile(page, hostile.server, "plans/shop/index.html")
+def test_hostile_channel_and_dashboard_names_are_link_labels_as_written(tab: Page, hostile: HostileSite) -> None:
+    _open_hostile(tab, hostile.server, "plans/shop/index.html")
     for path, href in (
         ("plan.yaml channels[0].name", "plan.yaml channels[0].link"),
         ("plan.yaml monitoring[0].name", "plan.yaml monitoring[0].link"),
     ):
         name = next(f for f in hostile.fields if f.path == path)
         link = next(f for f in hostile.fields if f.path == href)
-        label = content(page).locator("a", has_text=name.shown.split()[0])
+        label = content(tab).locator("a", has_text=name.shown.split()[0])
         expect(label).to_have_count(1)
         assert normalise(label.inner_text()) == name.shown
         assert label.get_attribute("href") == link.value
         assert label.locator("*").count() == 0  # no link, image or emphasis inside
 
 
-def test_hostile_search_results_show_the_markup_as_text(page: Page, hostile: HostileSite) -> None:
-    _open_hostile(page, hostile.server, "")
-    search(page, "wzxhzdk")
-    results = page.locator(".md-search-result")
+def test_hostile_search_results_show_the_markup_as_text(tab: Page, hostile: HostileSite) -> None:
+    _open_hostile(tab, hostile.server, "")
+    search(tab, "wzxhzdk")
+    results = tab.locator(".md-search-result")
     expect(results).to_contain_text("<img src=x")
     assert results.locator("img, [onerror], script, iframe, svg:not(.md-icon svg)").count() == 0

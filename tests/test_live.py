@@ -358,25 +358,25 @@ def test_clear_asks_first(page: Page, site: SiteServer) -> None:
     expect(page.locator("input.golive-live__done:checked")).to_have_count(0)
 
 
-def test_pages_without_a_live_div_are_untouched(page: Page, site: SiteServer) -> None:
+def test_pages_without_a_live_div_are_untouched(tab: Page, site: SiteServer) -> None:
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("pageerror", lambda error: errors.append(str(error)))
     for path in (
         "",
         f"plans/{SHOP}/index.html",
         f"plans/{SHOP}/rollback.html",
         f"plans/{SHOP}/contacts.html",
     ):
-        page.goto(site.url(path))
-        expect(page.locator("article")).to_be_visible()
-        expect(page.locator(".golive-live__bar, input.golive-live__done")).to_have_count(0)
-        assert page.evaluate("() => window.goliveLive === undefined")
+        tab.goto(site.url(path))
+        expect(tab.locator("article")).to_be_visible()
+        expect(tab.locator(".golive-live__bar, input.golive-live__done")).to_have_count(0)
+        assert tab.evaluate("() => window.goliveLive === undefined")
     assert not errors, errors
 
 
-def test_the_clock_of_a_single_date_window_has_no_day(page: Page, site: SiteServer) -> None:
-    page.goto(site.url("plans/social-stories-launch/runbook.html"))  # Tue 07:00-15:00 Los Angeles
-    expect(page.locator(".golive-live__clock")).to_have_text(re.compile(r"^\d\d:\d\d:\d\d$"))
+def test_the_clock_of_a_single_date_window_has_no_day(tab: Page, site: SiteServer) -> None:
+    tab.goto(site.url("plans/social-stories-launch/runbook.html"))  # Tue 07:00-15:00 Los Angeles
+    expect(tab.locator(".golive-live__clock")).to_have_text(re.compile(r"^\d\d:\d\d:\d\d$"))
 
 
 def test_the_clock_of_a_window_across_midnight_says_the_day(page: Page, site: SiteServer) -> None:
