@@ -386,31 +386,28 @@ def test_hostile_tree_runs_loads_and_links_nothing_and_shows_every_payload_as_te
     clicked_away: set[str] = set()  # links that leave the page: each destination clicked once
     clicks = 0
 
-    def fresh(url: str) -> Page:
-        """The page in a tab of its own: a click made in an earlier tab (a mailto: or tel: link
-        handed to the system) can never abort this load, however late it lands."""
-        tab = context.new_page()
-        tab.goto(url)
-        return tab
+    opened = {"url": ""}
 
     def stay(route: Route) -> None:
-        """A navigation of the tab away from its page is answered "204 No Content", so the tab
-        stays where it is: the next link is clicked without loading the page again. The pages
-        it would have gone to are each opened and read in turn anyway."""
-        if route.request.is_navigation_request() and route.request.frame.parent_frame is None:
+        """The tab goes only to the page being read. A click that would take it elsewhere is
+        answered "204 No Content", so the tab stays where it is and the next link is clicked
+        without loading the page again; the pages it would have gone to are read in turn anyway."""
+        request = route.request
+        if request.is_navigation_request() and request.frame.parent_frame is None and request.url != opened["url"]:
             route.fulfill(status=204)
         else:
             route.fallback()
 
+    view = context.new_page()
+    view.route(re.compile(".*"), stay)
     for path in hostile.pages:
-        url = server.url(path)
-        view = fresh(url)
+        url = opened["url"] = server.url(path)
+        view.goto(url)
         found = view.evaluate(ACTIVE_CONTENT_JS)
         if found != NOTHING_ACTIVE:
             active[path] = found
         texts[path] = normalise(view.evaluate(PAGE_TEXT_JS))
         links = view.evaluate(LINKS_JS)
-        view.route(re.compile(".*"), stay)
         for href in links:
             in_place = not href.startswith(("http:", "https:")) or ("#" in href and href.split("#")[0] == url)
             if in_place or href in clicked_away:
@@ -427,7 +424,7 @@ def test_hostile_tree_runs_loads_and_links_nothing_and_shows_every_payload_as_te
             assert view.url == url, f"{href} left the page it was clicked on"
             clicks += 1
         clicks += view.evaluate(CLICK_IN_PLACE_JS)
-        view.close()
+    view.close()
 
     # Requests over the network to another host (tel: and mailto: clicks ask the system for an
     # application, which a browser does not do unless a person clicks).
