@@ -1,7 +1,7 @@
 """Live mode of the runbook (assets/golive-live.js) in headless Chromium.
 
-Ticks are kept in the browser's localStorage; each test has a fresh browser context,
-so its storage starts empty.
+Ticks are kept in the browser's localStorage, which starts empty for every test: tests that set
+the browser's clock get a fresh browser context, the others a tab whose storage is cleared after.
 """
 
 from __future__ import annotations
@@ -92,63 +92,63 @@ def stored_keys(page: Page) -> list[str]:
     return sorted(keys)
 
 
-def test_ticks_show_time_and_initials_and_survive_a_reload(page: Page, site: SiteServer) -> None:
-    open_runbook(page, site)
-    bar = page.locator(".golive-live__bar")
+def test_ticks_show_time_and_initials_and_survive_a_reload(tab: Page, site: SiteServer) -> None:
+    open_runbook(tab, site)
+    bar = tab.locator(".golive-live__bar")
     expect(bar.locator(".golive-live__clock")).to_have_text(CLOCK)
     expect(bar.locator(".golive-live__offset")).to_have_text(OFFSET)
     # Every step row has a labelled box instead of the printed ☐.
-    rows = page.locator(".golive-schedule tbody tr")
-    expect(page.locator(".golive-schedule input.golive-live__done")).to_have_count(rows.count())
-    expect(page.locator(".golive-schedule td", has_text="☐")).to_have_count(0)
-    expect(page.get_by_role("checkbox", name="Done: Open the bridge, roll call and plan review")).to_be_visible()
+    rows = tab.locator(".golive-schedule tbody tr")
+    expect(tab.locator(".golive-schedule input.golive-live__done")).to_have_count(rows.count())
+    expect(tab.locator(".golive-schedule td", has_text="☐")).to_have_count(0)
+    expect(tab.get_by_role("checkbox", name="Done: Open the bridge, roll call and plan review")).to_be_visible()
 
-    page.get_by_label("Your id").select_option("raj-patel")
+    tab.get_by_label("Your id").select_option("raj-patel")
     for step in TICKED:
-        box(page, step).check()
+        box(tab, step).check()
     times = {}
     for step in TICKED:
-        expect(box(page, step)).to_be_checked()
-        expect(actual(page, step)).to_have_text(re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:\d\d$"))
-        expect(initials(page, step)).to_have_text("RP")
-        times[step] = actual(page, step).inner_text()
+        expect(box(tab, step)).to_be_checked()
+        expect(actual(tab, step)).to_have_text(re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:\d\d$"))
+        expect(initials(tab, step)).to_have_text("RP")
+        times[step] = actual(tab, step).inner_text()
     expect(bar.locator(".golive-live__status")).to_have_text(f"3 of {rows.count()} steps done")
 
-    page.reload()
-    expect(page.locator(".golive-live__bar")).to_be_visible()
-    expect(page.get_by_label("Your id")).to_have_value("raj-patel")
+    tab.reload()
+    expect(tab.locator(".golive-live__bar")).to_be_visible()
+    expect(tab.get_by_label("Your id")).to_have_value("raj-patel")
     for step in TICKED:
-        expect(box(page, step)).to_be_checked()
-        expect(actual(page, step)).to_have_text(times[step])
-        expect(initials(page, step)).to_have_text("RP")
-    expect(page.locator("input.golive-live__done:checked")).to_have_count(len(TICKED))
+        expect(box(tab, step)).to_be_checked()
+        expect(actual(tab, step)).to_have_text(times[step])
+        expect(initials(tab, step)).to_have_text("RP")
+    expect(tab.locator("input.golive-live__done:checked")).to_have_count(len(TICKED))
     expect(bar.locator(".golive-live__clock")).to_have_text(CLOCK)
     expect(bar.locator(".golive-live__offset")).to_have_text(OFFSET)
 
     # Unticking forgets the step, also after a reload.
-    box(page, TICKED[1]).uncheck()
-    expect(actual(page, TICKED[1])).to_have_text("")
-    expect(initials(page, TICKED[1])).to_have_text("")
-    page.reload()
-    expect(page.locator("input.golive-live__done:checked")).to_have_count(len(TICKED) - 1)
-    expect(box(page, TICKED[1])).not_to_be_checked()
+    box(tab, TICKED[1]).uncheck()
+    expect(actual(tab, TICKED[1])).to_have_text("")
+    expect(initials(tab, TICKED[1])).to_have_text("")
+    tab.reload()
+    expect(tab.locator("input.golive-live__done:checked")).to_have_count(len(TICKED) - 1)
+    expect(box(tab, TICKED[1])).not_to_be_checked()
 
 
-def test_export_appends_to_the_log_and_validates(page: Page, site: SiteServer, tmp_path: Path) -> None:
-    open_runbook(page, site)
-    first = page.locator("#golive-live").get_attribute("data-people")
-    names = page.locator("#golive-live").get_attribute("data-people-names")
+def test_export_appends_to_the_log_and_validates(tab: Page, site: SiteServer, tmp_path: Path) -> None:
+    open_runbook(tab, site)
+    first = tab.locator("#golive-live").get_attribute("data-people")
+    names = tab.locator("#golive-live").get_attribute("data-people-names")
     assert first and names
     first = first.split()[0]
-    page.get_by_label("Your id").select_option(first)
+    tab.get_by_label("Your id").select_option(first)
     for step in TICKED:
-        box(page, step).check()
-        expect(initials(page, step)).to_have_text(json.loads(names)[first][1])
+        box(tab, step).check()
+        expect(initials(tab, step)).to_have_text(json.loads(names)[first][1])
 
-    page.locator(".golive-live__bar").get_by_role("button", name="Copy log entries").click()
-    area = page.locator("textarea.golive-live__export")
+    tab.locator(".golive-live__bar").get_by_role("button", name="Copy log entries").click()
+    area = tab.locator("textarea.golive-live__export")
     expect(area).to_be_visible()
-    text = export(page)
+    text = export(tab)
     expect(area).to_have_value(text)
     assert text.startswith("  - at: ") and text.endswith("\n")
     # The spec's shape, line by line.
@@ -320,15 +320,15 @@ def test_a_tick_before_anyone_picked_an_id_asks_who_is_ticking(page: Page, site:
     expect(initials(page, "smoke-test")).to_have_text("RP")
 
 
-def test_clear_asks_first(page: Page, site: SiteServer) -> None:
-    open_runbook(page, site)
-    page.get_by_label("Your id").select_option("raj-patel")
-    box(page, "open-bridge").check()
+def test_clear_asks_first(tab: Page, site: SiteServer) -> None:
+    open_runbook(tab, site)
+    tab.get_by_label("Your id").select_option("raj-patel")
+    box(tab, "open-bridge").check()
     # Ticks kept for another revision of this plan go too (and the question says so); other plans' stay.
     other = f"golive:live:{SHOP}:000000000000"
     other_plan = "golive:live:mobile-banking-4-2:000000000000"
     recent = json.dumps({"changed": int(time.time() * 1000), "events": []})
-    page.evaluate(
+    tab.evaluate(
         "([a, b, value]) => { localStorage.setItem(a, value); localStorage.setItem(b, value); }",
         [other, other_plan, recent],
     )
@@ -341,21 +341,21 @@ def test_clear_asks_first(page: Page, site: SiteServer) -> None:
 
         return handle
 
-    page.once("dialog", answer(False))
-    page.locator(".golive-live__bar").get_by_role("button", name="Clear").click()
-    expect(box(page, "open-bridge")).to_be_checked()
-    assert other in stored_keys(page)
-    page.once("dialog", answer(True))
-    page.locator(".golive-live__bar").get_by_role("button", name="Clear").click()
-    expect(box(page, "open-bridge")).not_to_be_checked()
-    expect(actual(page, "open-bridge")).to_have_text("")
+    tab.once("dialog", answer(False))
+    tab.locator(".golive-live__bar").get_by_role("button", name="Clear").click()
+    expect(box(tab, "open-bridge")).to_be_checked()
+    assert other in stored_keys(tab)
+    tab.once("dialog", answer(True))
+    tab.locator(".golive-live__bar").get_by_role("button", name="Clear").click()
+    expect(box(tab, "open-bridge")).not_to_be_checked()
+    expect(actual(tab, "open-bridge")).to_have_text("")
     assert questions[-1] == (
         "Clear every tick of this runbook in this browser? "
         "This also clears the ticks kept for 1 other revision of this plan."
     )
-    assert other not in stored_keys(page) and other_plan in stored_keys(page)
-    page.reload()
-    expect(page.locator("input.golive-live__done:checked")).to_have_count(0)
+    assert other not in stored_keys(tab) and other_plan in stored_keys(tab)
+    tab.reload()
+    expect(tab.locator("input.golive-live__done:checked")).to_have_count(0)
 
 
 def test_pages_without_a_live_div_are_untouched(tab: Page, site: SiteServer) -> None:
@@ -439,17 +439,17 @@ def logged_result(plan_dir: Path) -> str:
     return f"{len(done)} of {len(steps)} steps done, ended {last:%a %H:%M}"  # the window spans two dates
 
 
-def test_a_completed_plan_shows_its_logged_result_not_a_clock(page: Page, shipped: SiteServer) -> None:
+def test_a_completed_plan_shows_its_logged_result_not_a_clock(tab: Page, shipped: SiteServer) -> None:
     plan_dir = Path(__file__).parent.parent / "plans" / SHOP
     assert yaml.safe_load((plan_dir / "plan.yaml").read_text(encoding="utf-8"))["status"] == "completed"
-    open_runbook(page, shipped)
-    bar = page.locator(".golive-live__bar")
+    open_runbook(tab, shipped)
+    bar = tab.locator(".golive-live__bar")
     expect(bar.locator(".golive-live__label")).to_have_text("Completed")
     expect(bar.locator(".golive-live__result")).to_have_text(logged_result(plan_dir))
     # No running clock, no T+ offset, no "0 of N done" and no boxes to tick: the call is over.
     expect(bar.locator(".golive-live__clock, .golive-live__offset, .golive-live__status")).to_have_count(0)
     expect(bar).not_to_contain_text("T+")
-    expect(page.locator("input.golive-live__done")).to_have_count(0)
+    expect(tab.locator("input.golive-live__done")).to_have_count(0)
     expect(bar.get_by_role("link", name="Log")).to_have_attribute("href", "log.html")
 
 

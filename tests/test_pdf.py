@@ -302,8 +302,11 @@ def darkest_right_edge(pdf: Path) -> list[float]:
 
 @pytest.mark.pdf
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler-utils)")
-@pytest.mark.parametrize("paper", ["a4", "letter"])
-@pytest.mark.parametrize("plan_id", PLANS)
+# Every plan on A4, and the longest on Letter: Letter is the wider paper with the same margins, so
+# what fits across an A4 page fits across a Letter one (only the page breaks differ).
+@pytest.mark.parametrize(
+    ("plan_id", "paper"), [(plan_id, "a4") for plan_id in PLANS] + [("erp-datacentre-migration", "letter")]
+)
 def test_nothing_runs_into_the_right_margin(
     plan_id: str, paper: str, shipped_site: Path, tmp_path: Path, pdfs: dict[str, Path]
 ) -> None:
