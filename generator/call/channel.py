@@ -158,7 +158,7 @@ class Update:
 
 class _Change(NamedTuple):
     generation: int
-    count: int  # entries in that generation
+    size: int  # entries in that generation
     first_changed: int  # the first entry that differs from the generation before
 
 
@@ -220,7 +220,7 @@ class Channel:
     def generation_with(self, count: int) -> int | None:
         """The latest generation that held `count` entries (a reconnecting page's Last-Event-ID)."""
         with self._changed:
-            return next((c.generation for c in reversed(self.history) if c.count == count), None)
+            return next((c.generation for c in reversed(self.history) if c.size == count), None)
 
     def next_update(self, after: int | None, timeout: float) -> Update | None:
         """What a listener that has seen generation `after` (None: nothing) is to be sent next,
