@@ -15,13 +15,16 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
 from conftest import REPO, build_project, golive, make_project
+from generator import api
 from generator.call.channel import CallPerson, Roster
 from generator.call.logbook import NewEntry, append_entry
-from generator.call.server import CALL_TAGS, CallServer
+from generator.call.server import CallServer
+from generator.call.sitefiles import CALL_TAGS
 from generator.check.validate import validate_project
 
 PLAN = "shop"
@@ -457,6 +460,38 @@ def test_golive_call_names_an_unknown_plan(root: Path) -> None:
     assert run.code == 1
     assert run.err.strip() == "golive call: no plan 'no-such-plan' in plans/ (plans: shop)"
     assert run.out == ""
+
+
+def test_golive_call_prints_one_join_link_and_warns_off_loopback(root: Path) -> None:
+    class Bound:
+        join_link = "http://192.0.2.7:8000/?token=T"
+
+    with (
+        mock.patch("generator.api.call", return_value=Bound()) as started,
+        mock.patch("generator.cli.commands.serve_call", side_effect=KeyboardInterrupt),
+    ):
+        run = golive("call", PLAN, "--root", root, "--host", "192.0.2.7")
+    assert started.call_args.args == (root, PLAN, "192.0.2.7", 8000)
+    assert (run.code, run.out) == (0, "http://192.0.2.7:8000/?token=T\n")
+    assert "anyone who has the link below can read the plan and write to its log" in run.err
+    assert "golive call: stopped; the log is in plans/shop/log.yaml" in run.err
+    with (
+        mock.patch("generator.api.call", return_value=Bound()),
+        mock.patch("generator.cli.commands.serve_call", side_effect=KeyboardInterrupt),
+    ):
+        run = golive("call", PLAN, "--root", root)
+    assert "warning" not in run.err
+
+
+def test_golive_call_builds_a_site_older_than_its_sources(root: Path) -> None:
+    runbook = root / "site" / "plans" / PLAN / "runbook.html"
+    os.utime(runbook, ns=(0, 0))
+    server = api.call(root, PLAN, "127.0.0.1", 0)
+    try:
+        assert runbook.stat().st_mtime_ns > 0 and server.port > 0
+        assert server.join_link == f"http://127.0.0.1:{server.port}/?token={server.token}"
+    finally:
+        server.close()
 
 
 # -- under load, and killed ---------------------------------------------------------------------
