@@ -387,6 +387,7 @@ def test_a_restarted_server_serves_the_same_entries(root: Path) -> None:
         ({"X-Golive-Call": ""}, None, 403),
         ({"Origin": "http://evil.example"}, None, 403),
         ({"Origin": "null"}, None, 403),
+        ({"Origin": "https://127.0.0.1"}, None, 403),
         ({"Content-Type": "text/plain"}, None, 403),
         ({}, note("x", plan="other-plan"), 403),
         ({}, b"{not json", 400),
@@ -404,6 +405,14 @@ def test_a_write_breaking_a_rule_is_refused_and_the_log_unchanged(
     status, _, _ = request(server, "POST", "/_golive/log", data, WRITE_HEADERS | headers)
     assert status == expected
     assert (root / LOG).read_bytes() == before
+
+
+def test_a_write_from_the_servers_own_origin_under_any_of_its_names_is_taken(server: CallServer) -> None:
+    for host in ("127.0.0.1", "localhost"):
+        status, answer = post(server, note(f"from {host}"), {"Origin": f"http://{host}:{server.port}"})
+        assert status == 201, answer
+    status, _ = post(server, note("other port"), {"Origin": f"http://127.0.0.1:{server.port + 1}"})
+    assert status == 403
 
 
 def test_a_write_without_the_cookie_is_refused(server: CallServer, root: Path) -> None:

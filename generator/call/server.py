@@ -236,7 +236,7 @@ class CallHandler(BaseHTTPRequestHandler):
     def _body(self) -> Any | None:
         """The POST's JSON, once every rule for a write holds; None when refused (answered)."""
         origin = self.headers.get("Origin")
-        if self.headers.get(CALL_HEADER) != "1" or (origin is not None and origin != self.server.origin):
+        if self.headers.get(CALL_HEADER) != "1" or (origin is not None and not self._own_origin(origin)):
             self._refuse(HTTPStatus.FORBIDDEN, f"a write needs the {CALL_HEADER} header and this server's origin")
             return None
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -260,6 +260,12 @@ class CallHandler(BaseHTTPRequestHandler):
         except (UnicodeDecodeError, ValueError, RecursionError):
             self._refuse(HTTPStatus.BAD_REQUEST, "the body is not JSON")
             return None
+
+    def _own_origin(self, origin: str) -> bool:
+        """Whether an Origin header is this server under one of the names its Host check takes."""
+        scheme, _, host = origin.partition("://")
+        server = self.server
+        return scheme == "http" and "/" not in host and host_allowed(host, server.host, server.port)
 
     def _append(self, body: Any) -> None:
         server = self.server
