@@ -263,6 +263,7 @@ def test_the_state_holds_the_plan_the_entries_and_the_status(server: CallServer)
     assert status == 200 and headers["content-type"] == "application/json"
     state = json.loads(body)
     assert state["plan"] == PLAN and state["timezone"] == "Europe/London" and state["revision"] == "test-revision"
+    assert (state["window_start"], state["window_end"]) == ("2026-12-05T22:00:00Z", "2026-12-06T02:00:00Z")
     assert state["people"] == [{"id": "ana", "name": "Ana Souza", "initials": "AS", "phone": "+44 20 7946 0018"}]
     deploy = next(s for s in state["steps"] if s["id"] == "deploy-app")
     assert deploy == {
@@ -607,6 +608,9 @@ def test_a_server_killed_while_writing_has_every_acknowledged_entry(root: Path) 
         served = [e["text"] for e in json.loads(connection.getresponse().read())["entries"]]
         connection.close()
         assert served == on_disk
+        again.send_signal(signal.SIGINT)  # Ctrl-C
+        assert again.wait(timeout=10) == 0
+        assert again.stderr is not None and "golive call: stopped" in again.stderr.read()
     finally:
         again.kill()
         again.wait()

@@ -65,7 +65,7 @@ def iso_utc(moment: dt.datetime) -> str:
 class Snapshot:
     """The plan and its log as read at one moment."""
 
-    plan: Json  # plan, title, timezone, revision, people, steps: what does not come from the log
+    plan: Json  # plan, title, timezone, revision, window, people, steps: what does not come from the log
     entries: tuple[Json, ...]
     status: Json
 
@@ -131,6 +131,8 @@ class LogReader:
                 "title": plan.title,
                 "timezone": plan.timezone,
                 "revision": self.roster.revision,
+                "window_start": iso_utc(schedule.window_start),
+                "window_end": iso_utc(schedule.window_end),
                 "people": [vars(person) for person in self.roster.people],
                 "steps": _steps_json(schedule),
             },
