@@ -545,21 +545,23 @@ def test_fifty_pages_and_five_writers_200_entries(server: CallServer, root: Path
 
 
 @pytest.mark.slow
-def test_a_server_killed_while_writing_has_every_acknowledged_entry(root: Path) -> None:
-    def start() -> tuple[subprocess.Popen[str], str]:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "call", PLAN, "--root", str(root), "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-        )
+def test_a_server_killed_while_writing_has_every_acknowledged_entry(root: Path, tmp_path: Path) -> None:
+    def start(name: str) -> tuple[subprocess.Popen[str], str]:
+        """`golive call` in a process of its own; its stderr (a line per entry) goes to a file."""
+        with open(tmp_path / name, "w", encoding="utf-8") as stderr:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "generator", "call", PLAN, "--root", str(root), "--port", "0"],
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+                env={**os.environ, "PYTHONPATH": str(REPO)},
+            )
         assert process.stdout is not None
         link = process.stdout.readline().strip()
-        assert link.startswith("http://127.0.0.1:"), process.stderr.read() if process.stderr else ""
+        assert link.startswith("http://127.0.0.1:"), (tmp_path / name).read_text(encoding="utf-8")
         return process, link
 
-    process, link = start()
+    process, link = start("first.err")
     port, token = int(link.split(":")[2].split("/")[0]), link.split("token=")[1]
     acknowledged: list[str] = []
     lock = threading.Lock()
@@ -593,14 +595,14 @@ def test_a_server_killed_while_writing_has_every_acknowledged_entry(root: Path) 
     finally:
         process.kill()
         process.wait()
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+        if process.stdout is not None:
+            process.stdout.close()
     assert len(acknowledged) >= 15
+    assert "golive call: logged 2026-12-06 00:" in (tmp_path / "first.err").read_text(encoding="utf-8")
     on_disk = log_texts(root)
     assert set(acknowledged) <= set(on_disk)
     assert len(set(on_disk)) == len(on_disk)
-    again, link = start()
+    again, link = start("again.err")
     try:
         port, token = int(link.split(":")[2].split("/")[0]), link.split("token=")[1]
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -610,10 +612,9 @@ def test_a_server_killed_while_writing_has_every_acknowledged_entry(root: Path) 
         assert served == on_disk
         again.send_signal(signal.SIGINT)  # Ctrl-C
         assert again.wait(timeout=10) == 0
-        assert again.stderr is not None and "golive call: stopped" in again.stderr.read()
+        assert "golive call: stopped" in (tmp_path / "again.err").read_text(encoding="utf-8")
     finally:
         again.kill()
         again.wait()
-        for stream in (again.stdout, again.stderr):
-            if stream is not None:
-                stream.close()
+        if again.stdout is not None:
+            again.stdout.close()

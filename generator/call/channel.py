@@ -13,8 +13,8 @@ before the last one (golive keeps the log in time order).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -32,6 +32,7 @@ from generator.read.sources import FileSignature
 from generator.schedule.timetable import Schedule, localize
 
 Clock = Callable[[], dt.datetime]
+LOGGER = logging.getLogger("golive.call")  # the command line shows it on stderr
 Json = dict[str, Any]
 
 WATCH_INTERVAL = 0.2  # seconds between two looks at log.yaml's stat
@@ -191,7 +192,7 @@ class Channel:
             try:
                 snapshot = self.reader.read(self.clock())
             except Exception as error:  # a bug must not stop the call: the last good state stays served
-                print(f"golive call: cannot read the log: {type(error).__name__}: {error}", file=sys.stderr)
+                LOGGER.error("cannot read the log: %s: %s", type(error).__name__, error)
                 return False
             if snapshot is None:
                 return False

@@ -37,7 +37,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from generator.call.channel import Channel, Clock, LogReader, Roster
+from generator.call.channel import LOGGER, Channel, Clock, LogReader, Roster
 from generator.call.logbook import LogError, NewEntry, append_entry
 from generator.call.sitefiles import call_page, content_type, read_regular, site_file
 from generator.hosts import host_allowed
@@ -287,9 +287,12 @@ class CallHandler(BaseHTTPRequestHandler):
             self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": error.message, "details": details})
             return
         except Exception as error:  # a bug in golive: said on the terminal, never shown to the page
-            print(f"golive call: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+            LOGGER.exception("internal error while appending: %s: %s", type(error).__name__, error)
             self._json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": "internal error, see the server", "details": []})
             return
+        fields = appended.fields
+        what = " ".join(fields[k] for k in ("kind", "step", "severity") if k in fields)
+        LOGGER.info("logged %s %s by %s", fields["at"], what, fields["by"])
         # Read back before answering: once the page has its 201, the state and every stream have the entry.
         server.channel.refresh()
         self._json(HTTPStatus.CREATED, {"entry": appended.fields})

@@ -154,10 +154,17 @@ def call(args: argparse.Namespace) -> int:
         )
     print(f"golive call: {args.plan_id}: join link (share it only with the people on the call):", file=sys.stderr)
     print(server.join_link, flush=True)
+    # What the server does (each entry logged, a problem reading the log) goes to stderr, a line each.
+    logger, handler = logging.getLogger("golive.call"), logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("golive call: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
     try:
         serve_call(server)
     except KeyboardInterrupt:
-        print("golive call: stopped; the log is in " + f"{PLANS_DIR}/{args.plan_id}/{LOG_FILE}", file=sys.stderr)
+        print(f"golive call: stopped; the log is in {PLANS_DIR}/{args.plan_id}/{LOG_FILE}", file=sys.stderr)
+    finally:
+        logger.removeHandler(handler)
     return EXIT_OK
 
 
