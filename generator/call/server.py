@@ -29,6 +29,7 @@ import hmac
 import http.cookies
 import json
 import secrets
+import socket
 import sys
 import threading
 import urllib.parse
@@ -79,6 +80,7 @@ class CallServer(ThreadingHTTPServer):
         self.channel = Channel(LogReader(root, plan_id, roster), self.clock)
         self.listeners = threading.BoundedSemaphore(MAX_LISTENERS)
         self._background: list[threading.Thread] = []
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         super().__init__((host, port), CallHandler)
         self.port = self.server_address[1]
 

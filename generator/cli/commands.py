@@ -152,6 +152,8 @@ def call(args: argparse.Namespace) -> int:
             "can read the plan and write to its log",
             file=sys.stderr,
         )
+        if args.host in ("0.0.0.0", "::"):
+            print("golive call: others join with this machine's address in the link's place", file=sys.stderr)
     print(f"golive call: {args.plan_id}: join link (share it only with the people on the call):", file=sys.stderr)
     print(server.join_link, flush=True)
     # What the server does (each entry logged, a problem reading the log) goes to stderr, a line each.
