@@ -350,16 +350,26 @@ def test_an_entry_logged_earlier_than_the_last_one_takes_its_place_on_every_page
 
 
 def test_a_page_that_reconnects_is_sent_only_what_it_lacks(server: CallServer) -> None:
+    assert post(server, note("while away"))[0] == 201
     page = Listener(server, last_event_id="3")
     try:
+        assert page.wait_for(lambda p: len(p.updates) == 1)
+        assert page.updates[0]["from"] == 3 and [e["text"] for e in page.updates[0]["entries"]] == ["while away"]
         assert post(server, note("after the reconnect"))[0] == 201
         assert page.wait_for(has_text("after the reconnect"))
-        assert page.updates[0]["from"] == 3 and len(page.updates[0]["entries"]) == 1
+        assert page.updates[1]["from"] == 4 and len(page.updates[1]["entries"]) == 1
     finally:
         page.close()
+    current = Listener(server, last_event_id="5")  # nothing lacking: the status at once, no entry
+    try:
+        assert current.wait_for(lambda p: len(p.updates) == 1)
+        assert current.updates[0]["from"] == 5 and current.updates[0]["entries"] == [] and current.ids == ["5"]
+        assert current.updates[0]["status"]["forecast"] is not None
+    finally:
+        current.close()
     stranger = Listener(server, last_event_id="999")  # a count this server never had: everything
     try:
-        assert stranger.wait_for(lambda p: len(p.entries) == 4) and stranger.updates[0]["from"] == 0
+        assert stranger.wait_for(lambda p: len(p.entries) == 5) and stranger.updates[0]["from"] == 0
     finally:
         stranger.close()
 

@@ -221,10 +221,12 @@ class Channel:
 
     # -- listeners ----------------------------------------------------------------------------------
 
-    def generation_with(self, count: int) -> int | None:
-        """The latest generation that held `count` entries (a reconnecting page's Last-Event-ID)."""
+    def catch_up(self, count: int) -> Update | None:
+        """What a page that reconnects holding `count` entries (its Last-Event-ID) lacks, with the
+        status now; everything when this server never had that many (it restarted, say)."""
         with self._changed:
-            return next((c.generation for c in reversed(self.history) if c.size == count), None)
+            held = next((c.generation for c in reversed(self.history) if c.size == count), None)
+            return self._update_since(self.latest, held) if self.latest is not None else None
 
     def next_update(self, after: int | None, timeout: float) -> Update | None:
         """What a listener that has seen generation `after` (None: nothing) is to be sent next,
@@ -233,12 +235,17 @@ class Channel:
             self._changed.wait_for(lambda: self.closed or self._newer_than(after), timeout)
             if self.closed or self.latest is None or not self._newer_than(after):
                 return None
-            entries = self.latest.entries
-            later = [c.first_changed for c in self.history if after is not None and c.generation > after]
-            # a listener further behind than the history is sent everything
-            behind = after is None or self.history[0].generation > after + 1
-            start = 0 if behind else min(min(later), len(entries))
-            return Update(self.history[-1].generation, start, entries[start:], self.latest.status)
+            return self._update_since(self.latest, after)
+
+    def _update_since(self, latest: Snapshot, after: int | None) -> Update:
+        """The latest snapshot from the first entry changed since generation `after` (lock held)."""
+        entries = latest.entries
+        if after is None or self.history[0].generation > after + 1:
+            start = 0  # a listener further behind than the history is sent everything
+        else:
+            start = min((c.first_changed for c in self.history if c.generation > after), default=len(entries))
+        start = min(start, len(entries))
+        return Update(self.history[-1].generation, start, entries[start:], latest.status)
 
     def _newer_than(self, generation: int | None) -> bool:
         return bool(self.history) and (generation is None or self.history[-1].generation > generation)

@@ -38,7 +38,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from generator.call.channel import LOGGER, Channel, Clock, LogReader, Roster
+from generator.call.channel import LOGGER, Channel, Clock, LogReader, Roster, Update
 from generator.call.logbook import LogError, NewEntry, append_entry
 from generator.call.sitefiles import call_page, content_type, read_regular, site_file
 from generator.hosts import host_allowed
@@ -323,18 +323,23 @@ class CallHandler(BaseHTTPRequestHandler):
 
     def _stream(self, last_count: int | None) -> None:
         channel = self.server.channel
-        seen = None if last_count is None else channel.generation_with(last_count)
+        seen = None
+        if last_count is not None:  # a page reconnecting: what it lacks, and the status now, at once
+            update = channel.catch_up(last_count)
+            if update is not None:
+                self._send_update(update)
+                seen = update.generation
         while not channel.closed:
             update = channel.next_update(seen, KEEP_ALIVE_SECONDS)
-            if update is None:
-                if channel.closed:
-                    return
-                self.wfile.write(b": keep-alive\n\n")
-            else:
-                data = json.dumps(update.event_data(), ensure_ascii=False, separators=(",", ":"))
-                self.wfile.write(f"id: {update.count}\nevent: update\ndata: {data}\n\n".encode())
+            if update is not None:
+                self._send_update(update)
                 seen = update.generation
-            self.wfile.flush()
+            elif not channel.closed:
+                self.wfile.write(b": keep-alive\n\n")
+
+    def _send_update(self, update: Update) -> None:
+        data = json.dumps(update.event_data(), ensure_ascii=False, separators=(",", ":"))
+        self.wfile.write(f"id: {update.count}\nevent: update\ndata: {data}\n\n".encode())
 
     # -- files --------------------------------------------------------------------------------------
 
