@@ -389,6 +389,31 @@ def test_a_restarted_server_serves_the_same_entries(root: Path) -> None:
         second.close()
 
 
+def test_open_streams_are_bounded(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.call.server.MAX_LISTENERS", 1)
+    served = start_server(root)
+    page = Listener(served)
+    try:
+        assert request(served, "GET", "/_golive/events")[0] == 503
+    finally:
+        page.close()
+        served.close()
+
+
+def test_other_methods_are_refused_and_a_connection_serves_several_requests(server: CallServer) -> None:
+    for method in ("PUT", "DELETE", "OPTIONS", "PATCH"):
+        assert request(server, method, "/_golive/log")[0] == 405, method
+    assert request(server, "POST", "/plans/shop/runbook.html", b"{}", WRITE_HEADERS)[0] == 405
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        for path in ("/_golive/state", f"/plans/{PLAN}/runbook.html", "/_golive/call.js"):
+            connection.request("GET", path, headers={"Cookie": f"golive-call={server.token}"})
+            response = connection.getresponse()
+            assert response.status == 200 and response.read()
+    finally:
+        connection.close()
+
+
 # -- refused writes -----------------------------------------------------------------------------
 
 
