@@ -39,9 +39,9 @@
   function start() {
     clearInterval(timer);
     const article = document.querySelector("article.md-content__inner");
-    if (!article || document.getElementById("golive-now")) return;
-    const still = document.getElementById("golive-live"); // the static live mode: the call replaces it
-    if (still) still.hidden = true;
+    if (!document.body.dataset.goliveCall || !article || document.getElementById("golive-now")) return;
+    // The static live mode stands down in a call (the server renames its div): keep it out of sight.
+    for (const still of document.querySelectorAll("#golive-live, #golive-call-live")) still.hidden = true;
     view = buildView(article);
     if (call.state) render();
     else load();
@@ -67,7 +67,7 @@
       connect();
       render();
     } catch (error) {
-      say(`Not connected: ${error.message}; trying again`);
+      say(`Not connected: ${error.message}; trying again`, null, true);
       setTimeout(load, RETRY_MS);
     } finally {
       call.loading = false;
@@ -96,11 +96,14 @@
         return; // not JSON: nothing to apply
       }
       if (!isObject(update)) return;
-      const from = Number.isInteger(update.from) ? update.from : 0;
+      const from = Number.isInteger(update.from) && update.from >= 0 ? update.from : 0;
       if (from > call.entries.length) {
         load(); // a gap: some entries never reached us, read the whole state again
         return;
       }
+      // From `from` on, the update replaces what this page holds (an entry logged with an earlier
+      // time moves the later ones); an entry sent twice (a reconnect) so never shows twice.
+      call.entries.length = from;
       applyEntries(update.entries);
       applyStatus(update.status);
       call.live = true;
@@ -108,7 +111,7 @@
     });
   }
 
-  // Entries are kept by their index in log.yaml: an entry sent twice (a reconnect) replaces itself.
+  // Entries are kept by their index in log.yaml: an entry sent twice replaces itself.
   function applyEntries(entries) {
     if (!Array.isArray(entries)) return;
     for (const entry of entries) {
@@ -130,7 +133,7 @@
   async function post(fields, button, where) {
     const by = view.picker.value;
     if (!by) {
-      say("Pick who you are first (the “I am” list), then try again.", where);
+      say("Pick who you are first (the “I am” list), then try again.", where, true);
       view.picker.setAttribute("aria-invalid", "true");
       view.picker.focus();
       return false;
@@ -155,12 +158,13 @@
       }
       if (response.status === 201) {
         say("Logged.", where);
+        setTimeout(() => where.textContent === "Logged." && say("", where), 4000);
         return true;
       }
-      say(refusal(response.status, answer), where);
+      say(refusal(response.status, answer), where, true);
       return false;
     } catch {
-      say("Not sent: the call server does not answer. Check your connection and try again.", where);
+      say("Not sent: the call server does not answer. Check your connection and try again.", where, true);
       return false;
     } finally {
       button.disabled = false;
@@ -246,7 +250,11 @@
   const entries = () => call.entries.filter(Boolean);
   // The latest entry of a kind about a step (who started it, who marked it done).
   const lastEntry = (kind, step) => entries().filter((e) => e.kind === kind && e.step === step).pop();
+  // T+0: the window start the runbook's T column counts from, else the first planned start (the log page).
   function planStart() {
+    const live = document.getElementById("golive-call-live") || document.getElementById("golive-live");
+    const windowStart = live ? when(live.dataset.windowStart) : NaN;
+    if (Number.isFinite(windowStart)) return windowStart;
     const starts = steps().map((s) => when(s.planned_start)).filter(Number.isFinite);
     return starts.length ? Math.min(...starts) : NaN;
   }
@@ -333,7 +341,7 @@
     v.formMessage.setAttribute("role", "status");
     const severityLabel = el("label", {}, "Severity ", v.severity);
     const resolvesLabel = el("label", {}, "Resolves ", v.resolves);
-    const form = el("form", { className: "golive-call__form golive-call-controls" },
+    const form = el("form", { className: "golive-call__form" },
       el("label", {}, "Log ", v.kind), severityLabel, resolvesLabel, v.text, v.send, v.formMessage);
     const shape = () => {
       severityLabel.hidden = v.kind.value !== "issue";
@@ -346,11 +354,11 @@
       event.preventDefault();
       const kind = v.kind.value;
       const words = v.text.value.trim();
-      if (!words) return say("Write what to log first.", v.formMessage);
+      if (!words) return say("Write what to log first.", v.formMessage, true);
       const fields = { kind, text: words };
       if (kind === "issue") Object.assign(fields, { severity: v.severity.value, id: issueId(words) });
       if (kind === "resolution") {
-        if (!v.resolves.value) return say("Pick the open issue this resolves.", v.formMessage);
+        if (!v.resolves.value) return say("Pick the open issue this resolves.", v.formMessage, true);
         fields.resolves = v.resolves.value;
       }
       if (await post(fields, v.send, v.formMessage)) v.text.value = "";
@@ -388,10 +396,12 @@
     return rows;
   }
 
-  function say(message, where) {
+  // A message beside the control that was used (the panel's own line otherwise); refusals stand out.
+  function say(message, where, refused = false) {
     if (!view) return;
-    view.message.textContent = message;
-    if (where && where !== view.message) where.textContent = message;
+    const place = where || view.message;
+    place.textContent = message;
+    place.classList.toggle("golive-call__refused", refused);
   }
 
   // -- showing the call ------------------------------------------------------------------------------
