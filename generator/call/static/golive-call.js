@@ -19,6 +19,9 @@
   // What the server told us, shared by every page shown (instant navigation keeps this script).
   const call = {
     state: null, // {plan, title, timezone, people, steps, ...} from /_golive/state
+    steps: [], // the plan's steps, in the schedule's order
+    stepById: new Map(), // id -> {step, number}
+    severalDays: true, // whether times need their weekday
     entries: [], // log entries by index
     status: { steps: {}, forecast: null },
     source: null, // the EventSource, opened once
@@ -61,6 +64,9 @@
         throw new Error("the call server sent something else than a plan's state");
       }
       call.state = state;
+      call.steps = state.steps.filter((s) => isObject(s) && typeof s.id === "string");
+      call.stepById = new Map(call.steps.map((s, i) => [s.id, { step: s, number: i + 1 }]));
+      call.severalDays = spansDates(call.steps);
       call.entries = [];
       applyEntries(state.entries);
       applyStatus(state.status);
@@ -218,10 +224,17 @@
     return out;
   }
   const when = (iso) => (typeof iso === "string" ? Date.parse(iso) : NaN);
+  // "14:03", or "Sun 01:45" when the plan's steps span more than one date (as the schedule shows times).
   function clockText(t, zone = planZone()) {
     if (!Number.isFinite(t)) return "";
     const w = wall(t, zone);
-    return `${w.weekday} ${w.hour}:${w.minute}`;
+    return `${call.severalDays ? `${w.weekday} ` : ""}${w.hour}:${w.minute}`;
+  }
+  function spansDates(planned) {
+    const times = planned.flatMap((s) => [when(s.planned_start), when(s.planned_end)]).filter(Number.isFinite);
+    if (!times.length) return true;
+    const date = (t) => new Intl.DateTimeFormat("en-CA", { timeZone: planZone() }).format(new Date(t));
+    return date(Math.min(...times)) !== date(Math.max(...times));
   }
   function hm(minutes) {
     const m = Math.floor(Math.abs(minutes));
@@ -240,7 +253,8 @@
 
   // -- the plan ---------------------------------------------------------------------------------------
 
-  const steps = () => (call.state ? call.state.steps.filter((s) => isObject(s) && typeof s.id === "string") : []);
+  const steps = () => call.steps;
+  const stepOf = (id) => (call.stepById.get(id) || {}).step;
   const person = (id) => (call.state ? call.state.people.find((p) => isObject(p) && p.id === id) : undefined);
   const nameOf = (id) => text((person(id) || {}).name, 200) || text(id, 63);
   const initialsOf = (id) => text((person(id) || {}).initials, 20) || text(id, 63);
@@ -248,8 +262,6 @@
   const isDone = (id) => Boolean(stepStatus(id).done);
   const isStarted = (id) => Boolean(stepStatus(id).started);
   const entries = () => call.entries.filter(Boolean);
-  // The latest entry of a kind about a step (who started it, who marked it done).
-  const lastEntry = (kind, step) => entries().filter((e) => e.kind === kind && e.step === step).pop();
   // T+0: the window start the runbook's T column counts from, else the first planned start (the log page).
   function planStart() {
     const live = document.getElementById("golive-call-live") || document.getElementById("golive-live");
@@ -259,7 +271,7 @@
     return starts.length ? Math.min(...starts) : NaN;
   }
   function stepLabel(step) {
-    const number = steps().indexOf(step) + 1;
+    const number = (call.stepById.get(step.id) || {}).number;
     return `#${number} ${text(step.title, 500) || step.id}`;
   }
   function openIssues() {
@@ -441,6 +453,8 @@
   }
 
   function renderRows() {
+    const latest = new Map(); // "kind step" -> the latest entry of that kind about that step (who did it)
+    for (const e of entries()) latest.set(`${e.kind} ${e.step}`, e);
     for (const [step, r] of view.rows) {
       const status = stepStatus(step);
       const done = isDone(step);
@@ -452,7 +466,7 @@
       r.startButton.textContent = started || done ? "Started" : "Start";
       r.doneButton.textContent = done ? "Done ✓" : "Done";
       r.doneButton.setAttribute("aria-pressed", String(done));
-      const entry = done ? lastEntry("step-done", step) : started ? lastEntry("step-started", step) : null;
+      const entry = done || started ? latest.get(`${done ? "step-done" : "step-started"} ${step}`) : null;
       const t = when(done ? status.done : status.started);
       if (r.actual) {
         r.actual.textContent = done || started ? `${done ? "" : "started "}${clockText(t)}` : "";
@@ -516,7 +530,7 @@
     const items = [];
     if (f) {
       if (isObject(f.next_gate)) {
-        const before = steps().find((s) => s.id === f.next_gate.before);
+        const before = stepOf(f.next_gate.before);
         items.push([`Gate ${text(f.next_gate.id, 63)}${before ? ` (before ${stepLabel(before)})` : ""}`, when(f.next_gate.at)]);
       }
       items.push(["Point of no return", when(f.point_of_no_return)]);
@@ -531,7 +545,7 @@
   function renderEntries() {
     const shown = entries().slice(-SHOWN_ENTRIES).reverse();
     view.entries.replaceChildren(...shown.map((e) => {
-      const step = steps().find((s) => s.id === e.step);
+      const step = stepOf(e.step);
       const what = [text(e.kind, 30), text(e.severity, 10), e.id ? `(${text(e.id, 63)})` : "",
         e.resolves ? `resolves ${text(e.resolves, 63)}` : "", step ? stepLabel(step) : text(e.step, 63)].filter(Boolean).join(" ");
       const item = el("li", { className: `golive-call__entry golive-call__entry--${text(e.kind, 30).replace(/[^a-z-]/g, "")}` },
