@@ -15,9 +15,12 @@ from pathlib import Path
 from generator.authoring.postmortem import create_postmortem
 from generator.authoring.scaffold import new_plan
 from generator.authoring.schemas import write_schemas
+from generator.call.channel import CallPerson, Roster
 from generator.call.logbook import Appended, LogError, NewEntry, append_entry
+from generator.call.server import CallServer
 from generator.check.validate import Validation, stale_status_warnings, validate_project
 from generator.diagnostics import Diagnostic, plural, sort_diagnostics
+from generator.errors import GoliveError
 from generator.mkdocs.build import MKDOCS_CONFIG, SITE_DIR, build_html
 from generator.mkdocs.serve import serve_site
 from generator.paper.pdf import (
@@ -33,10 +36,13 @@ from generator.paper.pdf import (
     weasyprint_problem,
     write_pdf,
 )
+from generator.read.layout import PLANS_DIR
 from generator.read.sources import refused_entries
 from generator.review.diff import ProjectDiff, diff_against
 from generator.review.publish import DEFAULT_BRANCH, PublishError, PublishResult, check_names, deploy
 from generator.site.render import RenderedSite, render_site
+from generator.site.views.people import short_names
+from generator.site.views.plan import build_plan_view
 from generator.site.views.site import PlanSummary
 from generator.site.write import SITE_SRC, Changes, check_site_src, recover_site_src, write_site_src
 
@@ -247,6 +253,44 @@ def log(root: Path, plan_id: str, entry: NewEntry) -> Appended:
         return append_entry(root, plan_id, entry, dt.datetime.now(dt.UTC))
     except LogError as error:
         raise LogError(f"{error.message}; {plan_id}'s log is unchanged", error.diagnostics) from None
+
+
+class CallError(GoliveError):
+    """The call cannot start: an unknown plan, or plans with errors."""
+
+
+def call(root: Path, plan_id: str, host: str = "127.0.0.1", port: int = 8000) -> CallServer:
+    """Validate, write site_src/ and build site/ when it is older than the sources, then make the
+    call's server for `plan_id` (bound, not yet serving: serve_call runs it). Raises CallError."""
+    generated = generate(root, (SITE_SRC, SITE_DIR))
+    validation = generated.validation
+    plans = validation.project.plans
+    if plan_id not in plans:
+        known = ", ".join(sorted(plans)) or "none"
+        raise CallError(f"no plan '{plan_id}' in {PLANS_DIR}/ (plans: {known})")
+    if generated.site is None:
+        raise CallError("fix the errors above first", diagnostics=validation.diagnostics)
+    view = build_plan_view(validation, plan_id)
+    contacts = [row.person for row in view.contact_rows]
+    short = short_names(contacts)
+    roster = Roster(view.fingerprint, tuple(CallPerson(c.id, c.name, short[c.id], c.phone) for c in contacts))
+    changes = write(root, generated.site)
+    if changes.any or _site_older_than_sources(root, plan_id):
+        build(root, generated.site.plans, None)
+    try:
+        return CallServer(root, plan_id, root / SITE_DIR, roster, host, port)
+    except OSError as error:
+        raise CallError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
+def _site_older_than_sources(root: Path, plan_id: str) -> bool:
+    """Whether the plan's built runbook is missing or older than a file under plans/ or mkdocs.yml."""
+    try:
+        built = (root / SITE_DIR / PLANS_DIR / plan_id / "runbook.html").stat().st_mtime_ns
+    except OSError:
+        return True
+    sources = [root / MKDOCS_CONFIG, *(root / PLANS_DIR).rglob("*")]
+    return any(path.lstat().st_mtime_ns > built for path in sources if path.exists())
 
 
 def postmortem(root: Path, plan_id: str) -> Path:

@@ -369,7 +369,7 @@ def test_serve_answers_only_requests_addressed_to_it(tmp_path: Path) -> None:
     ],
 )
 def test_host_header_check(header: str, host: str, allowed: bool) -> None:
-    from generator.mkdocs.serve import host_allowed
+    from generator.hosts import host_allowed
 
     assert host_allowed(header, host, 8000) is allowed
 

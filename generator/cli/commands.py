@@ -16,11 +16,14 @@ from pathlib import Path
 
 from generator import api
 from generator.call.logbook import NewEntry
+from generator.call.server import serve_call
 from generator.check.validate import Validation
 from generator.diagnostics import plural
 from generator.errors import GoliveError
+from generator.hosts import is_loopback
 from generator.mkdocs.build import SITE_DIR
 from generator.paper.pdf import PDF_DIR, PdfError
+from generator.read.layout import LOG_FILE, PLANS_DIR
 from generator.report import REPORTERS, format_text
 from generator.site.render import diff_markdown
 from generator.site.write import SITE_SRC
@@ -141,6 +144,23 @@ def serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def call(args: argparse.Namespace) -> int:
+    server = api.call(args.root, args.plan_id, args.host, args.port)
+    if not is_loopback(args.host):
+        print(
+            f"golive call: warning: listening on {args.host}: anyone who has the link below "
+            "can read the plan and write to its log",
+            file=sys.stderr,
+        )
+    print(f"golive call: {args.plan_id}: join link (share it only with the people on the call):", file=sys.stderr)
+    print(server.join_link, flush=True)
+    try:
+        serve_call(server)
+    except KeyboardInterrupt:
+        print("golive call: stopped; the log is in " + f"{PLANS_DIR}/{args.plan_id}/{LOG_FILE}", file=sys.stderr)
+    return EXIT_OK
+
+
 def log(args: argparse.Namespace) -> int:
     entry = NewEntry(
         text=args.text,
@@ -212,6 +232,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "pdf": pdf,
     "check": check,
     "serve": serve,
+    "call": call,
     "log": log,
     "postmortem": postmortem,
     "diff": diff,

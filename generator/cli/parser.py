@@ -63,6 +63,21 @@ def _serve_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address to serve on")
 
 
+def port_argument(value: str) -> int:
+    """An argparse type: a TCP port, 0 (any free one) to 65535."""
+    if not (value.isascii() and value.isdigit()) or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port (0 to 65535)")
+    return int(value)
+
+
+def _call_arguments(call: argparse.ArgumentParser) -> None:
+    call.add_argument("plan_id", metavar="PLAN_ID", type=plan_id_argument, help="the plan whose call this is")
+    call.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1: this machine only)"
+    )
+    call.add_argument("--port", type=port_argument, default=8000, help="port to listen on (default: 8000)")
+
+
 def _log_arguments(log: argparse.ArgumentParser) -> None:
     log.add_argument("plan_id", metavar="PLAN_ID", type=plan_id_argument, help="the plan whose log.yaml gets the entry")
     log.add_argument("text", nargs="?", help="what happened (needed for notes, issues, decisions, metrics)")
@@ -139,6 +154,11 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
         "build and serve the site with live reload; editing plans/ regenerates the pages",
         "golive serve --dev-addr 127.0.0.1:8000",
         _serve_arguments,
+    ),
+    "call": (
+        "serve the site with a shared live runbook for one plan: every action goes into its log.yaml",
+        "golive call shop-relaunch --port 8000",
+        _call_arguments,
     ),
     "log": (
         "append a checked, timestamped entry to a plan's log during the call",
