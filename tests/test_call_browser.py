@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Dialog, Locator, Page, expect
 
 from conftest import REPO, TIMEOUT_MS, build_project, make_project
 from generator import api
@@ -75,9 +75,9 @@ def join(context: BrowserContext, server: CallServer) -> tuple[Page, list[str]]:
     page = context.new_page()
     dialogs: list[str] = []
 
-    def dismiss(dialog: object) -> None:
-        dialogs.append(dialog.message)  # type: ignore[attr-defined]
-        dialog.dismiss()  # type: ignore[attr-defined]
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
 
     page.on("dialog", dismiss)
     page.goto(server.join_link)
@@ -93,7 +93,8 @@ def logged(server: CallServer) -> list[dict[str, object]]:
     return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("entries") or []
 
 
-def row(page: Page, step: str) -> object:
+def row(page: Page, step: str) -> Locator:
+    """The schedule's row of `step`, found by its done control."""
     return page.locator(f'tr:has([data-step="{step}"])')
 
 
@@ -149,7 +150,9 @@ def test_two_people_on_one_call(call: CallServer, people: tuple[BrowserContext, 
     # ago, so it lands first in log.yaml and every later entry moves: still nothing twice.
     start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=40)
     at = start.astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
-    append_entry(call.root, PLAN, NewEntry(None, "step-started", "dev", step="backup-db", at=at), dt.datetime.now(dt.UTC))
+    append_entry(
+        call.root, PLAN, NewEntry(None, "step-started", "dev", step="backup-db", at=at), dt.datetime.now(dt.UTC)
+    )
     append_entry(call.root, PLAN, NewEntry("Bridge moved to room 2", "note", "raj"), dt.datetime.now(dt.UTC))
     for page in (a, b):
         now = page.locator("#golive-now")
@@ -169,7 +172,9 @@ def test_two_people_on_one_call(call: CallServer, people: tuple[BrowserContext, 
     a.select_option(".golive-call__resolves", str(issue[0]["id"]))
     a.fill(".golive-call__text", "Rolled the key")
     a.locator(".golive-call__send").click()
-    expect(now_b.locator(".golive-call__entry-text", has_text="Rolled the key")).to_have_count(1, timeout=SHOWN_WITHIN_MS)
+    expect(now_b.locator(".golive-call__entry-text", has_text="Rolled the key")).to_have_count(
+        1, timeout=SHOWN_WITHIN_MS
+    )
     expect(a.locator(".golive-call__resolves option")).to_have_count(1)
 
     # A refusal shows the server's words and keeps what was typed (a person the plan does not know).
@@ -202,7 +207,9 @@ def test_runbook_with_the_panel_on_screens(call: CallServer, browser: Browser, w
         # The viewer's own clock is shown beside the plan's when the zones differ.
         expect(page.locator(".golive-call__own")).to_contain_text("America/New_York")
         assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
-        for control in page.locator(".golive-call__button:visible, #golive-now select:visible, .golive-call__tel").all():
+        for control in page.locator(
+            ".golive-call__button:visible, #golive-now select:visible, .golive-call__tel"
+        ).all():
             box = control.bounding_box()
             assert box is not None and box["height"] >= 40, control.evaluate("e => e.outerHTML")
         page.emulate_media(media="print")
@@ -212,7 +219,9 @@ def test_runbook_with_the_panel_on_screens(call: CallServer, browser: Browser, w
         context.close()
 
 
-def test_log_page_shows_the_panel_and_new_entries(call: CallServer, people: tuple[BrowserContext, BrowserContext]) -> None:
+def test_log_page_shows_the_panel_and_new_entries(
+    call: CallServer, people: tuple[BrowserContext, BrowserContext]
+) -> None:
     page = people[1].new_page()
     page.goto(call.origin + f"/plans/{PLAN}/log.html")
     now = page.locator("#golive-now")
