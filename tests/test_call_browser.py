@@ -8,6 +8,7 @@ project whose window started half an hour ago, so that "now" is inside it for th
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -231,3 +232,58 @@ def test_log_page_shows_the_panel_and_new_entries(
         1, timeout=SHOWN_WITHIN_MS
     )
     page.close()
+
+
+def test_forecast_alarm_and_countdowns(call: CallServer, browser: Browser) -> None:
+    """The forecast as the server pushes it (here routed, with an alarm): its line, the alarm as an
+    alert, and countdowns that run with the clock; an update sent twice shows its entries once."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(TIMEOUT_MS)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+    def iso(minutes: int) -> str:
+        return (now + dt.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    alarm = "latest rollback start 14:12 (in 12 min), before the point of no return"
+    forecast = {
+        "line": f"forecast end 15:33, 15 min late; latest rollback start in 12 min; ALARM: {alarm}",
+        "end": iso(90),
+        "slip_minutes": 15,
+        "window_end": iso(200),
+        "past_window": False,
+        "point_of_no_return": iso(40),
+        "latest_rollback_start": iso(12),
+        "next_gate": {"id": "go-no-go", "before": "deploy-app", "at": iso(5)},
+        "alarm": alarm,
+        "in_progress": [],
+        "next": [],
+    }
+    try:
+        page = context.new_page()
+        page.goto(call.join_link)
+        state = page.evaluate("() => fetch('/_golive/state').then((r) => r.json())")
+        update = {"from": 0, "entries": state["entries"], "status": {**state["status"], "forecast": forecast}}
+        event = f"event: update\ndata: {json.dumps(update)}\n\n"
+        page.route(
+            "**/_golive/events",
+            lambda route: route.fulfill(
+                status=200, headers={"Content-Type": "text/event-stream"}, body="retry: 60000\n\n" + event * 2
+            ),
+        )
+        page.reload()
+        now_panel = page.locator("#golive-now")
+        expect(now_panel.get_by_role("alert")).to_have_text(alarm)
+        expect(now_panel.locator(".golive-call__forecast")).to_have_text(
+            "forecast end 15:33, 15 min late; latest rollback start in 12 min"
+        )
+        countdowns = now_panel.locator(".golive-call__countdowns li")
+        expect(countdowns).to_have_count(3)
+        expect(countdowns.nth(0)).to_contain_text("Gate go-no-go (before #3 Deploy checkout 2.0)")
+        expect(countdowns.nth(2)).to_have_text(re.compile(r"^Latest rollback start \d\d:\d\d in 1[12]:\d\d$"))
+        first = countdowns.nth(2).locator(".golive-call__countdown").inner_text()
+        expect(countdowns.nth(2).locator(".golive-call__countdown")).not_to_have_text(first)  # it runs
+        expect(now_panel.locator(".golive-call__entry")).to_have_count(len(state["entries"]))
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "runbook-forecast-1280x800.png"))
+    finally:
+        context.close()

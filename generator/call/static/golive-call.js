@@ -58,6 +58,7 @@
     call.loading = true;
     try {
       const response = await fetch("/_golive/state", { cache: "no-store", credentials: "same-origin" });
+      if (response.status === 403) throw new Error("this page is not joined to the call; open the join link again");
       if (!response.ok) throw new Error(`the call server answered ${response.status}`);
       const state = await response.json();
       if (!isObject(state) || !Array.isArray(state.steps) || !Array.isArray(state.people)) {
@@ -82,6 +83,7 @@
 
   function connect() {
     if (call.source && call.source.readyState !== EventSource.CLOSED) return;
+    say("", null);
     const source = new EventSource("/_golive/events");
     call.source = source;
     source.addEventListener("open", () => {
@@ -91,8 +93,9 @@
     source.addEventListener("error", () => {
       call.live = false;
       renderConnection();
-      // The browser reconnects by itself unless the server refused the stream (then CLOSED).
-      if (source.readyState === EventSource.CLOSED) setTimeout(connect, RETRY_MS);
+      // The browser reconnects by itself unless the server refused the stream (then CLOSED):
+      // then read the state again, which says why (a new join link) and reconnects when it can.
+      if (source.readyState === EventSource.CLOSED) setTimeout(load, RETRY_MS);
     });
     source.addEventListener("update", (event) => {
       let update;
@@ -517,9 +520,12 @@
 
   function renderForecast() {
     const f = call.status.forecast;
-    view.forecast.textContent = f ? text(f.line, 500) : "";
-    view.forecast.hidden = !f || !f.line;
     const alarm = f ? text(f.alarm, 500) : "";
+    let line = f ? text(f.line, 1000) : "";
+    // The terminal's line ends with the alarm; here the alarm has a box of its own.
+    if (alarm && line.endsWith(`; ALARM: ${alarm}`)) line = line.slice(0, -`; ALARM: ${alarm}`.length);
+    view.forecast.textContent = line;
+    view.forecast.hidden = !line;
     view.alarm.textContent = alarm;
     view.alarm.hidden = !alarm;
   }
