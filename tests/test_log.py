@@ -45,7 +45,9 @@ def test_append_keeps_every_earlier_byte_and_comment(root: Path) -> None:
         "--by", "arjun-menon", "--at", "2026-11-26 22:45", "--root", str(root),
     )  # fmt: skip
     assert result.code == 0, result.err
-    assert result.out == f"golive: logged 2026-11-26 22:45 resolution by arjun-menon in plans/{PLAN}/log.yaml\n"
+    logged, forecast = result.out.splitlines()  # the forecast line is tested in test_forecast.py
+    assert logged == f"golive: logged 2026-11-26 22:45 resolution by arjun-menon in plans/{PLAN}/log.yaml"
+    assert forecast.startswith("golive: ") and "forecast end" in forecast
     after = log_file(root).read_bytes()
     assert after.startswith(before)
     assert after[len(before) :].decode() == (

@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from generator.read.models.log import SEVERITIES, LogEntry
+from generator.schedule.forecast import Forecast, forecast
 from generator.schedule.timetable import Schedule, ScheduledStep, localize
 
+# Longer than this after the window, the forecast is the one at the log's last entry.
+FORECAST_HORIZON = dt.timedelta(days=1)
 # A step that starts (or, when only its end was logged, ends) within this of plan is on time.
 ON_TIME_TOLERANCE = dt.timedelta(minutes=5)
 
@@ -146,3 +149,15 @@ def read_log(entries: Sequence[LogEntry], schedule: Schedule, extra: Sequence[Lo
     log.issues = issues
     log.by_severity = {sev: sum(1 for i in issues if i.entry.entry.severity == sev) for sev in SEVERITIES}
     return log
+
+
+def forecast_from_log(log: CallLog, schedule: Schedule, now: dt.datetime | None) -> Forecast:
+    """The forecast from the steps this log says were started and done, at `now`; at the time of
+    the last entry instead when `now` is None (a built page) or long after the window (a log
+    typed in afterwards), where "now" says nothing about the call."""
+    started = {s.scheduled.id: s.started for s in log.steps if s.started is not None}
+    done = {s.scheduled.id: s.done for s in log.steps if s.done is not None}
+    last = log.last_entry or schedule.window_start
+    if now is None or now > schedule.window_end + FORECAST_HORIZON:
+        return forecast(schedule, started, done, last, at_last_entry=True)
+    return forecast(schedule, started, done, now)

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from generator.call.calllog import forecast_from_log, read_log
 from generator.call.logtext import entry_yaml, insert
-from generator.check.validate import validate_project
+from generator.check.validate import Validation, validate_project
 from generator.diagnostics import Diagnostic
 from generator.errors import GoliveError
 from generator.read.document import Document, SourceError
@@ -37,6 +38,7 @@ from generator.read.model_errors import model_document
 from generator.read.models.common import SLUG_PATTERN, parse_datetime, parse_datetime_or_time
 from generator.read.models.log import EntryKind, Severity
 from generator.read.models.plan import Plan, Stakeholder
+from generator.schedule.forecast import Forecast
 from generator.schedule.timefmt import format_utc_offset
 from generator.schedule.timetable import NonexistentTime, localize, next_occurrence
 
@@ -66,6 +68,7 @@ class NewEntry:
 class Appended:
     path: Path
     fields: dict[str, str]
+    forecast: Forecast | None = None  # the plan's forecast with this entry in the log
 
 
 def log_path(root: Path, plan_id: str) -> Path:
@@ -103,7 +106,15 @@ def append_entry(root: Path, plan_id: str, entry: NewEntry, now: dt.datetime) ->
             _replace(path, updated)
     except OSError as error:
         raise LogError(_os_problem(error, display, f"{PLANS_DIR}/{plan_id}/")) from None
-    return Appended(path, fields)
+    return Appended(path, fields, _forecast(checked, plan_id, now))
+
+
+def _forecast(checked: Validation, plan_id: str, now: dt.datetime) -> Forecast | None:
+    """The forecast from the log as just written (the validation read it with the new entry)."""
+    sources, schedule = checked.project.plans.get(plan_id), checked.schedules.get(plan_id)
+    if sources is None or sources.log is None or schedule is None:
+        return None
+    return forecast_from_log(read_log(sources.log.model.entries, schedule), schedule, now)
 
 
 def _read_current(path: Path, display: str) -> str:

@@ -119,7 +119,7 @@ class CallServer(ThreadingHTTPServer):
     def start(self) -> None:
         """Serve from background threads (tests, the benchmark); stop with close()."""
         self.start_channel()
-        serving = threading.Thread(target=self.serve_forever, name="golive-call", daemon=True)
+        serving = threading.Thread(target=self.serve_forever, args=(0.05,), name="golive-call", daemon=True)
         serving.start()
         self._background.append(serving)
 

@@ -176,6 +176,8 @@ def log(args: argparse.Namespace) -> int:
     fields = appended.fields
     what = " ".join(fields[k] for k in ("kind", "step", "severity") if k in fields)
     print(f"golive: logged {fields['at']} {what} by {fields['by']} in {_shown(appended.path, args.root)}")
+    if appended.forecast is not None:
+        print(f"golive: {appended.forecast.line()}")
     return EXIT_OK
 
 

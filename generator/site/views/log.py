@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.call.calllog import CallLog
+from generator.call.calllog import CallLog, forecast_from_log
 from generator.read.models.plan import FINISHED_STATUSES, Plan
 from generator.schedule.timefmt import format_slip, format_span
 from generator.schedule.timetable import Schedule
@@ -60,10 +60,12 @@ class LogView:
     rollback: str
     first_issue_to_last_resolution: str
     schedule_slip: str
+    forecast: str  # while steps are still to be done: the forecast at the last entry, else ""
 
 
-def log_view(schedule: Schedule, book: ContactBook, call_log: CallLog) -> LogView:
-    """The log page: every entry, each step as planned and as done, the issues, the figures."""
+def log_view(schedule: Schedule, book: ContactBook, call_log: CallLog, *, call_over: bool = True) -> LogView:
+    """The log page: every entry, each step as planned and as done, the issues, the figures;
+    the forecast too while the call is not over."""
     numbers = {s.id: n for n, s in enumerate(schedule.steps, start=1)}
     return LogView(
         rows=_entry_rows(schedule, book, call_log, numbers),
@@ -78,7 +80,15 @@ def log_view(schedule: Schedule, book: ContactBook, call_log: CallLog) -> LogVie
         rollback=_rollback(schedule, call_log),
         first_issue_to_last_resolution=format_span(call_log.first_issue_to_last_resolution),
         schedule_slip=format_slip(call_log.final_slip),
+        forecast="" if call_over else _forecast(schedule, call_log),
     )
+
+
+def _forecast(schedule: Schedule, call_log: CallLog) -> str:
+    """The forecast at the last entry of a log that stops before the end (no rollback ran): the
+    page is built from the log alone, so it is the call's state as last written."""
+    partial = call_log.entries and call_log.steps_done < len(call_log.steps) and call_log.rollback_started is None
+    return forecast_from_log(call_log, schedule, None).line() if partial else ""
 
 
 def _entry_rows(

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from generator.call.calllog import read_log
 from generator.check.validate import Validation
 from generator.diagnostics import Diagnostic
-from generator.read.models.plan import PLACEHOLDERS, Plan, Status, lead_of
+from generator.read.models.plan import FINISHED_STATUSES, PLACEHOLDERS, Plan, Status, lead_of
 from generator.read.sources import PlanSources, Project
 from generator.schedule.timefmt import format_duration, format_span
 from generator.schedule.timetable import Schedule
@@ -214,7 +214,8 @@ def _plan_view(project: Project, sources: PlanSources, schedule: Schedule, warni
     channels = tuple(ChannelView(c.kind, c.name, c.link, c.details) for c in plan.channels)
     checklists = checklist_groups(project, plan, book)
     call_log = read_log(sources.log.model.entries, schedule) if sources.log else None
-    log = log_view(schedule, book, call_log) if call_log is not None else None
+    call_over = plan.status in (*FINISHED_STATUSES, "cancelled")
+    log = log_view(schedule, book, call_log, call_over=call_over) if call_log is not None else None
     overrun = schedule.overrun
     return PlanView(
         id=sources.id,
