@@ -203,6 +203,7 @@ def test_runbook_with_the_panel_on_screens(call: CallServer, browser: Browser, w
         expect(page.locator("#golive-now .golive-call__next li").first).to_be_visible()
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"runbook-{width}x{height}.png"))
+        page.locator("#golive-now").screenshot(path=str(SHOTS / f"panel-{width}x{height}.png"))
         page.locator(".golive-schedule").scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / f"runbook-{width}x{height}-schedule.png"))
         # The viewer's own clock is shown beside the plan's when the zones differ.
