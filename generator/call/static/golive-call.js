@@ -13,6 +13,7 @@
   const SHOWN_ENTRIES = 200; // the panel's list of entries keeps the newest ones only
   const MESSAGE_MAX = 600; // a server's error text, shortened to stay readable
   const RETRY_MS = 3000;
+  const ACK_WAIT_MS = 5000; // after a 201, a step's button waits this long for the update that shows it
   const KINDS = { issue: "Issue", resolution: "Resolution", decision: "Decision", note: "Note" };
   const SEVERITIES = ["sev1", "sev2", "sev3", "sev4"];
 
@@ -27,6 +28,7 @@
     source: null, // the EventSource, opened once
     live: false,
     loading: false,
+    acknowledged: new Map(), // "kind step" -> when the server took it (the update showing it may lag)
   };
   let view = null; // the current page's panel and controls
   let timer = null;
@@ -166,6 +168,11 @@
         answer = null;
       }
       if (response.status === 201) {
+        if (fields.step) {
+          // No second click on the same step before the update shows the first one.
+          call.acknowledged.set(`${fields.kind} ${fields.step}`, Date.now());
+          setTimeout(render, ACK_WAIT_MS);
+        }
         say("Logged.", where);
         setTimeout(() => where.textContent === "Logged." && say("", where), 4000);
         return true;
@@ -464,8 +471,9 @@
       const started = isStarted(step);
       r.row.classList.toggle("golive-call__row--done", done);
       r.row.classList.toggle("golive-call__row--started", started && !done);
-      if (!r.startButton.hasAttribute("aria-busy")) r.startButton.disabled = started || done;
-      if (!r.doneButton.hasAttribute("aria-busy")) r.doneButton.disabled = done;
+      const waiting = (kind) => Date.now() - (call.acknowledged.get(`${kind} ${step}`) || -Infinity) < ACK_WAIT_MS;
+      if (!r.startButton.hasAttribute("aria-busy")) r.startButton.disabled = started || done || waiting("step-started");
+      if (!r.doneButton.hasAttribute("aria-busy")) r.doneButton.disabled = done || waiting("step-done");
       r.startButton.textContent = started || done ? "Started" : "Start";
       r.doneButton.textContent = done ? "Done ✓" : "Done";
       r.doneButton.setAttribute("aria-pressed", String(done));
