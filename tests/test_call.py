@@ -1,4 +1,4 @@
-"""`golive call`: the server on a real socket, asked over real HTTP (http.client), as the pages and a hostile page would."""
+"""`golive call`: the server on a real socket, asked over real HTTP (http.client) as pages and hostile pages would."""
 
 from __future__ import annotations
 
@@ -89,7 +89,9 @@ WRITE_HEADERS = {"X-Golive-Call": "1", "Content-Type": "application/json"}
 
 
 def post(server: CallServer, entry: dict[str, Any], headers: dict[str, str] | None = None) -> tuple[int, Any]:
-    status, _, body = request(server, "POST", "/_golive/log", json.dumps(entry).encode(), WRITE_HEADERS | (headers or {}))
+    status, _, body = request(
+        server, "POST", "/_golive/log", json.dumps(entry).encode(), WRITE_HEADERS | (headers or {})
+    )
     try:
         return status, json.loads(body)
     except ValueError:
@@ -284,7 +286,11 @@ def test_the_state_holds_the_plan_the_entries_and_the_status(server: CallServer)
         "text": None,
     }
     assert state["status"]["steps"]["freeze"] == {"started": "2026-12-05T22:01:00Z", "done": None}
-    assert "forecast" in state["status"]
+    forecast = state["status"]["forecast"]  # Forecast.as_json, at the call's clock
+    assert forecast["in_progress"] == [
+        {"step": "freeze", "owner": "ana", "started": "2026-12-05T22:01:00Z", "planned_minutes": 10, "late": True}
+    ]
+    assert forecast["end"] > "2026-12-05T23:45" and forecast["slip_minutes"] > 0  # freeze still runs at 22:55
 
 
 def test_a_post_is_appended_once_and_reaches_every_page(server: CallServer, root: Path) -> None:

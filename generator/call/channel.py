@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from generator.call.calllog import read_log
+from generator.call.calllog import forecast_from_log, read_log
 from generator.call.logbook import log_path
 from generator.check.validate import ValidationCache, validate_project
 from generator.read.layout import LOG_FILE, PLANS_DIR
 from generator.read.models.log import LogEntry
+from generator.read.models.plan import Gate
 from generator.read.sources import FileSignature
 from generator.schedule.timetable import Schedule, localize
 
@@ -92,7 +93,7 @@ def _steps_json(schedule: Schedule) -> list[Json]:
     ]
 
 
-def _status_json(entries: Sequence[LogEntry], schedule: Schedule, now: dt.datetime) -> Json:
+def _status_json(entries: Sequence[LogEntry], schedule: Schedule, gates: Sequence[Gate], now: dt.datetime) -> Json:
     call_log = read_log(entries, schedule)
     steps = {
         actual.scheduled.id: {
@@ -101,8 +102,7 @@ def _status_json(entries: Sequence[LogEntry], schedule: Schedule, now: dt.dateti
         }
         for actual in call_log.steps
     }
-    # TODO(lead): "forecast" comes from forecast_status(...) in generator/schedule/forecast.py once it is on main.
-    return {"steps": steps, "forecast": None}
+    return {"steps": steps, "forecast": forecast_from_log(call_log, schedule, now).as_json(gates)}
 
 
 class LogReader:
@@ -135,7 +135,7 @@ class LogReader:
                 "steps": _steps_json(schedule),
             },
             entries=tuple(_entry_json(i, *pair, schedule) for i, pair in enumerate(zip(entries, written, strict=True))),
-            status=_status_json(entries, schedule, now),
+            status=_status_json(entries, schedule, plan.gates, now),
         )
 
 
