@@ -15,13 +15,16 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
 from conftest import REPO, build_project, golive, make_project
+from generator import api
 from generator.call.channel import CallPerson, Roster
 from generator.call.logbook import NewEntry, append_entry
-from generator.call.server import CALL_TAGS, CallServer
+from generator.call.server import CallServer
+from generator.call.sitefiles import CALL_TAGS
 from generator.check.validate import validate_project
 
 PLAN = "shop"
@@ -260,6 +263,7 @@ def test_the_state_holds_the_plan_the_entries_and_the_status(server: CallServer)
     assert status == 200 and headers["content-type"] == "application/json"
     state = json.loads(body)
     assert state["plan"] == PLAN and state["timezone"] == "Europe/London" and state["revision"] == "test-revision"
+    assert (state["window_start"], state["window_end"]) == ("2026-12-05T22:00:00Z", "2026-12-06T02:00:00Z")
     assert state["people"] == [{"id": "ana", "name": "Ana Souza", "initials": "AS", "phone": "+44 20 7946 0018"}]
     deploy = next(s for s in state["steps"] if s["id"] == "deploy-app")
     assert deploy == {
@@ -384,6 +388,7 @@ def test_a_restarted_server_serves_the_same_entries(root: Path) -> None:
         ({"X-Golive-Call": ""}, None, 403),
         ({"Origin": "http://evil.example"}, None, 403),
         ({"Origin": "null"}, None, 403),
+        ({"Origin": "https://127.0.0.1"}, None, 403),
         ({"Content-Type": "text/plain"}, None, 403),
         ({}, note("x", plan="other-plan"), 403),
         ({}, b"{not json", 400),
@@ -401,6 +406,14 @@ def test_a_write_breaking_a_rule_is_refused_and_the_log_unchanged(
     status, _, _ = request(server, "POST", "/_golive/log", data, WRITE_HEADERS | headers)
     assert status == expected
     assert (root / LOG).read_bytes() == before
+
+
+def test_a_write_from_the_servers_own_origin_under_any_of_its_names_is_taken(server: CallServer) -> None:
+    for host in ("127.0.0.1", "localhost"):
+        status, answer = post(server, note(f"from {host}"), {"Origin": f"http://{host}:{server.port}"})
+        assert status == 201, answer
+    status, _ = post(server, note("other port"), {"Origin": f"http://127.0.0.1:{server.port + 1}"})
+    assert status == 403
 
 
 def test_a_write_without_the_cookie_is_refused(server: CallServer, root: Path) -> None:
@@ -457,6 +470,38 @@ def test_golive_call_names_an_unknown_plan(root: Path) -> None:
     assert run.code == 1
     assert run.err.strip() == "golive call: no plan 'no-such-plan' in plans/ (plans: shop)"
     assert run.out == ""
+
+
+def test_golive_call_prints_one_join_link_and_warns_off_loopback(root: Path) -> None:
+    class Bound:
+        join_link = "http://192.0.2.7:8000/?token=T"
+
+    with (
+        mock.patch("generator.api.call", return_value=Bound()) as started,
+        mock.patch("generator.cli.commands.serve_call", side_effect=KeyboardInterrupt),
+    ):
+        run = golive("call", PLAN, "--root", root, "--host", "192.0.2.7")
+    assert started.call_args.args == (root, PLAN, "192.0.2.7", 8000)
+    assert (run.code, run.out) == (0, "http://192.0.2.7:8000/?token=T\n")
+    assert "anyone who has the link below can read the plan and write to its log" in run.err
+    assert "golive call: stopped; the log is in plans/shop/log.yaml" in run.err
+    with (
+        mock.patch("generator.api.call", return_value=Bound()),
+        mock.patch("generator.cli.commands.serve_call", side_effect=KeyboardInterrupt),
+    ):
+        run = golive("call", PLAN, "--root", root)
+    assert "warning" not in run.err
+
+
+def test_golive_call_builds_a_site_older_than_its_sources(root: Path) -> None:
+    runbook = root / "site" / "plans" / PLAN / "runbook.html"
+    os.utime(runbook, ns=(0, 0))
+    server = api.call(root, PLAN, "127.0.0.1", 0)
+    try:
+        assert runbook.stat().st_mtime_ns > 0 and server.port > 0
+        assert server.join_link == f"http://127.0.0.1:{server.port}/?token={server.token}"
+    finally:
+        server.close()
 
 
 # -- under load, and killed ---------------------------------------------------------------------
@@ -563,6 +608,9 @@ def test_a_server_killed_while_writing_has_every_acknowledged_entry(root: Path) 
         served = [e["text"] for e in json.loads(connection.getresponse().read())["entries"]]
         connection.close()
         assert served == on_disk
+        again.send_signal(signal.SIGINT)  # Ctrl-C
+        assert again.wait(timeout=10) == 0
+        assert again.stderr is not None and "golive call: stopped" in again.stderr.read()
     finally:
         again.kill()
         again.wait()

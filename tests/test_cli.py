@@ -110,7 +110,7 @@ def _commands() -> list[str]:
 
 
 def test_every_spec_command_exists() -> None:
-    spec = ["build", "check", "diff", "log", "new", "pdf", "postmortem", "publish", "schema", "serve", "validate"]
+    spec = ["build", "call", "check", "diff", "log", "new", "pdf", "postmortem", "publish", "schema", "serve", "validate"]
     assert _commands() == spec
 
 

@@ -2,7 +2,7 @@
 
 log.yaml stays the one record. The state is read back from it (through the same readers as
 `golive validate`), whoever appended: the call's own POSTs or `golive log` in a terminal. A
-watcher thread looks at the file's stat every 0.2 s; a POST pokes it to look at once.
+watcher thread looks at the file's stat every 0.2 s; a POST re-reads it before it is answered.
 
 Each re-read gets a new generation when the entries or the status changed. Listeners (one
 thread per open page) wait for the next generation and are sent the entries from the first
@@ -65,7 +65,7 @@ def iso_utc(moment: dt.datetime) -> str:
 class Snapshot:
     """The plan and its log as read at one moment."""
 
-    plan: Json  # plan, title, timezone, revision, people, steps: what does not come from the log
+    plan: Json  # plan, title, timezone, revision, window, people, steps: what does not come from the log
     entries: tuple[Json, ...]
     status: Json
 
@@ -131,6 +131,8 @@ class LogReader:
                 "title": plan.title,
                 "timezone": plan.timezone,
                 "revision": self.roster.revision,
+                "window_start": iso_utc(schedule.window_start),
+                "window_end": iso_utc(schedule.window_end),
                 "people": [vars(person) for person in self.roster.people],
                 "steps": _steps_json(schedule),
             },
@@ -178,12 +180,13 @@ class Channel:
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
         self._reading = threading.Lock()  # one re-read at a time, so generations follow the file
-        self._poked = threading.Event()
+        self._stopped = threading.Event()
 
     # -- the state ----------------------------------------------------------------------------------
 
-    def refresh(self) -> bool:
-        """Re-read the log; publish a new generation when anything changed. True when one was published."""
+    def refresh(self, status_due: bool = False) -> bool:
+        """Re-read the log; publish a new generation when the entries changed, or only the status
+        when `status_due` (the forecast moves with the clock). True when one was published."""
         with self._reading:
             try:
                 snapshot = self.reader.read(self.clock())
@@ -196,7 +199,7 @@ class Channel:
                 old = self.latest.entries if self.latest else ()
                 first = _first_difference(old, snapshot.entries)
                 unchanged = first == len(snapshot.entries) == len(old)
-                if self.latest is not None and unchanged and self.latest.status == snapshot.status:
+                if self.latest is not None and unchanged and (not status_due or self.latest.status == snapshot.status):
                     return False
                 # unchanged entries stay the same objects: a snapshot costs only its new entries
                 entries = old[:first] + snapshot.entries[first:]
@@ -241,32 +244,26 @@ class Channel:
 
     # -- watching the file --------------------------------------------------------------------------
 
-    def poke(self) -> None:
-        """Have the watcher re-read the log now (after an append)."""
-        self._poked.set()
-
     def watch(self) -> None:
-        """Re-read the log whenever its stat changes or someone pokes, until closed (a thread's target)."""
+        """Re-read the log whenever its stat changes, and the status every STATUS_INTERVAL, until closed."""
         path = log_path(self.reader.root, self.reader.plan_id)
         seen = _signature(path)
-        last_status = 0.0
-        while not self.closed:
-            self._poked.wait(WATCH_INTERVAL)
-            poked = self._poked.is_set()
-            self._poked.clear()
+        status_read = time.monotonic()
+        while not self._stopped.wait(WATCH_INTERVAL):
             now = _signature(path)
-            due = time.monotonic() - last_status >= STATUS_INTERVAL
-            if poked or now != seen or due:
+            status_due = time.monotonic() - status_read >= STATUS_INTERVAL
+            if now != seen or status_due:
                 seen = now
-                last_status = time.monotonic()
-                self.refresh()
+                if status_due:
+                    status_read = time.monotonic()
+                self.refresh(status_due)
 
     def close(self) -> None:
         """Wake every listener and the watcher, for good."""
         with self._changed:
             self.closed = True
             self._changed.notify_all()
-        self._poked.set()
+        self._stopped.set()
 
 
 def _first_difference(old: Sequence[Json], new: Sequence[Json]) -> int:

@@ -28,11 +28,7 @@ import datetime as dt
 import hmac
 import http.cookies
 import json
-import mimetypes
-import os
-import re
 import secrets
-import stat
 import sys
 import threading
 import urllib.parse
@@ -43,6 +39,7 @@ from typing import Any
 
 from generator.call.channel import Channel, Clock, LogReader, Roster
 from generator.call.logbook import LogError, NewEntry, append_entry
+from generator.call.sitefiles import call_page, content_type, read_regular, site_file
 from generator.hosts import host_allowed
 from generator.report import format_text
 
@@ -54,21 +51,6 @@ MAX_BODY = 64 * 1024
 KEEP_ALIVE_SECONDS = 15.0
 MAX_LISTENERS = 256  # open event streams: each holds a thread
 ENTRY_KEYS = ("plan", "kind", "text", "step", "by", "severity", "resolves", "id", "at")
-CALL_TAGS = b'<link rel="stylesheet" href="/_golive/call.css"><script src="/_golive/call.js" defer></script>'
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".svg": "image/svg+xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".xml": "application/xml",
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".ico": "image/x-icon",
-    ".woff2": "font/woff2",
-}
-_BODY_TAG = re.compile(rb"<body\b")
 
 
 def new_token() -> str:
@@ -254,7 +236,7 @@ class CallHandler(BaseHTTPRequestHandler):
     def _body(self) -> Any | None:
         """The POST's JSON, once every rule for a write holds; None when refused (answered)."""
         origin = self.headers.get("Origin")
-        if self.headers.get(CALL_HEADER) != "1" or (origin is not None and origin != self.server.origin):
+        if self.headers.get(CALL_HEADER) != "1" or (origin is not None and not self._own_origin(origin)):
             self._refuse(HTTPStatus.FORBIDDEN, f"a write needs the {CALL_HEADER} header and this server's origin")
             return None
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -279,6 +261,12 @@ class CallHandler(BaseHTTPRequestHandler):
             self._refuse(HTTPStatus.BAD_REQUEST, "the body is not JSON")
             return None
 
+    def _own_origin(self, origin: str) -> bool:
+        """Whether an Origin header is this server under one of the names its Host check takes."""
+        scheme, _, host = origin.partition("://")
+        server = self.server
+        return scheme == "http" and "/" not in host and host_allowed(host, server.host, server.port)
+
     def _append(self, body: Any) -> None:
         server = self.server
         problem = _entry_problem(body)
@@ -298,7 +286,12 @@ class CallHandler(BaseHTTPRequestHandler):
             details = format_text(error.diagnostics).splitlines() + error.details
             self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": error.message, "details": details})
             return
-        server.channel.poke()
+        except Exception as error:  # a bug in golive: said on the terminal, never shown to the page
+            print(f"golive call: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+            self._json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": "internal error, see the server", "details": []})
+            return
+        # Read back before answering: once the page has its 201, the state and every stream have the entry.
+        server.channel.refresh()
         self._json(HTTPStatus.CREATED, {"entry": appended.fields})
 
     # -- the event stream ---------------------------------------------------------------------------
@@ -342,7 +335,7 @@ class CallHandler(BaseHTTPRequestHandler):
 
     def _site_file(self, url_path: str) -> None:
         server = self.server
-        found = _inside(server.site_dir, url_path)
+        found = site_file(server.site_dir, url_path)
         if found is None:
             self._text(HTTPStatus.NOT_FOUND, "not found")
         elif found.is_dir():  # _inside checked it is a real folder: its pages link relative to it
@@ -353,81 +346,18 @@ class CallHandler(BaseHTTPRequestHandler):
             self._file(found)
 
     def _file(self, path: Path) -> None:
-        data = _read_regular(path)
+        data = read_regular(path)
         if data is None:
             self._text(HTTPStatus.NOT_FOUND, "not found")
             return
-        self._send(HTTPStatus.OK, data, _content_type(path))
+        self._send(HTTPStatus.OK, data, content_type(path))
 
     def _call_page(self, path: Path) -> None:
-        data = _read_regular(path)
+        data = read_regular(path)
         if data is None:
             self._text(HTTPStatus.NOT_FOUND, "not found")
             return
         self._send(HTTPStatus.OK, call_page(data, self.server.plan_id), "text/html; charset=utf-8")
-
-
-def call_page(html: bytes, plan_id: str) -> bytes:
-    """A plan page as the call serves it: marked on <body>, the static live mode stood down, the call's assets in."""
-    html = html.replace(b'id="golive-live"', b'id="golive-call-live"', 1)
-    html = _BODY_TAG.sub(f'<body data-golive-call="{plan_id}"'.encode(), html, count=1)
-    end = html.rfind(b"</body>")
-    return html[:end] + CALL_TAGS + html[end:] if end >= 0 else html + CALL_TAGS
-
-
-def _inside(site_dir: Path, url_path: str) -> Path | None:
-    """The file or folder `url_path` names under site_dir, or None: never outside it, never through a link.
-
-    A folder stands for its index.html when the path ends with '/'; one named without it is
-    returned as the folder (to be redirected to the path with '/')."""
-    path = urllib.parse.unquote(url_path)
-    if "\0" in path or "\\" in path:
-        return None
-    parts = [part for part in path.split("/") if part not in ("", ".")]
-    if any(part == ".." for part in parts):
-        return None
-    current = site_dir
-    if _mode(current) is None or not stat.S_ISDIR(_mode(current) or 0):
-        return None
-    for part in parts:
-        current = current / part
-        mode = _mode(current)
-        if mode is None or stat.S_ISLNK(mode):
-            return None
-    mode = _mode(current)
-    if mode is not None and stat.S_ISDIR(mode):
-        if not path.endswith("/") and parts:
-            return current
-        current = current / "index.html"
-        mode = _mode(current)
-    return current if mode is not None and stat.S_ISREG(mode) else None
-
-
-def _mode(path: Path) -> int | None:
-    try:
-        return os.lstat(path).st_mode
-    except (OSError, ValueError):
-        return None
-
-
-def _read_regular(path: Path) -> bytes | None:
-    """The bytes of a regular file, opened without following a link; None otherwise."""
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            return None
-        with os.fdopen(handle, "rb", closefd=False) as file:
-            return file.read()
-    finally:
-        os.close(handle)
-
-
-def _content_type(path: Path) -> str:
-    known = CONTENT_TYPES.get(path.suffix.lower())
-    return known or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
 def _same(given: str | None, token: str) -> bool:
