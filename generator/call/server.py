@@ -1,6 +1,6 @@
 """`golive call`: the built site and one plan's live channel, served to the people on the call.
 
-The contract with the pages' script (generator/call/static/call.js; CALL_CONTRACT.md says it in full):
+The contract with the pages' script (generator/call/static/golive-call.js; CALL_CONTRACT.md says it in full):
 - The plan's runbook.html and log.html get `data-golive-call="<plan-id>"` on <body>, and
   `<link rel="stylesheet" href="/_golive/call.css"><script src="/_golive/call.js" defer></script>`
   before </body>. The static live mode stands down: the runbook's `id="golive-live"` becomes
@@ -47,7 +47,7 @@ from generator.report import format_text
 COOKIE = "golive-call"
 CALL_HEADER = "X-Golive-Call"
 STATIC_DIR = Path(__file__).parent / "static"
-STATIC_FILES = {"/_golive/call.js": "call.js", "/_golive/call.css": "call.css"}
+STATIC_FILES = {"/_golive/call.js": "golive-call.js", "/_golive/call.css": "golive-call.css"}
 MAX_BODY = 64 * 1024
 KEEP_ALIVE_SECONDS = 15.0
 MAX_LISTENERS = 256  # open event streams: each holds a thread

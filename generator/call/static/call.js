@@ -1,1 +1,0 @@
-/* golive call: the live runbook's script (placeholder; the call-ui branch writes it). See CALL_CONTRACT.md. */
