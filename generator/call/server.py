@@ -1,6 +1,6 @@
 """`golive call`: the built site and one plan's live channel, served to the people on the call.
 
-The contract with the pages' script (generator/call/static/golive-call.js; CALL_CONTRACT.md says it in full):
+The contract with the pages' script (generator/call/static/golive-call.js; docs/call-protocol.md says it in full):
 - The plan's runbook.html and log.html get `data-golive-call="<plan-id>"` on <body>, and
   `<link rel="stylesheet" href="/_golive/call.css"><script src="/_golive/call.js" defer></script>`
   before </body>. The static live mode stands down: the runbook's `id="golive-live"` becomes
@@ -62,6 +62,9 @@ class CallServer(ThreadingHTTPServer):
     """The site under `site_dir` and plan `plan_id`'s channel on host:port (port 0: any free one)."""
 
     daemon_threads = True
+    # Stopping never waits for open pages: an idle kept-alive connection would hold Ctrl-C for
+    # up to the handler's timeout (the standard server joins every request thread on close).
+    block_on_close = False
 
     def __init__(
         self,
