@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import http.server
 import io
@@ -22,6 +23,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from generator.cli.main import main
+from generator.read.models import Plan
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
@@ -58,6 +60,27 @@ def make_project(target: Path, overlay: Path | None = None) -> Path:
         if (overlay / "plans").is_dir():
             shutil.copytree(overlay / "plans", target / "plans", dirs_exist_ok=True)
     return target
+
+
+# Plans and times for schedule arithmetic (test_schedule.py, test_forecast.py).
+
+
+def plan(steps: list[dict[str, Any]], *, start: str, end: str, zone: str = "Europe/London", **extra: Any) -> Plan:
+    """A plan model with these steps, led by "ana", who owns every step unless a step says otherwise."""
+    return Plan.model_validate(
+        {
+            "title": "Test",
+            "timezone": zone,
+            "window": {"start": start, "end": end},
+            "stakeholders": [{"person": "ana", "role": "Go-live lead"}],
+            "steps": [{"owner": "ana", "title": s["id"], **s} for s in steps],
+            **extra,
+        }
+    )
+
+
+def utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
 
 
 @pytest.fixture

@@ -4,33 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
-from conftest import REPO, golive, make_project
+from conftest import REPO, golive, make_project, plan, utc
 from generator.call.calllog import forecast_from_log, read_log
 from generator.call.logbook import NewEntry, append_entry
-from generator.read.models import Plan
 from generator.read.models.log import LogEntry
 from generator.schedule.forecast import forecast
 from generator.schedule.timetable import schedule_plan
-
-
-def plan(steps: list[dict[str, Any]], *, start: str, end: str, zone: str = "Europe/London", **extra: Any) -> Plan:
-    return Plan.model_validate(
-        {
-            "title": "Test",
-            "timezone": zone,
-            "window": {"start": start, "end": end},
-            "stakeholders": [{"person": "ana", "role": "Go-live lead"}],
-            "steps": [{"owner": "ana", "title": s["id"], **s} for s in steps],
-            **extra,
-        }
-    )
-
-
-def utc(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
-
 
 # Window Sat 22:00-Sun 02:00 GMT. The critical path is a -> b -> d (22:00-23:30); c (15m) hangs off
 # a with 45 minutes of slack (it ends 22:45, the plan at 23:30).

@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 
-from generator.read.models import Plan
+from conftest import plan, utc
 from generator.schedule.timefmt import format_t_offset
 from generator.schedule.timetable import DependencyCycle, NonexistentTime, schedule_plan
 
 UTC = dt.UTC
-
-
-def plan(steps: list[dict[str, Any]], *, start: str, end: str, zone: str = "Europe/London", **extra: Any) -> Plan:
-    return Plan.model_validate(
-        {
-            "title": "Test",
-            "timezone": zone,
-            "window": {"start": start, "end": end},
-            "stakeholders": [{"person": "ana", "role": "Go-live lead"}],
-            "steps": [{"owner": "ana", "title": s["id"], **s} for s in steps],
-            **extra,
-        }
-    )
-
-
-def utc(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def test_parallel_branches_join_at_the_later_end() -> None:
