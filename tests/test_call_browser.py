@@ -254,7 +254,7 @@ def test_forecast_alarm_and_countdowns(call: CallServer, browser: Browser) -> No
         "past_window": False,
         "point_of_no_return": iso(40),
         "latest_rollback_start": iso(12),
-        "next_gate": {"id": "go-no-go", "before": "deploy-app", "at": iso(5)},
+        "next_gate": {"id": "go-no-go", "before": "deploy-app", "at": iso(-1)},  # its step not started yet
         "alarm": alarm,
         "in_progress": [],
         "next": [],
@@ -280,6 +280,8 @@ def test_forecast_alarm_and_countdowns(call: CallServer, browser: Browser) -> No
         countdowns = now_panel.locator(".golive-call__countdowns li")
         expect(countdowns).to_have_count(3)
         expect(countdowns.nth(0)).to_contain_text("Gate go-no-go (before #3 Deploy checkout 2.0)")
+        # A gate whose time has come is due, not passed: its step has not started.
+        expect(countdowns.nth(0).locator(".golive-call__countdown")).to_have_text("due now")
         expect(countdowns.nth(2)).to_have_text(re.compile(r"^Latest rollback start \d\d:\d\d in 1[12]:\d\d$"))
         first = countdowns.nth(2).locator(".golive-call__countdown").inner_text()
         expect(countdowns.nth(2).locator(".golive-call__countdown")).not_to_have_text(first)  # it runs

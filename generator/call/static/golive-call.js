@@ -250,11 +250,11 @@
     const m = Math.floor(Math.abs(minutes));
     return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, "0")}`;
   }
-  // "in 22:13", "in 1:05:00" or "passed" for a countdown to t.
-  function countdown(t, now) {
+  // "in 22:13", "in 1:05:00", or `past` ("passed", "due now") once t has come.
+  function countdown(t, now, past = "passed") {
     if (!Number.isFinite(t)) return "";
     const seconds = Math.round((t - now) / 1000);
-    if (seconds <= 0) return "passed";
+    if (seconds <= 0) return past;
     const h = Math.floor(seconds / 3600);
     const mm = String(Math.floor((seconds % 3600) / 60)).padStart(h ? 2 : 1, "0");
     const ss = String(seconds % 60).padStart(2, "0");
@@ -545,15 +545,17 @@
     if (f) {
       if (isObject(f.next_gate)) {
         const before = stepOf(f.next_gate.before);
-        items.push([`Gate ${text(f.next_gate.id, 63)}${before ? ` (before ${stepLabel(before)})` : ""}`, when(f.next_gate.at)]);
+        items.push([`Gate ${text(f.next_gate.id, 63)}${before ? ` (before ${stepLabel(before)})` : ""}`, when(f.next_gate.at), "due now"]);
       }
-      items.push(["Point of no return", when(f.point_of_no_return)]);
-      items.push(["Latest rollback start", when(f.latest_rollback_start)]);
+      // The gate and the point of no return are still ahead until their step starts: once their
+      // expected time has come they are due, not passed; the latest rollback start can pass.
+      items.push(["Point of no return", when(f.point_of_no_return), "due now"]);
+      items.push(["Latest rollback start", when(f.latest_rollback_start), "passed"]);
     }
-    view.countdowns.replaceChildren(...items.filter(([, t]) => Number.isFinite(t)).map(([label, t]) =>
+    view.countdowns.replaceChildren(...items.filter(([, t]) => Number.isFinite(t)).map(([label, t, past]) =>
       el("li", { className: t - now < 15 * 60000 ? "golive-call__soon" : "" },
         el("span", { textContent: `${label} ${clockText(t)} ` }),
-        el("strong", { className: "golive-call__countdown", textContent: countdown(t, now) }))));
+        el("strong", { className: "golive-call__countdown", textContent: countdown(t, now, past) }))));
   }
 
   function renderEntries() {
