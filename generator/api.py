@@ -12,6 +12,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import __version__
+from generator.authoring.init import InitResult, init_repository
 from generator.authoring.postmortem import create_postmortem
 from generator.authoring.scaffold import new_plan
 from generator.authoring.schemas import write_schemas
@@ -306,6 +308,11 @@ def diff(root: Path, revision: str | None) -> ProjectDiff:
 def new(root: Path, plan_id: str) -> Path:
     """Create a valid draft plan; ScaffoldError says why not."""
     return new_plan(root, plan_id, dt.date.today())
+
+
+def init(root: Path) -> InitResult:
+    """Add what is missing of a plans repository under root (never overwriting); InitError says why not."""
+    return init_repository(root, __version__, dt.date.today())
 
 
 def schemas(root: Path) -> list[Path]:

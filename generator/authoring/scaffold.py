@@ -18,8 +18,11 @@ class ScaffoldError(GoliveError):
     """The draft cannot be created; the message says why."""
 
 
-def new_plan(root: Path, plan_id: str, today: dt.date) -> Path:
-    """Write plans/<plan_id>/plan.yaml as a valid draft; refuse an existing or invalid id."""
+def new_plan(root: Path, plan_id: str, today: dt.date, checklists: dict[str, list[str]] | None = None) -> Path:
+    """Write plans/<plan_id>/plan.yaml as a valid draft; refuse an existing or invalid id.
+
+    checklists: the shared checklists the plan uses, by phase (their owner_roles must be "Go-live lead").
+    """
     if not re.fullmatch(SLUG_PATTERN, plan_id):
         raise ScaffoldError(f"'{plan_id}' is not a valid plan id: use {SLUG_RULE}, at most {SLUG_MAX} characters")
     folder = root / PLANS_DIR / plan_id
@@ -45,6 +48,7 @@ def new_plan(root: Path, plan_id: str, today: dt.date) -> Path:
         start=f"{start:%Y-%m-%d %H:%M}",
         end=f"{start + dt.timedelta(hours=4):%Y-%m-%d %H:%M}",
         lead=lead.id,
+        checklists=checklists or {},
     )
     folder.mkdir(parents=True)
     path = folder / PLAN_FILE

@@ -32,14 +32,20 @@ def schema_for(kind: str) -> dict[str, Any]:
     }
 
 
+def schema_files() -> dict[str, str]:
+    """The text of each schemas/<kind>.schema.json, by its path relative to the project folder."""
+    return {
+        f"{SCHEMA_DIR}/{kind}.schema.json": json.dumps(schema_for(kind), indent=2, ensure_ascii=False) + "\n"
+        for kind in SOURCE_KINDS
+    }
+
+
 def write_schemas(root: Path) -> list[Path]:
     """Write schemas/<kind>.schema.json under root; return the files written."""
-    folder = root / SCHEMA_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    (root / SCHEMA_DIR).mkdir(parents=True, exist_ok=True)
     written = []
-    for kind in SOURCE_KINDS:
-        path = folder / f"{kind}.schema.json"
-        text = json.dumps(schema_for(kind), indent=2, ensure_ascii=False) + "\n"
+    for name, text in schema_files().items():
+        path = root / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
         written.append(path)

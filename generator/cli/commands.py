@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import shlex
 import sys
 import time
 from collections.abc import Callable
@@ -213,6 +214,19 @@ def schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def init(args: argparse.Namespace) -> int:
+    root = args.directory if args.directory is not None else args.root
+    result = api.init(root)
+    for name in result.created:
+        print(f"created {name}")
+    for name, why in result.skipped:
+        print(f"skipped {name} ({why})")
+    shown = root.as_posix()
+    where = "" if shown == "." else f"cd {shlex.quote(shown)} && "
+    print(f"golive: {plural(len(result.created), 'file')} created; next: {where}golive validate && golive build")
+    return EXIT_OK
+
+
 def new(args: argparse.Namespace) -> int:
     path = api.new(args.root, args.plan_id)
     print(f"created {_shown(path, args.root).as_posix()}: a draft to edit; check it with `golive validate`")
@@ -248,6 +262,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "postmortem": postmortem,
     "diff": diff,
     "schema": schema,
+    "init": init,
     "new": new,
     "publish": publish,
 }

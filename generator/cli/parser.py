@@ -110,6 +110,12 @@ def _new_arguments(new: argparse.ArgumentParser) -> None:
     new.add_argument("plan_id", metavar="PLAN_ID", type=plan_id_argument, help="the new plan's id, e.g. shop-relaunch")
 
 
+def _init_arguments(init: argparse.ArgumentParser) -> None:
+    init.add_argument(
+        "directory", nargs="?", type=Path, metavar="DIR", help="the folder to initialise (default: --root, or here)"
+    )
+
+
 def _publish_arguments(publish: argparse.ArgumentParser) -> None:
     publish.add_argument("version", metavar="VERSION", help="the version to publish, e.g. 2026.11.27 or 1.4")
     publish.add_argument(
@@ -179,6 +185,11 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
         "write JSON Schemas of every source kind into schemas/, for editors",
         "golive schema && head -3 plans/people.yaml",
         _no_arguments,
+    ),
+    "init": (
+        "start a plans repository: people, checklists, an example plan, mkdocs.yml, CI (never overwrites)",
+        "golive init team-go-lives && cd team-go-lives && golive build",
+        _init_arguments,
     ),
     "new": ("create a valid draft plan to start from", "golive new shop-relaunch", _new_arguments),
     "publish": (
