@@ -115,6 +115,7 @@ def test_every_spec_command_exists() -> None:
         "call",
         "check",
         "diff",
+        "init",
         "log",
         "new",
         "pdf",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import GIT_ENV, golive
 
+from conftest import GIT_ENV, golive
 from generator import __version__
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -128,8 +128,11 @@ def _golive_wheel(folder: Path) -> Path:
         shutil.copy(REPOSITORY / name, source / name)
     wheels = folder / "wheels"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input"]
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", wheels, source],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", wheels, source],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = wheels.glob("golive-*.whl")
     return wheel
 
@@ -141,13 +144,17 @@ def _fresh_venv(folder: Path, wheel: Path) -> Path:
     python = venv / "bin" / "python"
     purelib = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True, env=_clean_env(),
+        check=True,
+        capture_output=True,
+        text=True,
+        env=_clean_env(),
     ).stdout.strip()
     # After the venv's own site-packages: the wheel's golive comes first, mkdocs & co. from here.
     Path(purelib, "golive-test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps", "--no-index", wheel],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     return venv
 

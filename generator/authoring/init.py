@@ -88,9 +88,7 @@ def _add_example_plan(root: Path, example: str, today: dt.date, result: InitResu
     # Only the checklists written now: one kept from before may name roles the example plan lacks.
     created = set(result.created)
     checklists = {
-        phase: [name]
-        for phase, name in CHECKLISTS.items()
-        if f"{PLANS_DIR}/{CHECKLISTS_DIR}/{name}.yaml" in created
+        phase: [name] for phase, name in CHECKLISTS.items() if f"{PLANS_DIR}/{CHECKLISTS_DIR}/{name}.yaml" in created
     }
     try:
         new_plan(root, EXAMPLE_PLAN, today, checklists)
