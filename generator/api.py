@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.authoring.from_plan import CopiedPlan, copy_plan
 from generator.authoring.postmortem import create_postmortem
 from generator.authoring.scaffold import new_plan
 from generator.authoring.schemas import write_schemas
@@ -306,6 +307,11 @@ def diff(root: Path, revision: str | None) -> ProjectDiff:
 def new(root: Path, plan_id: str) -> Path:
     """Create a valid draft plan; ScaffoldError says why not."""
     return new_plan(root, plan_id, dt.date.today())
+
+
+def new_from(root: Path, plan_id: str, source_id: str, window_start: dt.datetime | None) -> CopiedPlan:
+    """Create a draft plan from another plan, its window moved to `window_start`; ScaffoldError."""
+    return copy_plan(root, plan_id, source_id, window_start)
 
 
 def schemas(root: Path) -> list[Path]:

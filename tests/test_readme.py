@@ -1,5 +1,6 @@
 """The README and docs/ as a new user reads them: every link leads somewhere in the repository,
-and every YAML example is valid (a golive source validates against the shipped people.yaml)."""
+and every YAML example is valid (a golive source validates, without a warning, against the shipped
+people.yaml)."""
 
 from __future__ import annotations
 
@@ -70,5 +71,6 @@ def test_every_yaml_example_is_valid(name: str, block: str, tmp_path: Path) -> N
         shutil.rmtree(target.parent)
         target.parent.mkdir()
     target.write_text(block, encoding="utf-8")
-    errors = [str(d) for d in validate_project(root).errors if d.file == source.group(1)]
-    assert errors == [], name
+    # Not an error, not even a warning: an example shows how a plan should be written.
+    found = [str(d) for d in validate_project(root).diagnostics if d.file == source.group(1)]
+    assert found == [], name
