@@ -19,7 +19,9 @@ site: $(STAMP)
 pdf: $(STAMP)
 	$(BIN)/golive build --pdf
 
+# Debian's chromium, Pango, a font and pdftoppm are installed first when missing (.ci/system-packages).
 test: $(STAMP)
+	bash .ci/system-packages
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
+from generator.authoring.from_plan import CopiedPlan, copy_plan
 from generator.authoring.init import InitResult, init_repository
 from generator.authoring.postmortem import create_postmortem
 from generator.authoring.scaffold import new_plan
@@ -308,6 +309,11 @@ def diff(root: Path, revision: str | None) -> ProjectDiff:
 def new(root: Path, plan_id: str) -> Path:
     """Create a valid draft plan; ScaffoldError says why not."""
     return new_plan(root, plan_id, dt.date.today())
+
+
+def new_from(root: Path, plan_id: str, source_id: str, window_start: dt.datetime | None) -> CopiedPlan:
+    """Create a draft plan from another plan, its window moved to `window_start`; ScaffoldError."""
+    return copy_plan(root, plan_id, source_id, window_start)
 
 
 def init(root: Path) -> InitResult:

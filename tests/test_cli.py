@@ -240,16 +240,6 @@ def test_validate_now_must_be_a_date(project: Path) -> None:
     assert "argument --now: 'tomorrow' is not a date; write 2026-12-05" in result.err
 
 
-def test_the_plan_in_the_readme_is_valid(tmp_path: Path) -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    plan = readme.split("# plans/shop-relaunch/plan.yaml\n", 1)[1].split("```", 1)[0]
-    (tmp_path / "plans/shop-relaunch").mkdir(parents=True)
-    (tmp_path / "plans/shop-relaunch/plan.yaml").write_text(plan)
-    (tmp_path / "plans/people.yaml").write_text((REPO / "tests/data/base/plans/people.yaml").read_text())
-    result = golive("validate", "--root", str(tmp_path))
-    assert (result.code, result.out) == (0, "golive: 1 plan, 2 files read: all valid\n")
-
-
 @pytest.mark.parametrize("debug", [False, True])
 def test_a_bug_is_one_line_and_a_traceback_only_with_debug(
     project: Path, debug: bool, monkeypatch: pytest.MonkeyPatch

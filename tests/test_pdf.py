@@ -288,6 +288,8 @@ def darkest_right_edge(pdf: Path) -> list[float]:
     The pages are rendered by poppler (pdftoppm): text, table borders and boxes alike.
     """
     with tempfile.TemporaryDirectory() as folder:
+        # Not a skip: `make test` installs poppler-utils (.ci/system-packages).
+        assert shutil.which("pdftoppm"), "pdftoppm is missing: apt-get install poppler-utils (make test does)"
         subprocess.run(["pdftoppm", "-gray", "-r", str(DPI), str(pdf), f"{folder}/page"], check=True)
         edges = []
         for image in sorted(Path(folder).glob("page-*.pgm")):
@@ -301,7 +303,6 @@ def darkest_right_edge(pdf: Path) -> list[float]:
 
 
 @pytest.mark.pdf
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler-utils)")
 # Every plan on A4, and the longest on Letter: Letter is the wider paper with the same margins, so
 # what fits across an A4 page fits across a Letter one (only the page breaks differ).
 @pytest.mark.parametrize(
@@ -323,7 +324,6 @@ def test_nothing_runs_into_the_right_margin(
 
 
 @pytest.mark.pdf
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler-utils)")
 def test_long_commands_titles_and_links_wrap_inside_the_margin(tmp_path: Path) -> None:
     root = make_project(tmp_path / "project")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")

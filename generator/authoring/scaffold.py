@@ -18,20 +18,25 @@ class ScaffoldError(GoliveError):
     """The draft cannot be created; the message says why."""
 
 
-def new_plan(root: Path, plan_id: str, today: dt.date, checklists: dict[str, list[str]] | None = None) -> Path:
-    """Write plans/<plan_id>/plan.yaml as a valid draft; refuse an existing or invalid id.
-
-    checklists: the shared checklists the plan uses, by phase (their owner_roles must be "Go-live lead").
-    """
+def check_new_plan_folder(root: Path, plan_id: str) -> None:
+    """Refuse an invalid id, an existing plan folder, and a link anywhere under plans/."""
     if not re.fullmatch(SLUG_PATTERN, plan_id):
         raise ScaffoldError(f"'{plan_id}' is not a valid plan id: use {SLUG_RULE}, at most {SLUG_MAX} characters")
-    folder = root / PLANS_DIR / plan_id
-    if os.path.lexists(folder):
+    if os.path.lexists(root / PLANS_DIR / plan_id):
         raise ScaffoldError(f"{PLANS_DIR}/{plan_id} already exists")
     # Through a link, the new plan would be written outside the repository.
     refused = refused_entries(root, PLANS_DIR)
     if refused:
         raise ScaffoldError(f"{refused[0].file}: {refused[0].message} ({refused[0].hint})")
+
+
+def new_plan(root: Path, plan_id: str, today: dt.date, checklists: dict[str, list[str]] | None = None) -> Path:
+    """Write plans/<plan_id>/plan.yaml as a valid draft; refuse an existing or invalid id.
+
+    checklists: the shared checklists the plan uses, by phase (their owner_roles must be "Go-live lead").
+    """
+    check_new_plan_folder(root, plan_id)
+    folder = root / PLANS_DIR / plan_id
     project, _ = load_project(root)
     people = project.people.model.people if project.people else []
     if not people:

@@ -26,10 +26,11 @@ from generator.mkdocs.build import SITE_DIR
 from generator.paper.pdf import PDF_DIR, PdfError
 from generator.read.layout import LOG_FILE, PLANS_DIR
 from generator.report import REPORTERS, format_text
+from generator.schedule.timefmt import format_span
 from generator.site.render import diff_markdown
 from generator.site.write import SITE_SRC
 
-EXIT_OK, EXIT_INVALID = 0, 1
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2  # 2 as argparse exits on a wrong command line
 
 
 def _shown(path: Path, root: Path) -> Path:
@@ -228,9 +229,30 @@ def init(args: argparse.Namespace) -> int:
 
 
 def new(args: argparse.Namespace) -> int:
-    path = api.new(args.root, args.plan_id)
-    print(f"created {_shown(path, args.root).as_posix()}: a draft to edit; check it with `golive validate`")
+    if args.source is None:
+        if args.window_start is not None:
+            print("golive new: --window-start goes with --from OTHER", file=sys.stderr)
+            return EXIT_USAGE
+        path = api.new(args.root, args.plan_id)
+        print(f"created {_shown(path, args.root).as_posix()}: a draft to edit; check it with `golive validate`")
+        return EXIT_OK
+    copied = api.new_from(args.root, args.plan_id, args.source, args.window_start)
+    moved = f", every date and time {_moved(copied.shifted)}" if copied.shifted else ""
+    dropped = f"; {plural(copied.approvals_dropped, 'approval')} dropped" if copied.approvals_dropped else ""
+    print(
+        f"created {_shown(copied.path, args.root).as_posix()} from {args.source}: a draft, version 1, window from"
+        f" {copied.window_start:%Y-%m-%d %H:%M}{moved}{dropped}; no log, no post-mortem"
+    )
     return EXIT_OK
+
+
+def _moved(shift: dt.timedelta) -> str:
+    later = "later" if shift > dt.timedelta(0) else "earlier"
+    days, rest = divmod(abs(shift), dt.timedelta(days=1))
+    span = " and ".join(
+        part for part in (plural(days, "day") if days else "", format_span(rest) if rest else "") if part
+    )
+    return f"{span} {later}"
 
 
 def publish(args: argparse.Namespace) -> int:

@@ -37,6 +37,17 @@ def now_argument(value: str) -> dt.datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
+def local_datetime_argument(value: str) -> dt.datetime:
+    """An argparse type: a date and time as plans write them, read in the plan's own zone."""
+    try:
+        moment = parse_datetime(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if moment.tzinfo is not None:
+        raise argparse.ArgumentTypeError(f"'{value}': give the time as the plan writes it, without an offset")
+    return moment
+
+
 def _validate_arguments(validate: argparse.ArgumentParser) -> None:
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
     validate.add_argument(
@@ -108,6 +119,19 @@ def _diff_arguments(diff: argparse.ArgumentParser) -> None:
 
 def _new_arguments(new: argparse.ArgumentParser) -> None:
     new.add_argument("plan_id", metavar="PLAN_ID", type=plan_id_argument, help="the new plan's id, e.g. shop-relaunch")
+    new.add_argument(
+        "--from",
+        dest="source",
+        metavar="OTHER",
+        type=plan_id_argument,
+        help="copy plan OTHER as a template: same steps, owners, gates and rollback; a draft, version 1, no approvals",
+    )
+    new.add_argument(
+        "--window-start",
+        metavar="WHEN",
+        type=local_datetime_argument,
+        help='with --from: the new window\'s start ("2027-03-06 22:00"); every date and time moves with it',
+    )
 
 
 def _init_arguments(init: argparse.ArgumentParser) -> None:
@@ -191,7 +215,14 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
         "golive init team-go-lives && cd team-go-lives && golive build",
         _init_arguments,
     ),
-    "new": ("create a valid draft plan to start from", "golive new shop-relaunch", _new_arguments),
+    "new": (
+        "create a valid draft plan to start from, or one copied from another plan",
+        """
+        golive new shop-relaunch
+        golive new shop-relaunch-2 --from shop-relaunch --window-start "2027-03-06 22:00"
+        """,
+        _new_arguments,
+    ),
     "publish": (
         "publish the built site as a version with mike (refused when invalid or site_src/ is stale)",
         "golive publish 2026.11.27 --alias latest --push",
