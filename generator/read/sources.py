@@ -181,7 +181,7 @@ def _load_project(
                 "error",
                 "",
                 "no plans/ folder here",
-                "run golive in a project folder, or pass --root",
+                "run golive in a project folder, pass --root, or start one with `golive init`",
             )
         )
         return project, diagnostics
