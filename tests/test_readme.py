@@ -13,6 +13,9 @@ import yaml
 
 from conftest import REPO, copy_shipped_project
 from generator.check.validate import validate_project
+from generator.cli.commands import COMMANDS
+from generator.read.models.log import ENTRY_KINDS
+from generator.read.models.plan import PLACEHOLDERS
 
 DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
@@ -65,12 +68,18 @@ def test_every_yaml_example_is_valid(name: str, block: str, tmp_path: Path) -> N
         return  # not a golive source (a CI or pre-commit file): well-formed is all it has to be
     root = copy_shipped_project(tmp_path / "project")
     target = root / source.group(1)
-    if target.parent.name != "plans" and not target.parent.exists():
-        target.parent.mkdir(parents=True)
-    elif target.exists() and target.parent != root / "plans":
-        shutil.rmtree(target.parent)
-        target.parent.mkdir()
+    if target.name == "plan.yaml" and target.parent.exists():
+        shutil.rmtree(target.parent)  # a plan example stands alone, without another plan's log
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(block, encoding="utf-8")
     # Not an error, not even a warning: an example shows how a plan should be written.
     found = [str(d) for d in validate_project(root).diagnostics if d.file == source.group(1)]
     assert found == [], name
+
+
+def test_the_docs_name_every_command_placeholder_and_log_kind() -> None:
+    commands = (REPO / "docs/commands.md").read_text(encoding="utf-8")
+    assert [name for name in COMMANDS if f"`golive {name}" not in commands] == []
+    messages = (REPO / "docs/messages-and-log.md").read_text(encoding="utf-8")
+    assert [p for p in PLACEHOLDERS if f"`{{{p}}}`" not in messages] == []
+    assert [k for k in ENTRY_KINDS if f"| `{k}` |" not in messages] == []
