@@ -40,6 +40,8 @@ class Source(BaseModel):
         populate_by_name=True,
         coerce_numbers_to_str=True,
         str_strip_whitespace=False,
+        # The docstring under a field is its description: the JSON Schemas and docs/reference.md show it.
+        use_attribute_docstrings=True,
     )
 
 

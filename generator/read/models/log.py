@@ -29,14 +29,23 @@ KINDS_NEEDING_STEP: tuple[EntryKind, ...] = ("step-started", "step-done")
 
 class LogEntry(Source):
     at: LocalDateTime
+    """When it happened, in the plan's time zone: 2026-12-05 22:41 (+01:00 added when the clocks go back)."""
     by: Slug
+    """Who logged it or did it: a person's id from people.yaml."""
     kind: EntryKind = "note"
+    """note, step-started, step-done, issue, decision, resolution, rollback-started, rollback-done or metric."""
     step: Slug | None = None
+    """The step it is about (step-started and step-done need one): a step id of the plan or its rollback."""
     id: Slug | None = None
+    """An id for an issue, so that a resolution can name it."""
     severity: Severity | None = None
+    """How bad an issue is: sev1 (the worst) to sev4."""
     resolves: Slug | None = None
+    """The id of the issue a resolution resolves (default: the oldest open issue)."""
     text: LongText | None = None
+    """What happened, in words (notes, issues, decisions, resolutions and metrics need it)."""
 
 
 class Log(Source):
     entries: Annotated[list[LogEntry], Field(max_length=ENTRIES_MAX)] = []
+    """The entries of the call, in any order: golive reads them in time order."""
