@@ -73,7 +73,6 @@ def test_schemas_have_properties_to_describe() -> None:
     assert len(list(schema_properties())) > 100
 
 
-@pytest.mark.xfail(strict=True, reason="descriptions are being added")
 def test_every_schema_property_has_a_description() -> None:
     undescribed = [f"{path}: {where}" for path, where, prop in schema_properties() if not prop.get("description")]
     assert not undescribed, f"{len(undescribed)} schema properties without a description:\n" + "\n".join(undescribed)
