@@ -133,6 +133,17 @@ def objects_in_order(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]
     return found
 
 
+def _uses(kind: str, definition: str, objects: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """Where an object is written: `steps` of the plan, `steps` of Rollback, as links to those tables."""
+    uses = []
+    for parent, obj in objects:
+        target = f"#{anchor(kind, parent)}" if parent else f"#{kind}"
+        for key, prop in obj.get("properties", {}).items():
+            if definition in _references(prop):
+                uses.append(f"`{key}` in [{parent or kind}]({target})")
+    return uses
+
+
 def object_table(kind: str, obj: dict[str, Any], common_words: dict[str, str]) -> list[str]:
     """One object's fields as a Markdown table."""
     lines = ["| Field | Type | Required | Default | Description |", "|---|---|---|---|---|"]
@@ -155,9 +166,11 @@ def kind_section(kind: str, common_words: dict[str, str]) -> list[str]:
     where, _, what = SOURCE_KINDS[kind][1].partition(": ")
     lines = [f'<a id="{kind}"></a>', "", f"## `{where}`", "", f"{what[:1].upper()}{what[1:]}.", ""]
     lines += [f"Schema: `schemas/{kind}.schema.json`.", ""]
-    for name, obj in objects_in_order(schema):
+    objects = objects_in_order(schema)
+    for name, obj in objects:
         if name:
             lines += [f'<a id="{anchor(kind, name)}"></a>', "", f"### {name}", ""]
+            lines += ["Written under " + ", ".join(_uses(kind, name, objects)) + ".", ""]
             if obj.get("description"):
                 lines += [" ".join(obj["description"].split()), ""]
         lines += [*object_table(kind, obj, common_words), ""]
