@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Re-install only when the package's requirements change.
 STAMP := $(VENV)/.installed
 
-.PHONY: site pdf test lint schema clean
+.PHONY: site pdf test lint schema reference clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ lint: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/golive schema
+
+# docs/reference.md, the field reference, from the models' field descriptions (tests/test_reference.py checks it).
+reference: $(STAMP)
+	$(BIN)/python -m generator.authoring.reference > docs/reference.md
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache
