@@ -25,9 +25,11 @@ SOURCE_FILE = re.compile(r"#\s*(plans/[\w./-]+\.yaml)")
 
 
 def heading_anchors(text: str) -> set[str]:
-    """The anchors a Markdown viewer gives the headings: lower case, punctuation dropped, spaces as '-'."""
+    """The anchors of a page: `<a id>`s, and the headings' as a Markdown viewer makes them (lower
+    case, punctuation dropped, spaces as '-')."""
     headings = re.findall(r"^#{1,6}\s+(.+?)\s*$", re.sub(r"^```.*?^```", "", text, flags=re.M | re.S), re.M)
-    return {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in headings}
+    explicit = set(re.findall(r'<a id="([^"]+)"></a>', text))
+    return {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in headings} | explicit
 
 
 def examples() -> list[tuple[str, str]]:
