@@ -250,3 +250,21 @@ def test_round_trip_gives_back_the_same_schedule(root: Path, tmp_path: Path, pla
     validation = validate_project(root)
     assert not [d for d in validation.errors if "plans/copy/" in d.file]
     assert _shape(validation.schedules["copy"]) == _shape(validation.schedules[plan_id])
+
+
+def test_import_refuses_a_plan_that_would_not_validate(root: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "runsheet.csv"
+    sheet.write_text(f"Task,Owner,Duration\nFirst,ana-souza,5\n{'x' * 600},ana-souza,10\n")
+    run = golive("import", sheet, "--plan", "night", *WINDOW, "--root", root)
+    assert run.code == 1
+    assert f"{sheet} row 3: plans/night/plan.yaml:" in run.err and "steps[1].title" in run.err
+    assert "would not validate; nothing written" in run.err
+    early = golive("import", sheet.with_name("x.csv"), "--plan", "night", *WINDOW, "--root", root)
+    assert early.code == 1 and "no such file" in early.err
+    sheet.write_text("Task,Owner,Duration\nFirst,ana-souza,5\n")
+    ends_first = golive("import", sheet, "--plan", "night", *WINDOW, "--window-end", "2027-03-06 21:00", "--root", root)
+    assert ends_first.code == 1 and "window.end: the window ends before it starts" in ends_first.err
+    assert not (root / "plans" / "night").exists()
+    (root / "plans" / "night").mkdir()
+    exists = golive("import", sheet, "--plan", "night", *WINDOW, "--root", root)
+    assert exists.code == 1 and "plans/night already exists" in exists.err

@@ -98,13 +98,25 @@ def import_run_sheet(root: Path, plan_id: str, sheet_path: Path, options: Import
     path = root / PLANS_DIR / plan_id / PLAN_FILE
     shown = f"{PLANS_DIR}/{plan_id}/{PLAN_FILE}"
     written = _yaml(plan, sheet_path)
+    # validation only reads plan folders that exist: make it empty, and remove it again on errors
+    os.makedirs(path.parent)
     errors = [d for d in validate_project(root, {path: written}).errors if d.file == shown]
     if errors:
-        details = [f"{d.file}:{d.line}:{d.column}: {d.path}: {d.message}" for d in errors]
+        os.rmdir(path.parent)
+        details = [
+            _at_row(table, rows, d.path) + f"{d.file}:{d.line}:{d.column}: {d.path}: {d.message}" for d in errors
+        ]
         raise RunSheetError(f"the plan made from {sheet_path} would not validate; nothing written", details=details)
-    os.makedirs(path.parent)
     path.write_bytes(written)
     return ImportedPlan(path, len(rows), window_end)
+
+
+def _at_row(table: Table, rows: list[_Row], value_path: str) -> str:
+    """`runsheet.csv row 7: ` for a problem in steps[5], so that it can be fixed in the sheet."""
+    step = re.match(r"steps\[(\d+)\]", value_path)
+    if step is None or int(step.group(1)) >= len(rows):
+        return ""
+    return f"{table.where.rstrip(':!')} row {rows[int(step.group(1))].index + 1}: "
 
 
 def _read_rows(

@@ -19,6 +19,7 @@ from generator.errors import GoliveError
 MAX_BYTES = 20_000_000  # a run sheet is a few hundred rows; refuse anything far larger
 MAX_ROWS = 5_000
 MAX_COLUMNS = 100
+MAX_SCANNED_ROWS = 100_000  # rows read from an .xlsx sheet, most of them empty ones
 
 CellValue = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
 
@@ -113,10 +114,14 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
             raise RunSheetError(f"{path}: no sheet '{sheet}'; it has {', '.join(names)}")
         table = book[sheet if sheet is not None else names[0]]
         rows: list[list[CellValue]] = []
-        for values in table.iter_rows(max_col=MAX_COLUMNS, values_only=True):
-            if len(rows) >= MAX_ROWS:
+        filled = 0
+        for values in table.iter_rows(max_row=MAX_SCANNED_ROWS, max_col=MAX_COLUMNS, values_only=True):
+            row = [_xlsx_value(value) for value in values]
+            # sheets often carry thousands of formatted but empty rows: only filled ones count
+            filled += any(value is not None for value in row)
+            if filled > MAX_ROWS:
                 raise RunSheetError(f"{path}: more than {MAX_ROWS} rows; this is not a run sheet")
-            rows.append([_xlsx_value(value) for value in values])
+            rows.append(row if any(value is not None for value in row) else [])
         return Table(f"{path}:{table.title}!", rows)
     finally:
         book.close()
