@@ -59,11 +59,12 @@ def test_export_xlsx_has_title_above_a_frozen_header(root: Path, tmp_path: Path)
     assert golive("export", SHOP, "--format", "xlsx", "--output", output, "--root", root).code == 0
     table = openpyxl.load_workbook(output).active
     assert table is not None
-    assert str(table["A1"].value).startswith("Shop relaunch with checkout 2.0") and "version 7" in table["A1"].value
-    assert [c.value for c in table[3]] == list(HEADER)
-    assert table.freeze_panes == "A4"
+    assert table["A1"].value == "Shop relaunch with checkout 2.0 and the new payment provider"
+    assert table["A2"].value == "Version 7, completed; window 2026-10-17 22:00 to 2026-10-18 03:00 Europe/London"
+    assert [c.value for c in table[4]] == list(HEADER)
+    assert table.freeze_panes == "A5"
     assert table.column_dimensions["F"].width > 40  # the step titles
-    assert table["H4"].value == "Ana Souza"
+    assert table["H5"].value == "Ana Souza"
 
 
 def test_export_refuses_an_invalid_plan(root: Path, tmp_path: Path) -> None:
@@ -250,6 +251,8 @@ def test_round_trip_gives_back_the_same_schedule(root: Path, tmp_path: Path, pla
     validation = validate_project(root)
     assert not [d for d in validation.errors if "plans/copy/" in d.file]
     assert _shape(validation.schedules["copy"]) == _shape(validation.schedules[plan_id])
+    # the Step id and Owner id columns are read back too
+    assert [s.id for s in validation.schedules["copy"].steps] == [s.id for s in validation.schedules[plan_id].steps]
 
 
 def test_import_refuses_a_plan_that_would_not_validate(root: Path, tmp_path: Path) -> None:
@@ -268,3 +271,27 @@ def test_import_refuses_a_plan_that_would_not_validate(root: Path, tmp_path: Pat
     (root / "plans" / "night").mkdir()
     exists = golive("import", sheet, "--plan", "night", *WINDOW, "--root", root)
     assert exists.code == 1 and "plans/night already exists" in exists.err
+
+
+def test_import_excel_numbers_lags_and_repeated_row_numbers(root: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "runsheet.xlsx"
+    book = openpyxl.Workbook()
+    table = book.active
+    assert table is not None
+    table.append(["No.", "Task", "Owner", "Duration", "Planned start", "Predecessors"])
+    table.append([1, "Freeze", "ana-souza", dt.datetime(1900, 1, 1, 1, 0), 46452.9375, None])  # 25:00; 2027-03-06 22:30
+    table.append([2, "Copy", "ana-souza", 30, None, "1FS+2d"])
+    table.append([2, "Check", "ana-souza", 30, None, "1"])
+    book.save(sheet)
+    run = golive("import", sheet, "--plan", "numbers", *WINDOW, "--root", root)
+    assert run.code == 1
+    assert f"{sheet}:Sheet!F3: '1FS+2d': lags are not supported; add a step" in run.err
+    assert f"{sheet}:Sheet!A4: row number '2' is used twice" in run.err
+    table["F3"] = "1"
+    table["A4"] = 3
+    book.save(sheet)
+    run = golive("import", sheet, "--plan", "numbers", *WINDOW, "--root", root)
+    assert run.code == 0, run.err
+    plan = validate_project(root).project.plans["numbers"].plan.model
+    assert plan.steps[0].duration == dt.timedelta(hours=25)
+    assert plan.steps[0].start == dt.datetime(2027, 3, 6, 22, 30)

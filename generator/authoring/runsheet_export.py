@@ -53,6 +53,7 @@ class RunSheet:
     """The rows of a plan's run sheet, and what to show above them."""
 
     title: str
+    revision: str  # version, status and window: which plan the printed sheet is
     rows: list[list[str]]
 
 
@@ -68,8 +69,8 @@ def run_sheet(root: Path, plan_id: str) -> RunSheet:
         raise ExportError(f"plan '{plan_id}' does not validate; fix it first", errors)
     plan = sources.plan.model
     window = f"{plan.window.start:%Y-%m-%d %H:%M} to {plan.window.end:%Y-%m-%d %H:%M} {plan.timezone}"
-    title = f"{plan.title} (version {plan.version}, {plan.status}; window {window})"
-    return RunSheet(title, _rows(schedule, validation.project.people_by_id, plan.gates))
+    revision = f"Version {plan.version}, {plan.status}; window {window}"
+    return RunSheet(plan.title, revision, _rows(schedule, validation.project.people_by_id, plan.gates))
 
 
 def _concerns(diagnostic: Diagnostic, plan_id: str) -> bool:
@@ -154,13 +155,14 @@ def _xlsx_bytes(sheet: RunSheet) -> bytes:
     table.title = "Run sheet"
     table.append([sheet.title])
     table["A1"].font = Font(bold=True, size=14)
+    table.append([sheet.revision])
     table.append([])
     table.append(list(HEADER))
-    for cell in table[3]:
+    for cell in table[4]:
         cell.font = Font(bold=True)
     for row in sheet.rows:
         table.append(row)
-    table.freeze_panes = "A4"
+    table.freeze_panes = "A5"  # the header stays in view while scrolling
     for index, name in enumerate(HEADER, start=1):
         longest = max([len(name), *(len(row[index - 1]) for row in sheet.rows)])
         table.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 6), 60)

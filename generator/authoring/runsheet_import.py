@@ -32,6 +32,10 @@ from generator.schedule.timetable import DependencyCycle, dependency_order
 _DURATION_TEXT = re.compile(r"(?i)(?:(\d+)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*m(?:in(?:utes?|s)?)?)?")
 _CLOCK_TEXT = re.compile(r"(\d{1,3}):([0-5]\d)(?::[0-5]\d)?")
 _PREDECESSOR = re.compile(r"(?i)(\d+)\s*(?:FS|SS|FF|SF)?")
+# Excel counts days from 1899-12-30 (day 1 is 1900-01-01, its leap-year bug included)
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_EXCEL_DAY_ONE = dt.datetime(1900, 1, 1)
+_LAG = re.compile(r"(?i)\d+\s*(?:FS|SS|FF|SF)?\s*[+-].*")
 _YES = {"yes", "y", "x", "true", "1", "✓", "✔", "ponr"}
 _NO = {"no", "n", "false", "0", "-"}
 
@@ -138,12 +142,15 @@ def _read_rows(
             value = cells.get(name)
             if value is None or value == "" or name in ("number", "title", "depends_on"):
                 continue
+            if name == "owner" and "owner_id" in columns.values():
+                continue
             try:
                 _read_value(row, name, value, owners, people)
             except ValueError as error:
                 problems.append(f"{table.cell(index, column)}: {error}")
         for required in ("owner", "duration"):
-            column = next((c for c, name in columns.items() if name == required), title_column)
+            named = ("owner_id", "owner") if required == "owner" else (required,)
+            column = next((c for c, name in columns.items() if name in named), title_column)
             reported = any(p.startswith(f"{table.cell(index, column)}:") for p in problems)
             if required not in row.values and not reported:
                 problems.append(f"{table.cell(index, column)}: step '{title}' has no {required}")
@@ -152,7 +159,7 @@ def _read_rows(
 
 
 def _read_value(row: _Row, name: str, value: CellValue, owners: dict[str, str], people: dict[str, Person]) -> None:
-    if name == "owner":
+    if name in ("owner", "owner_id"):
         row.values["owner"] = _owner(_text(value), owners, people)
     elif name == "duration":
         row.values["duration"] = format_duration(_duration(value))
@@ -199,6 +206,9 @@ def _duration(value: CellValue) -> dt.timedelta:
         minutes = value.total_seconds() / 60
     elif isinstance(value, dt.time):
         minutes = value.hour * 60 + value.minute + value.second / 60
+    elif isinstance(value, dt.datetime) and value < _EXCEL_DAY_ONE + dt.timedelta(days=8):
+        # 25:00 typed in a cell: Excel keeps 1.0417 days, read back as 1900-01-01 01:00
+        minutes = (value - _EXCEL_DAY_ONE + dt.timedelta(days=1)).total_seconds() / 60
     elif isinstance(value, bool | dt.date):
         raise ValueError(f"'{value}' is not a duration; write minutes (90), 1:30, 90m or 1h30m")
     elif isinstance(value, int | float):
@@ -238,6 +248,9 @@ def _start(value: CellValue) -> dt.datetime | dt.time:
     if isinstance(value, float) and 0 <= value < 1:
         minutes = round(value * 24 * 60) % (24 * 60)  # Excel's time of day
         return dt.time(minutes // 60, minutes % 60)
+    if isinstance(value, int | float) and not isinstance(value, bool) and 20_000 < value < 100_000:
+        moment = _EXCEL_EPOCH + dt.timedelta(minutes=round(value * 24 * 60))  # a date and time as Excel counts them
+        return moment
     text = _text(value)
     if re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", text):
         return dt.time.fromisoformat(text.zfill(5) if len(text) in (4, 7) else text).replace(second=0)
@@ -288,7 +301,12 @@ def _resolve_dependencies(
     column = next((c for c, name in columns.items() if name == "depends_on"), None)
     if column is None:
         return
-    by_number = {row.number: step_id for row, step_id in zip(rows, ids, strict=True)}
+    by_number: dict[str, str] = {}
+    for row, step_id in zip(rows, ids, strict=True):
+        if row.number in by_number:
+            number_column = next(c for c, name in columns.items() if name == "number")
+            problems.append(f"{table.cell(row.index, number_column)}: row number '{row.number}' is used twice")
+        by_number.setdefault(row.number, step_id)
     known = set(ids)
     for row, step_id in zip(rows, ids, strict=True):
         value = table.rows[row.index][column] if column < len(table.rows[row.index]) else None
@@ -301,7 +319,9 @@ def _resolve_dependencies(
             target = by_number.get(number.group(1)) if number else token if token in known else None
             if not token:
                 continue
-            if target is None:
+            if target is None and _LAG.fullmatch(token):
+                problems.append(f"{table.cell(row.index, column)}: '{token}': lags are not supported; add a step")
+            elif target is None:
                 names = list(by_number) if number else list(known)
                 close = difflib.get_close_matches(token, names, n=1, cutoff=0.6)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""

@@ -28,7 +28,8 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "number": ("no", "#", "id", "number", "nr", "row", "step no", "task id"),
     "title": ("task", "task name", "step", "activity", "title", "name", "step title"),
     "id": ("step id",),
-    "owner": ("owner", "owner id", "assignee", "assigned to", "responsible", "who"),
+    "owner": ("owner", "assignee", "assigned to", "responsible", "who"),
+    "owner_id": ("owner id",),  # golive's own export has both: the id wins over the name
     "duration": ("duration", "dur", "duration (min)", "duration (mins)", "duration (minutes)", "minutes"),
     "start": ("start", "planned start", "start time", "planned start time", "begin"),
     "depends_on": ("predecessors", "predecessor", "depends on", "dependencies", "depends", "after"),
