@@ -104,7 +104,11 @@ def import_run_sheet(root: Path, plan_id: str, sheet_path: Path, options: Import
     written = _yaml(plan, sheet_path)
     # validation only reads plan folders that exist: make it empty, and remove it again on errors
     os.makedirs(path.parent)
-    errors = [d for d in validate_project(root, {path: written}).errors if d.file == shown]
+    try:
+        errors = [d for d in validate_project(root, {path: written}).errors if d.file == shown]
+    except BaseException:
+        os.rmdir(path.parent)
+        raise
     if errors:
         os.rmdir(path.parent)
         details = [
@@ -138,29 +142,30 @@ def _read_rows(
             problems.append(f"{table.cell(index, title_column)}: a row without a step title")
             continue
         row = _Row(index, _text(cells.get("number")) or str(len(rows) + 1), title, {})
+        failed: set[str] = set()
         for column, name in columns.items():
             value = cells.get(name)
             if value is None or value == "" or name in ("number", "title", "depends_on"):
                 continue
-            if name == "owner" and "owner_id" in columns.values():
-                continue
+            if name == "owner" and cells.get("owner_id") not in (None, ""):
+                continue  # the Owner id column says it better than the name
             try:
-                _read_value(row, name, value, owners, people)
+                _read_value(row, name, value, owners)
             except ValueError as error:
+                failed.add("owner" if name == "owner_id" else name)
                 problems.append(f"{table.cell(index, column)}: {error}")
         for required in ("owner", "duration"):
             named = ("owner_id", "owner") if required == "owner" else (required,)
             column = next((c for c, name in columns.items() if name in named), title_column)
-            reported = any(p.startswith(f"{table.cell(index, column)}:") for p in problems)
-            if required not in row.values and not reported:
+            if required not in row.values and required not in failed:
                 problems.append(f"{table.cell(index, column)}: step '{title}' has no {required}")
         rows.append(row)
     return rows
 
 
-def _read_value(row: _Row, name: str, value: CellValue, owners: dict[str, str], people: dict[str, Person]) -> None:
+def _read_value(row: _Row, name: str, value: CellValue, owners: dict[str, str]) -> None:
     if name in ("owner", "owner_id"):
-        row.values["owner"] = _owner(_text(value), owners, people)
+        row.values["owner"] = _owner(_text(value), owners)
     elif name == "duration":
         row.values["duration"] = format_duration(_duration(value))
     elif name == "start":
@@ -191,7 +196,7 @@ def _owner_lookup(people: dict[str, Person]) -> dict[str, str]:
     return lookup
 
 
-def _owner(text: str, owners: dict[str, str], people: dict[str, Person]) -> str:
+def _owner(text: str, owners: dict[str, str]) -> str:
     found = owners.get(" ".join(text.lower().split()))
     if found:
         return found
