@@ -295,3 +295,26 @@ def test_import_excel_numbers_lags_and_repeated_row_numbers(root: Path, tmp_path
     plan = validate_project(root).project.plans["numbers"].plan.model
     assert plan.steps[0].duration == dt.timedelta(hours=25)
     assert plan.steps[0].start == dt.datetime(2027, 3, 6, 22, 30)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bad.xlsx", b"hello", "bad.xlsx: not a readable .xlsx file"),
+        ("nohead.csv", b"a,b\n1,2\n", "nohead.csv: no header row found"),
+        ("notes.txt", b"Task,Owner\n", "notes.txt: a run sheet is a .csv or .xlsx file"),
+    ],
+)
+def test_import_refuses_what_is_not_a_run_sheet(
+    root: Path, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    sheet = tmp_path / name
+    sheet.write_bytes(content)
+    run = golive("import", sheet, "--plan", "night", *WINDOW, "--root", root)
+    assert run.code == 1 and message in run.err
+    link = tmp_path / "link.csv"
+    link.symlink_to(tmp_path / "elsewhere.csv")
+    (tmp_path / "elsewhere.csv").write_text(HAND_WRITTEN)
+    followed = golive("import", link, "--plan", "night", *WINDOW, "--root", root)
+    assert followed.code == 1 and "links are not followed" in followed.err
+    assert not (root / "plans" / "night").exists()
