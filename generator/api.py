@@ -16,6 +16,8 @@ from generator import __version__
 from generator.authoring.from_plan import CopiedPlan, copy_plan
 from generator.authoring.init import InitResult, init_repository
 from generator.authoring.postmortem import create_postmortem
+from generator.authoring.runsheet_export import default_output, run_sheet, write_run_sheet
+from generator.authoring.runsheet_import import ImportedPlan, ImportOptions, import_run_sheet
 from generator.authoring.scaffold import new_plan
 from generator.authoring.schemas import write_schemas
 from generator.call.channel import CallPerson, Roster
@@ -314,6 +316,19 @@ def new(root: Path, plan_id: str) -> Path:
 def new_from(root: Path, plan_id: str, source_id: str, window_start: dt.datetime | None) -> CopiedPlan:
     """Create a draft plan from another plan, its window moved to `window_start`; ScaffoldError."""
     return copy_plan(root, plan_id, source_id, window_start)
+
+
+def export(root: Path, plan_id: str, file_format: str, output: Path | None) -> Path:
+    """Write the run sheet of a valid plan as CSV or XLSX (never over a file); return where; ExportError."""
+    sheet = run_sheet(root, plan_id)
+    path = output if output is not None else default_output(plan_id, file_format)
+    write_run_sheet(sheet, path, file_format)
+    return path
+
+
+def import_sheet(root: Path, plan_id: str, sheet_path: Path, options: ImportOptions) -> ImportedPlan:
+    """Write plans/<plan_id>/plan.yaml from a CSV or XLSX run sheet; RunSheetError names each problem's cell."""
+    return import_run_sheet(root, plan_id, sheet_path, options)
 
 
 def init(root: Path) -> InitResult:

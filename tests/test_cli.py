@@ -115,6 +115,8 @@ def test_every_spec_command_exists() -> None:
         "call",
         "check",
         "diff",
+        "export",
+        "import",
         "init",
         "log",
         "new",

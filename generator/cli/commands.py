@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator import api
+from generator.authoring.runsheet_import import ImportOptions
 from generator.call.logbook import NewEntry
 from generator.call.server import serve_call
 from generator.check.validate import Validation
@@ -246,6 +247,29 @@ def new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def export(args: argparse.Namespace) -> int:
+    path = api.export(args.root, args.plan_id, args.format, args.output)
+    print(f"golive: wrote {path.as_posix()}: the run sheet of {args.plan_id}, one row per step")
+    return EXIT_OK
+
+
+def import_sheet(args: argparse.Namespace) -> int:
+    options = ImportOptions(
+        title=args.title,
+        timezone=args.timezone,
+        window_start=args.window_start,
+        window_end=args.window_end,
+        sheet=args.sheet,
+        mapping=dict(args.map or []),
+    )
+    imported = api.import_sheet(args.root, args.plan, args.runsheet, options)
+    print(
+        f"created {_shown(imported.path, args.root).as_posix()} from {args.runsheet}: a draft with"
+        f" {plural(imported.steps, 'step')}, window to {imported.window_end:%Y-%m-%d %H:%M}; add gates and a rollback"
+    )
+    return EXIT_OK
+
+
 def _moved(shift: dt.timedelta) -> str:
     later = "later" if shift > dt.timedelta(0) else "earlier"
     days, rest = divmod(abs(shift), dt.timedelta(days=1))
@@ -286,5 +310,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "schema": schema,
     "init": init,
     "new": new,
+    "export": export,
+    "import": import_sheet,
     "publish": publish,
 }

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator import __version__
+from generator.authoring.runsheet_read import FIELDS
 from generator.call.logbook import BY_VARIABLE
 from generator.paper.pdf import PAPER_SIZES
 from generator.read.models.common import SLUG_MAX, SLUG_PATTERN, SLUG_RULE, parse_date, parse_datetime
@@ -134,6 +135,46 @@ def _new_arguments(new: argparse.ArgumentParser) -> None:
     )
 
 
+def _export_arguments(export: argparse.ArgumentParser) -> None:
+    export.add_argument("plan_id", metavar="PLAN", type=plan_id_argument, help="the plan's id")
+    export.add_argument("--format", choices=["csv", "xlsx"], required=True, help="the spreadsheet format")
+    export.add_argument(
+        "--output", type=Path, metavar="FILE", help="where to write it (default: PLAN-runsheet.csv|xlsx here)"
+    )
+
+
+def column_mapping_argument(value: str) -> tuple[str, str]:
+    """An argparse type: COLUMN=FIELD, COLUMN a header name or a column letter."""
+    column, _, field = value.partition("=")
+    if not column.strip() or field.strip() not in FIELDS:
+        raise argparse.ArgumentTypeError(f"{value!r}: write COLUMN=FIELD, FIELD one of {', '.join(FIELDS)}")
+    return column.strip(), field.strip()
+
+
+def _import_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("runsheet", type=Path, metavar="RUNSHEET", help="the run sheet, a .csv or .xlsx file")
+    command.add_argument("--plan", required=True, type=plan_id_argument, metavar="ID", help="the new plan's id")
+    command.add_argument("--sheet", metavar="NAME", help="the sheet of an .xlsx file (default: the first)")
+    command.add_argument(
+        "--map",
+        action="append",
+        type=column_mapping_argument,
+        metavar="COLUMN=FIELD",
+        help="read a column (header text or letter) as a field, or ignore it (repeatable)",
+    )
+    command.add_argument("--title", metavar="T", help="the plan's title (default: the title row above the header)")
+    command.add_argument("--timezone", metavar="ZONE", help="the plan's IANA time zone, e.g. Europe/London")
+    command.add_argument(
+        "--window-start", type=local_datetime_argument, metavar="WHEN", help='the window\'s start ("2027-03-06 22:00")'
+    )
+    command.add_argument(
+        "--window-end",
+        type=local_datetime_argument,
+        metavar="WHEN",
+        help="the window's end (default: the last planned end, rounded up to the hour)",
+    )
+
+
 def _init_arguments(init: argparse.ArgumentParser) -> None:
     init.add_argument(
         "directory", nargs="?", type=Path, metavar="DIR", help="the folder to initialise (default: --root, or here)"
@@ -222,6 +263,16 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
         golive new shop-relaunch-2 --from shop-relaunch --window-start "2027-03-06 22:00"
         """,
         _new_arguments,
+    ),
+    "export": (
+        "write a plan's computed run sheet as CSV or XLSX, with empty columns to tick off on the night",
+        "golive export shop-relaunch --format xlsx",
+        _export_arguments,
+    ),
+    "import": (
+        "make a plan from a run sheet (.csv or .xlsx), every problem named by its cell (never overwrites)",
+        'golive import runsheet.xlsx --plan shop-relaunch --timezone Europe/London --window-start "2027-03-06 22:00"',
+        _import_arguments,
     ),
     "publish": (
         "publish the built site as a version with mike (refused when invalid or site_src/ is stale)",

@@ -234,7 +234,7 @@ def _read_plan_files(project: Project, folder: Path, found: list[Diagnostic], di
     for path in sorted(folder.iterdir()):
         if _is_file(path) and path.suffix in (".yaml", ".yml") and path.name not in known:
             found.append(_stray(project, path))
-    if not _present(plan_path):
+    if not _readable(project, plan_path):  # a plan.yaml about to be written counts
         if _mode(plan_path) is not None:
             return  # a link or a special file: reported by refused_entries
         diagnostics.append(
