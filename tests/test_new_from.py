@@ -72,6 +72,16 @@ def test_refused_copies_write_nothing(root: Path, args: tuple[str, ...], message
     assert sorted(p.name for p in (root / "plans").iterdir()) == before
 
 
+def test_a_copy_that_would_not_validate_is_refused_and_nothing_is_written(root: Path) -> None:
+    source = root / "plans" / SOURCE / "plan.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("owner: raj-patel", "owner: raj-patell", 1))
+    run = golive("new", "again", "--from", SOURCE, "--root", root)
+    assert run.code == 1
+    assert "the copy would not validate, nothing written: plans/again/plan.yaml:" in run.err
+    assert "unknown person 'raj-patell'" in run.err
+    assert not (root / "plans/again").exists()
+
+
 def _without_dates(value: object) -> object:
     """The value with every full date and time blanked (they move with the window)."""
     text = yaml.safe_dump(value, sort_keys=True)

@@ -61,16 +61,24 @@ def copy_plan(root: Path, plan_id: str, source_id: str, window_start: dt.datetim
     body = schema.group(1) + note + body[schema.end() :] if schema else note + body
     path = root / PLANS_DIR / plan_id / PLAN_FILE
     written = body.encode("utf-8")
-    errors = [
-        d for d in validate_project(root, {path: written}).errors if d.file == f"{PLANS_DIR}/{plan_id}/{PLAN_FILE}"
-    ]
+    # The project is read folder by folder: the new folder must exist for the copy to be checked.
+    os.makedirs(path.parent)
+    try:
+        _check_copy(root, path, written, f"{PLANS_DIR}/{plan_id}/{PLAN_FILE}")
+        path.write_bytes(written)
+    except BaseException:
+        if not os.path.lexists(path):
+            os.rmdir(path.parent)
+        raise
+    return CopiedPlan(path, source.window.start.replace(tzinfo=None) + shift, shift, dropped)
+
+
+def _check_copy(root: Path, path: Path, written: bytes, shown: str) -> None:
+    errors = [d for d in validate_project(root, {path: written}).errors if d.file == shown]
     if errors:
         first = errors[0]
         where = f"{first.file}:{first.line}:{first.column}: {first.path}"
         raise ScaffoldError(f"the copy would not validate, nothing written: {where}: {first.message}")
-    os.makedirs(path.parent)
-    path.write_bytes(written)
-    return CopiedPlan(path, source.window.start.replace(tzinfo=None) + shift, shift, dropped)
 
 
 def _shifted(match: re.Match[str], shift: dt.timedelta) -> str:
