@@ -10,10 +10,10 @@ import openpyxl
 import pytest
 import yaml
 
+from conftest import REPO, copy_shipped_project, golive
 from generator.authoring.runsheet_export import HEADER
 from generator.check.validate import validate_project
 from generator.schedule.timetable import Schedule
-from tests.conftest import REPO, copy_shipped_project, golive
 
 SHOP = "shop-checkout-relaunch"
 WINDOW = ["--timezone", "Europe/London", "--window-start", "2027-03-06 22:00"]
