@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import GIT_ENV, golive
+from conftest import GIT_ENV, copy_shipped_project, golive
 from generator import __version__
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -217,3 +217,13 @@ def test_the_generated_workflow_passes(installed: Path, tmp_path: Path) -> None:
             command, shell=True, cwd=root, capture_output=True, text=True, env={**_clean_env(), "PATH": path}
         )
         assert result.returncode == 0, f"{command}: {result.stdout}{result.stderr}"
+
+
+def test_build_without_mkdocs_yml_says_to_run_init_and_writes_nothing(tmp_path: Path) -> None:
+    root = copy_shipped_project(tmp_path / "project")
+    (root / "mkdocs.yml").unlink()
+    assert not (root / "site_src").exists()  # the copy holds plans/ and mkdocs.yml only
+    run = golive("build", "--root", root)
+    assert run.code == 1
+    assert f"golive build: no mkdocs.yml in {root.resolve()}: `golive init` adds one" in run.err
+    assert not (root / "site_src").exists() and not (root / "site").exists()

@@ -23,7 +23,7 @@ from generator.check.validate import Validation
 from generator.diagnostics import plural
 from generator.errors import GoliveError
 from generator.hosts import is_loopback
-from generator.mkdocs.build import SITE_DIR
+from generator.mkdocs.build import SITE_DIR, check_config
 from generator.paper.pdf import PDF_DIR, PdfError
 from generator.read.layout import LOG_FILE, PLANS_DIR
 from generator.report import REPORTERS, format_text
@@ -81,6 +81,7 @@ def build(args: argparse.Namespace) -> int:
     if not _report(generated.validation) or generated.site is None:
         print(summary_line(generated.validation))
         raise GoliveError("nothing written: fix the errors above first")
+    check_config(args.root)
     changes = api.write(args.root, generated.site)
     print(
         f"golive: site_src/: {len(changes.added)} added, {len(changes.changed)} changed, "

@@ -41,6 +41,12 @@ class BuildError(GoliveError):
         return "\n".join(self.messages)
 
 
+def check_config(root: Path) -> None:
+    """Refuse to go on without root/mkdocs.yml (before anything is written), saying how to get one."""
+    if not (root / MKDOCS_CONFIG).is_file():
+        raise GoliveError(f"no {MKDOCS_CONFIG} in {root.resolve()}: `golive init` adds one (and only what is missing)")
+
+
 @contextmanager
 def _captured_mkdocs_log() -> Iterator[list[str]]:
     """Collect MkDocs' warnings and errors instead of letting it print them."""
@@ -80,6 +86,7 @@ def build_html(
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    check_config(root)
     target = site_dir or root / SITE_DIR
     with _captured_mkdocs_log() as messages:
         try:
