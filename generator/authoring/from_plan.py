@@ -61,15 +61,9 @@ def copy_plan(root: Path, plan_id: str, source_id: str, window_start: dt.datetim
     body = schema.group(1) + note + body[schema.end() :] if schema else note + body
     path = root / PLANS_DIR / plan_id / PLAN_FILE
     written = body.encode("utf-8")
-    # The project is read folder by folder: the new folder must exist for the copy to be checked.
+    _check_copy(root, path, written, f"{PLANS_DIR}/{plan_id}/{PLAN_FILE}")
     os.makedirs(path.parent)
-    try:
-        _check_copy(root, path, written, f"{PLANS_DIR}/{plan_id}/{PLAN_FILE}")
-        path.write_bytes(written)
-    except BaseException:
-        if not os.path.lexists(path):
-            os.rmdir(path.parent)
-        raise
+    path.write_bytes(written)
     return CopiedPlan(path, source.window.start.replace(tzinfo=None) + shift, shift, dropped)
 
 

@@ -102,19 +102,13 @@ def import_run_sheet(root: Path, plan_id: str, sheet_path: Path, options: Import
     path = root / PLANS_DIR / plan_id / PLAN_FILE
     shown = f"{PLANS_DIR}/{plan_id}/{PLAN_FILE}"
     written = _yaml(plan, sheet_path)
-    # validation only reads plan folders that exist: make it empty, and remove it again on errors
-    os.makedirs(path.parent)
-    try:
-        errors = [d for d in validate_project(root, {path: written}).errors if d.file == shown]
-    except BaseException:
-        os.rmdir(path.parent)
-        raise
+    errors = [d for d in validate_project(root, {path: written}).errors if d.file == shown]
     if errors:
-        os.rmdir(path.parent)
         details = [
             _at_row(table, rows, d.path) + f"{d.file}:{d.line}:{d.column}: {d.path}: {d.message}" for d in errors
         ]
         raise RunSheetError(f"the plan made from {sheet_path} would not validate; nothing written", details=details)
+    os.makedirs(path.parent)
     path.write_bytes(written)
     return ImportedPlan(path, len(rows), window_end)
 

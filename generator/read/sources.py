@@ -212,8 +212,13 @@ def _load_project(
         else:
             project.checklists[path.stem] = checklist
 
-    for entry in sorted(plans.iterdir()):
-        if _is_dir(entry) and entry.name != CHECKLISTS_DIR and not entry.name.startswith("."):
+    # A plan about to be written into a folder not made yet (golive new --from, golive import) is read too.
+    overrides = project.overrides
+    to_come = {
+        p.parent for p in overrides if p.name == PLAN_FILE and p.parent.parent == plans and _mode(p.parent) is None
+    }
+    for entry in sorted(set(plans.iterdir()) | to_come):
+        if entry in to_come or (_is_dir(entry) and entry.name != CHECKLISTS_DIR and not entry.name.startswith(".")):
             _read_plan_folder(project, entry, diagnostics)
         elif _is_file(entry) and entry.suffix in (".yaml", ".yml") and entry.name != PEOPLE_FILE:
             diagnostics.append(_stray(project, entry))
@@ -231,7 +236,7 @@ def _read_plan_files(project: Project, folder: Path, found: list[Diagnostic], di
     """What is found about the files goes to `found`; about the folder itself, to `diagnostics`."""
     plan_path = folder / PLAN_FILE
     known = {PLAN_FILE, LOG_FILE, POSTMORTEM_FILE}
-    for path in sorted(folder.iterdir()):
+    for path in sorted(folder.iterdir()) if _is_dir(folder) else []:
         if _is_file(path) and path.suffix in (".yaml", ".yml") and path.name not in known:
             found.append(_stray(project, path))
     if not _readable(project, plan_path):  # a plan.yaml about to be written counts
