@@ -75,6 +75,17 @@ def test_export_refuses_an_invalid_plan(root: Path, tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.csv"))
 
 
+def test_export_is_refused_for_a_broken_people_file_but_not_for_another_broken_plan(root: Path, tmp_path: Path) -> None:
+    other = root / "plans/erp-datacentre-migration/plan.yaml"
+    other.write_text(other.read_text().replace("owner: ", "owner: nobody-", 1))  # an unknown person
+    run = golive("export", SHOP, "--format", "csv", "--root", root, cwd=tmp_path)
+    assert run.code == 0, run.err  # another plan's error is that plan's business
+    people = root / "plans/people.yaml"
+    people.write_text(people.read_text().replace("  - id: ana-souza", "  - id: Ana Souza", 1))
+    run = golive("export", SHOP, "--format", "csv", "--root", root, "--output", tmp_path / "again.csv")
+    assert run.code == 1 and "does not validate" in run.err and "plans/people.yaml" in run.err
+
+
 HAND_WRITTEN = (
     "Owner;Task;Duration;#;Predecessors;Notes;PONR\r\n"
     "ana-souza;Open the bridge;10;1;;Roll call first;\r\n"

@@ -15,7 +15,6 @@ from pathlib import Path
 from generator.check.validate import validate_project
 from generator.diagnostics import Diagnostic
 from generator.errors import GoliveError
-from generator.read.layout import CHECKLISTS_DIR, PLANS_DIR
 from generator.read.models.people import Person
 from generator.read.models.plan import Gate
 from generator.schedule.timetable import Schedule
@@ -74,9 +73,8 @@ def run_sheet(root: Path, plan_id: str) -> RunSheet:
 
 
 def _concerns(diagnostic: Diagnostic, plan_id: str) -> bool:
-    # people.yaml and the shared checklists can break a plan too; other plans cannot
-    shared = diagnostic.file.count("/") <= 1 or diagnostic.file.startswith(f"{PLANS_DIR}/{CHECKLISTS_DIR}/")
-    return shared or diagnostic.file.startswith(f"{PLANS_DIR}/{plan_id}/")
+    # people.yaml and the shared checklists (no plan of their own) can break a plan too; other plans cannot
+    return diagnostic.plan in (None, plan_id)
 
 
 def _rows(schedule: Schedule, people: dict[str, Person], gates: list[Gate]) -> list[list[str]]:

@@ -29,6 +29,7 @@ from generator.read.layout import LOG_FILE, PLANS_DIR
 from generator.read.models.log import LogEntry
 from generator.read.models.plan import Gate
 from generator.read.sources import FileSignature
+from generator.schedule.timefmt import format_iso_utc
 from generator.schedule.timetable import Schedule, localize
 
 Clock = Callable[[], dt.datetime]
@@ -58,10 +59,6 @@ class Roster:
     people: tuple[CallPerson, ...]
 
 
-def iso_utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 @dataclass(frozen=True)
 class Snapshot:
     """The plan and its log as read at one moment."""
@@ -74,7 +71,7 @@ class Snapshot:
 def _entry_json(index: int, entry: LogEntry, written: Any, schedule: Schedule) -> Json:
     at = written.get("at") if isinstance(written, dict) else None
     shown = at if isinstance(at, str) else f"{entry.at:%Y-%m-%d %H:%M}"
-    item: Json = {"index": index, "at": shown, "at_utc": iso_utc(localize(entry.at, schedule.zone))}
+    item: Json = {"index": index, "at": shown, "at_utc": format_iso_utc(localize(entry.at, schedule.zone))}
     return item | {name: getattr(entry, name) for name in _ENTRY_FIELDS}
 
 
@@ -85,8 +82,8 @@ def _steps_json(schedule: Schedule) -> list[Json]:
             "title": s.step.title,
             "owner": s.step.owner,
             "duration_minutes": round((s.end - s.start).total_seconds() / 60),
-            "planned_start": iso_utc(s.start),
-            "planned_end": iso_utc(s.end),
+            "planned_start": format_iso_utc(s.start),
+            "planned_end": format_iso_utc(s.end),
             "depends_on": list(s.depends_on),
             "critical": s.critical,
         }
@@ -98,8 +95,8 @@ def _status_json(entries: Sequence[LogEntry], schedule: Schedule, gates: Sequenc
     call_log = read_log(entries, schedule)
     steps = {
         actual.scheduled.id: {
-            "started": iso_utc(actual.started) if actual.started else None,
-            "done": iso_utc(actual.done) if actual.done else None,
+            "started": format_iso_utc(actual.started) if actual.started else None,
+            "done": format_iso_utc(actual.done) if actual.done else None,
         }
         for actual in call_log.steps
     }
@@ -132,8 +129,8 @@ class LogReader:
                 "title": plan.title,
                 "timezone": plan.timezone,
                 "revision": self.roster.revision,
-                "window_start": iso_utc(schedule.window_start),
-                "window_end": iso_utc(schedule.window_end),
+                "window_start": format_iso_utc(schedule.window_start),
+                "window_end": format_iso_utc(schedule.window_end),
                 "people": [vars(person) for person in self.roster.people],
                 "steps": _steps_json(schedule),
             },

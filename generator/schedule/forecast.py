@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.read.models.plan import Gate
-from generator.schedule.timefmt import format_span
+from generator.schedule.timefmt import format_iso_utc, format_span
 from generator.schedule.timetable import Schedule, ScheduledStep, dependency_order, fixed_start
 
 # Before the point of no return, a rollback that can start no later than this from now is an alarm.
@@ -143,31 +143,33 @@ class Forecast:
     def as_json(self, gates: Sequence[Gate]) -> dict[str, Any]:
         """What `golive call` pushes to the pages: times in UTC (ISO 8601), the words already written."""
         point = self.point_of_no_return
+        ahead = point is not None and not point.started  # the point of no return and its countdowns
         gate = self.next_gate(gates)
+        next_gate = {"id": gate.gate.id, "before": gate.gate.before, "at": format_iso_utc(gate.at)} if gate else None
         return {
             "line": self.line(),
             "at_last_entry": self.at_last_entry,
-            "now": _iso(self.now),
-            "end": _iso(self.end),
+            "now": format_iso_utc(self.now),
+            "end": format_iso_utc(self.end),
             "slip_minutes": _minutes(self.slip),
-            "window_end": _iso(self.schedule.window_end),
+            "window_end": format_iso_utc(self.schedule.window_end),
             "past_window": self.past_window,
-            "point_of_no_return": _iso(point.start) if point and not point.started else None,
-            "latest_rollback_start": _iso(self.latest_rollback_start) if point and not point.started else None,
-            "next_gate": {"id": gate.gate.id, "before": gate.gate.before, "at": _iso(gate.at)} if gate else None,
+            "point_of_no_return": format_iso_utc(point.start) if point is not None and ahead else None,
+            "latest_rollback_start": format_iso_utc(self.latest_rollback_start) if ahead else None,
+            "next_gate": next_gate,
             "alarm": self.alarm,
             "in_progress": [
                 {
                     "step": s.id,
                     "owner": s.scheduled.step.owner,
-                    "started": _iso(s.start),
+                    "started": format_iso_utc(s.start),
                     "planned_minutes": _minutes(s.scheduled.step.duration),
                     "late": s.late,
                 }
                 for s in self.in_progress
             ],
             "next": [s.id for s in self.next_steps],
-            "steps": {s.id: {"start": _iso(s.start), "end": _iso(s.end)} for s in self.steps},
+            "steps": {s.id: {"start": format_iso_utc(s.start), "end": format_iso_utc(s.end)} for s in self.steps},
         }
 
 
@@ -213,7 +215,3 @@ def _lateness(slip: dt.timedelta) -> str:
 
 def _minutes(delta: dt.timedelta) -> int:
     return round(delta.total_seconds() / 60)
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")

@@ -61,3 +61,8 @@ def format_slip(delta: dt.timedelta | None) -> str:
         return "—"
     minutes = round(delta.total_seconds() / 60)
     return "on plan" if minutes == 0 else f"{minutes:+d} min"
+
+
+def format_iso_utc(moment: dt.datetime) -> str:
+    """2026-12-05T22:00:00Z: a moment for scripts (the pages' JavaScript, JSON), to the second."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -18,7 +18,7 @@ from generator.check.validate import Validation
 from generator.diagnostics import Diagnostic
 from generator.read.models.plan import FINISHED_STATUSES, PLACEHOLDERS, Plan, Status, lead_of
 from generator.read.sources import PlanSources, Project
-from generator.schedule.timefmt import format_duration, format_span
+from generator.schedule.timefmt import format_duration, format_iso_utc, format_span
 from generator.schedule.timetable import Schedule
 from generator.site.views.checklists import ChecklistGroup, checklist_groups
 from generator.site.views.contacts import ContactRow, StakeholderView, contact_rows, stakeholder_views
@@ -232,7 +232,7 @@ def _plan_view(project: Project, sources: PlanSources, schedule: Schedule, warni
         window_end=schedule.window_end,
         window_local=_window_text(schedule.window_start, schedule.window_end, schedule.zone),
         window_utc=_window_text(schedule.window_start, schedule.window_end, ZoneInfo("UTC")),
-        window_start_utc=schedule.window_start.isoformat().replace("+00:00", "Z"),
+        window_start_utc=format_iso_utc(schedule.window_start),
         clock_day=schedule.day_style,
         planned_end=schedule.clock(schedule.end),
         fits_window=schedule.fits_window,
