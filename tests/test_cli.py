@@ -166,7 +166,7 @@ def test_new_refuses_an_invalid_id(project: Path, bad_id: str) -> None:
 def test_schema_writes_one_schema_per_source_kind(project: Path) -> None:
     result = golive("schema", "--root", str(project))
     assert result.code == 0
-    kinds = ["people", "checklist", "plan", "log", "postmortem"]
+    kinds = ["people", "checklist", "plan", "log", "postmortem", "rehearsal"]
     assert result.out.splitlines() == [f"wrote schemas/{kind}.schema.json" for kind in kinds]
     plan = json.loads((project / "schemas/plan.schema.json").read_text())
     assert plan["additionalProperties"] is False

@@ -30,6 +30,7 @@ CREATED = [
     "schemas/plan.schema.json",
     "schemas/log.schema.json",
     "schemas/postmortem.schema.json",
+    "schemas/rehearsal.schema.json",
     "plans/example-go-live/plan.yaml",
 ]
 SCHEMA_LINES = {

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.read.models import Checklist, Log, PeopleFile, Plan, Postmortem
+from generator.read.models import Checklist, Log, PeopleFile, Plan, Postmortem, Rehearsal
 
 SCHEMA_DIR = "schemas"
 SOURCE_KINDS: dict[str, tuple[type[BaseModel], str]] = {
@@ -17,6 +17,7 @@ SOURCE_KINDS: dict[str, tuple[type[BaseModel], str]] = {
     "plan": (Plan, "plans/<plan-id>/plan.yaml: one go-live"),
     "log": (Log, "plans/<plan-id>/log.yaml: the log written during the call"),
     "postmortem": (Postmortem, "plans/<plan-id>/postmortem.yaml: the post-mortem"),
+    "rehearsal": (Rehearsal, "plans/<plan-id>/rehearsals/<name>.yaml: the log of a rehearsal of the plan"),
 }
 
 

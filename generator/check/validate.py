@@ -14,6 +14,13 @@ from zoneinfo import ZoneInfo
 
 from generator.check.context import CheckContext
 from generator.check.rules.checklists import check_checklists, check_plan_checklists
+from generator.check.rules.learning import (
+    call_runs,
+    check_rehearsal_starts,
+    project_series,
+    series_warnings,
+    warn_from_rehearsals,
+)
 from generator.check.rules.log import check_log
 from generator.check.rules.people import check_people
 from generator.check.rules.plan import (
@@ -30,6 +37,8 @@ from generator.check.rules.schedule import check_plan_schedule
 from generator.diagnostics import Diagnostic, for_plan, name_steps, sort_diagnostics
 from generator.read.models.plan import RUNNING_STATUSES
 from generator.read.sources import PlanSources, Project, SourceCache, load_project, paused_gc, same_objects
+from generator.schedule.actuals import RunActuals
+from generator.schedule.series import Series
 from generator.schedule.timetable import Schedule
 
 
@@ -40,6 +49,8 @@ class Validation:
     project: Project
     diagnostics: list[Diagnostic]
     schedules: dict[str, Schedule] = field(default_factory=dict)
+    runs: dict[str, RunActuals] = field(default_factory=dict)  # each logged call, by plan id
+    series: dict[str, Series] = field(default_factory=dict)  # by series id
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -94,7 +105,11 @@ def validate_project(
         if cache is not None:
             for gone in cache.plans.keys() - project.plans.keys():
                 del cache.plans[gone]
-    return Validation(project, sort_diagnostics(diagnostics), schedules)
+        # Series read every plan of the series: checked once all plans are.
+        runs = call_runs(project, schedules)
+        series = project_series(project, schedules, runs)
+        diagnostics.extend(series_warnings(project, series.values()))
+    return Validation(project, sort_diagnostics(diagnostics), schedules, runs, series)
 
 
 def _check_plan_once(ctx: CheckContext, sources: PlanSources, cache: ValidationCache | None) -> Schedule | None:
@@ -133,6 +148,11 @@ def check_plan(ctx: CheckContext, sources: PlanSources) -> Schedule | None:
         issues = check_log(ctx, plan, log.document, log.model.entries, ("entries",), zone, is_log=True)
     if sources.postmortem is not None:
         check_postmortem(ctx, plan, sources.postmortem, zone, issues)
+    for rehearsal in sources.rehearsals.values():
+        check_log(ctx, plan, rehearsal.document, rehearsal.model.entries, ("entries",), zone, is_log=True)
+    if schedule is not None:
+        check_rehearsal_starts(ctx, sources, schedule)
+        warn_from_rehearsals(ctx, sources, schedule)
     ctx.out[first:] = for_plan(sources.id, name_steps(document.data, ctx.out[first:], document.file))
     return schedule
 

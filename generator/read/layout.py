@@ -5,6 +5,7 @@ plans/checklists/<checklist-id>.yaml  shared checklists
 plans/<plan-id>/plan.yaml             one go-live
 plans/<plan-id>/log.yaml              what happened during its call
 plans/<plan-id>/postmortem.yaml       what the team learnt
+plans/<plan-id>/rehearsals/<name>.yaml  what happened in a rehearsal of it
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ CHECKLISTS_DIR = "checklists"
 PLAN_FILE = "plan.yaml"
 LOG_FILE = "log.yaml"
 POSTMORTEM_FILE = "postmortem.yaml"
+REHEARSALS_DIR = "rehearsals"
 
 
 def plans_dir(root: Path) -> Path:
@@ -45,3 +47,11 @@ def log_file(root: Path, plan_id: str) -> Path:
 
 def postmortem_file(root: Path, plan_id: str) -> Path:
     return root / PLANS_DIR / plan_id / POSTMORTEM_FILE
+
+
+def rehearsals_dir(root: Path, plan_id: str) -> Path:
+    return root / PLANS_DIR / plan_id / REHEARSALS_DIR
+
+
+def rehearsal_file(root: Path, plan_id: str, name: str) -> Path:
+    return root / PLANS_DIR / plan_id / REHEARSALS_DIR / f"{name}.yaml"

@@ -28,13 +28,14 @@ from generator.read.layout import (
     PLAN_FILE,
     PLANS_DIR,
     POSTMORTEM_FILE,
+    REHEARSALS_DIR,
     checklists_dir,
     people_file,
     plans_dir,
 )
 from generator.read.load import SYMLINK_HINT, SYMLINK_MESSAGE, load_document, not_regular_message, parse_document
 from generator.read.model_errors import model_document
-from generator.read.models import Checklist, Log, PeopleFile, Plan, Postmortem
+from generator.read.models import Checklist, Log, PeopleFile, Plan, Postmortem, Rehearsal
 from generator.read.models.common import SLUG_PATTERN, SLUG_RULE
 from generator.read.models.people import Person
 
@@ -60,6 +61,12 @@ class PlanSources:
     plan: Source[Plan]
     log: Source[Log] | None = None
     postmortem: Source[Postmortem] | None = None
+    rehearsals: dict[str, Source[Rehearsal]] = field(default_factory=dict)  # by name, in name order
+
+    def files(self) -> tuple[Source[Any], ...]:
+        """Every file of the folder that was read: plan, log, post-mortem, rehearsals."""
+        found = (self.plan, self.log, self.postmortem, *self.rehearsals.values())
+        return tuple(s for s in found if s is not None)
 
 
 class FileSignature(NamedTuple):
@@ -114,12 +121,12 @@ class Project:
             yield self.people
         yield from self.checklists.values()
         for plan in self.plans.values():
-            yield from (s for s in (plan.plan, plan.log, plan.postmortem) if s is not None)
+            yield from plan.files()
 
     def plan_inputs(self, plan: PlanSources) -> tuple[object, ...]:
         """Every source a plan's checks and pages read. With a SourceCache, unchanged files are
         the same objects from one run to the next: compare these with `same_objects`."""
-        return (plan.plan, plan.log, plan.postmortem, self.people, *self.checklists.values())
+        return (plan.plan, plan.log, plan.postmortem, *plan.rehearsals.values(), self.people, *self.checklists.values())
 
     def display(self, path: Path) -> str:
         """The path shown in messages: relative to the project folder."""
@@ -260,8 +267,26 @@ def _read_plan_files(project: Project, folder: Path, found: list[Diagnostic], di
     log_path, postmortem_path = folder / LOG_FILE, folder / POSTMORTEM_FILE
     log = _read(project, log_path, Log, found) if _readable(project, log_path) else None
     postmortem = _read(project, postmortem_path, Postmortem, found) if _readable(project, postmortem_path) else None
+    rehearsals = _read_rehearsals(project, folder / REHEARSALS_DIR, found)
     if plan is not None:
-        project.plans[folder.name] = PlanSources(folder.name, plan, log, postmortem)
+        project.plans[folder.name] = PlanSources(folder.name, plan, log, postmortem, rehearsals)
+
+
+def _read_rehearsals(project: Project, folder: Path, found: list[Diagnostic]) -> dict[str, Source[Rehearsal]]:
+    """The rehearsals/<name>.yaml files of a plan folder that could be read, by name."""
+    rehearsals: dict[str, Source[Rehearsal]] = {}
+    for path in _yaml_files(folder, project, found):
+        if _check_slug_name(project, path, path.stem, found):
+            rehearsal = _read(project, path, Rehearsal, found)
+            if rehearsal is not None:
+                rehearsals[path.stem] = rehearsal
+    # A rehearsal about to be written (golive log --rehearsal on a new name) is read too.
+    for path in sorted(p for p in project.overrides if p.parent == folder and p.suffix == ".yaml"):
+        if path.stem not in rehearsals and not _present(path) and _check_slug_name(project, path, path.stem, found):
+            rehearsal = _read(project, path, Rehearsal, found)
+            if rehearsal is not None:
+                rehearsals[path.stem] = rehearsal
+    return dict(sorted(rehearsals.items()))
 
 
 def _readable(project: Project, path: Path) -> bool:

@@ -1,4 +1,4 @@
-"""plans/<plan-id>/log.yaml: what happened during the call."""
+"""plans/<plan-id>/log.yaml: what happened during the call; rehearsals/<name>.yaml: during a rehearsal."""
 
 from __future__ import annotations
 
@@ -49,3 +49,12 @@ class LogEntry(Source):
 class Log(Source):
     entries: Annotated[list[LogEntry], Field(max_length=ENTRIES_MAX)] = []
     """The entries of the call, in any order: golive reads them in time order."""
+
+
+class Rehearsal(Source):
+    """plans/<plan-id>/rehearsals/<name>.yaml: a rehearsal of the plan (a mock cutover, a dress rehearsal)."""
+
+    started: LocalDateTime
+    """When the rehearsal started, in the plan's time zone: its T+0:00, as the window start is the call's."""
+    entries: Annotated[list[LogEntry], Field(max_length=ENTRIES_MAX)] = []
+    """What happened, as in log.yaml: entries with full dates and times, in any order."""

@@ -218,6 +218,9 @@ class Plan(Source):
     """The system that goes live."""
     version: Annotated[int, Field(ge=1, strict=True)] = 1
     """The plan's version: raise it with every change that matters to the people on the call."""
+    series: Slug | None = None
+    """The go-lives that run this plan again (monthly releases, one country after another) share a series id;
+    a step is the same step across the series when its id is the same."""
     status: Status = "draft"
     """draft, in-review, approved, in-progress, live, rolled-back, completed or cancelled."""
     timezone: TimeZoneName
