@@ -138,7 +138,5 @@ def earlier_runs(series: Series, plan_id: str) -> tuple[SeriesRun, ...]:
     """The runs of the series before the plan's own window, with a log."""
     own = next(run for run in series.runs if run.plan_id == plan_id)
     return tuple(
-        run
-        for run in series.runs
-        if run.actuals is not None and run.schedule.window_start < own.schedule.window_start
+        run for run in series.runs if run.actuals is not None and run.schedule.window_start < own.schedule.window_start
     )
