@@ -187,13 +187,27 @@ def test_internal_error_shows_no_traceback_without_debug(project: Path) -> None:
     assert result.out.startswith("plans:1:1: error: no plans/ folder here")
 
 
-def test_shipped_plans_are_valid_and_quiet() -> None:
+# The shipped examples warn only where they are meant to: the ERP move's rehearsals took longer
+# than planned on two steps, and the December payments release plans two steps below what the
+# earlier runs of its series took. Every other plan is quiet.
+SHIPPED_WARNINGS = [
+    "plans/erp-datacentre-migration/plan.yaml:215:15: warning: steps[6].duration (final-backup, ",
+    "plans/erp-datacentre-migration/plan.yaml:315:15: warning: steps[16].duration (technical-checks, ",
+    "plans/payments-hub-2026-12/plan.yaml:198:15: warning: steps[6].duration (drain-queues, ",
+    "plans/payments-hub-2026-12/plan.yaml:280:15: warning: steps[14].duration (reconcile-payments, ",
+]
+
+
+def test_shipped_plans_are_valid_and_warn_only_where_meant_to() -> None:
     # mobile-banking-4-2 shows a call in progress on 2026-11-26: checked as of the next day, or
     # its status would be stale (tests never depend on the clock).
-    result = golive("validate", "--strict", "--now", "2026-11-27 12:00", "--root", str(REPO))
+    result = golive("validate", "--now", "2026-11-27 12:00", "--root", str(REPO))
     assert result.code == 0, result.out
-    [line] = result.out.splitlines()
-    assert line.endswith(": all valid")
+    *warnings, summary = result.out.splitlines()
+    assert [w[: len(start)] for w, start in zip(warnings, SHIPPED_WARNINGS, strict=True)] == SHIPPED_WARNINGS
+    assert "rehearsal mock-1 took 1h52m" in warnings[0] and "rehearsal mock-2 took 1h37m" in warnings[1]
+    assert "median of 24m" in warnings[2] and "median of 38m" in warnings[3]
+    assert summary.endswith(": 0 errors, 4 warnings")
 
 
 @pytest.mark.parametrize(("status", "outcomes"), [("in-progress", "live, completed"), ("live", "completed")])

@@ -148,7 +148,10 @@ def test_shipped_multi_day_plan_is_clean_and_names_everyone(tmp_path: Path) -> N
     root = copy_shipped_project(tmp_path / "project")
     validation = validate_project(root)
     plan_diagnostics = [d for d in validation.diagnostics if "erp-datacentre-migration" in d.file]
-    assert plan_diagnostics == [], format_text(plan_diagnostics)
+    # Only the two steps its rehearsals took longer on (rehearsals/mock-1.yaml and mock-2.yaml).
+    rehearsed = [d for d in plan_diagnostics if d.severity == "warning" and "; rehearsal mock-" in d.message]
+    assert [d.subject.split(",")[0] for d in rehearsed] == ["final-backup", "technical-checks"]
+    assert [d for d in plan_diagnostics if d not in rehearsed] == [], format_text(plan_diagnostics)
     plan = validation.project.plans["erp-datacentre-migration"].plan.model
     schedule = validation.schedules["erp-datacentre-migration"]
     assert plan.status == "approved" and len(plan.steps) >= 30 and len(plan.gates) == 2
