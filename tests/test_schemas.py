@@ -21,6 +21,8 @@ def kind_of(path: Path) -> str:
         return "people"
     if path.parent.name == "checklists":
         return "checklist"
+    if path.parent.name == "rehearsals":
+        return "rehearsal"
     return path.stem
 
 
