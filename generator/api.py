@@ -252,12 +252,14 @@ def serve(root: Path, dev_addr: str) -> None:
     serve_site(root / MKDOCS_CONFIG, dev_addr)
 
 
-def log(root: Path, plan_id: str, entry: NewEntry) -> Appended:
-    """Append a checked, timestamped entry to the plan's log; LogError says why not."""
+def log(root: Path, plan_id: str, entry: NewEntry, rehearsal: str | None = None) -> Appended:
+    """Append a checked, timestamped entry to the plan's log, or to its rehearsal `rehearsal`'s;
+    LogError says why not."""
     try:
-        return append_entry(root, plan_id, entry, dt.datetime.now(dt.UTC))
+        return append_entry(root, plan_id, entry, dt.datetime.now(dt.UTC), rehearsal)
     except LogError as error:
-        raise LogError(f"{error.message}; {plan_id}'s log is unchanged", error.diagnostics) from None
+        which = f"rehearsal {rehearsal} of {plan_id}" if rehearsal is not None else f"{plan_id}'s log"
+        raise LogError(f"{error.message}; {which} is unchanged", error.diagnostics) from None
 
 
 class CallError(GoliveError):

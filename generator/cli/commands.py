@@ -185,12 +185,15 @@ def log(args: argparse.Namespace) -> int:
         resolves=args.resolves,
         at=args.at,
     )
-    appended = api.log(args.root, args.plan_id, entry)
+    appended = api.log(args.root, args.plan_id, entry, args.rehearsal)
     fields = appended.fields
+    if appended.started is not None:
+        print(f"golive: started rehearsal {appended.rehearsal} at {appended.started}")
     what = " ".join(fields[k] for k in ("kind", "step", "severity") if k in fields)
     print(f"golive: logged {fields['at']} {what} by {fields['by']} in {_shown(appended.path, args.root)}")
     if appended.forecast is not None:
-        print(f"golive: {appended.forecast.line()}")
+        whose = f"rehearsal {appended.rehearsal}: " if appended.rehearsal is not None else ""
+        print(f"golive: {whose}{appended.forecast.line()}")
     return EXIT_OK
 
 
