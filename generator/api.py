@@ -266,9 +266,12 @@ class CallError(GoliveError):
     """The call cannot start: an unknown plan, or plans with errors."""
 
 
-def call(root: Path, plan_id: str, host: str = "127.0.0.1", port: int = 8000) -> CallServer:
+def call(
+    root: Path, plan_id: str, host: str = "127.0.0.1", port: int = 8000, rehearsal: str | None = None
+) -> CallServer:
     """Validate, write site_src/ and build site/ when it is older than the sources, then make the
-    call's server for `plan_id` (bound, not yet serving: serve_call runs it). Raises CallError."""
+    call's server for `plan_id` (bound, not yet serving: serve_call runs it), writing to its
+    rehearsal `rehearsal`'s file instead of log.yaml when named. Raises CallError."""
     generated = generate(root, (SITE_SRC, SITE_DIR))
     validation = generated.validation
     plans = validation.project.plans
@@ -285,7 +288,7 @@ def call(root: Path, plan_id: str, host: str = "127.0.0.1", port: int = 8000) ->
     if changes.any or _site_older_than_sources(root, plan_id):
         build(root, generated.site.plans, None)
     try:
-        return CallServer(root, plan_id, root / SITE_DIR, roster, host, port)
+        return CallServer(root, plan_id, root / SITE_DIR, roster, host, port, rehearsal=rehearsal)
     except OSError as error:
         raise CallError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 

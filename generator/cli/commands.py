@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator import api
 from generator.authoring.runsheet_import import ImportOptions
-from generator.call.logbook import NewEntry
+from generator.call.logbook import NewEntry, log_display
 from generator.call.server import serve_call
 from generator.check.validate import Validation
 from generator.diagnostics import plural
@@ -25,7 +25,6 @@ from generator.errors import GoliveError
 from generator.hosts import is_loopback
 from generator.mkdocs.build import SITE_DIR, check_config
 from generator.paper.pdf import PDF_DIR, PdfError
-from generator.read.layout import LOG_FILE, PLANS_DIR
 from generator.report import REPORTERS, format_text
 from generator.schedule.timefmt import format_span
 from generator.site.render import diff_markdown
@@ -149,15 +148,18 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def call(args: argparse.Namespace) -> int:
-    server = api.call(args.root, args.plan_id, args.host, args.port)
+    server = api.call(args.root, args.plan_id, args.host, args.port, rehearsal=args.rehearsal)
+    written = log_display(args.plan_id, args.rehearsal)
     if not is_loopback(args.host):
         print(
             f"golive call: warning: listening on {args.host}: anyone who has the link below "
-            "can read the plan and write to its log",
+            f"can read the plan and write to {'its log' if args.rehearsal is None else written}",
             file=sys.stderr,
         )
         if args.host in ("0.0.0.0", "::"):
             print("golive call: others join with this machine's address in the link's place", file=sys.stderr)
+    if args.rehearsal is not None:
+        print(f"golive call: rehearsal {args.rehearsal}: every entry goes to {written}", file=sys.stderr)
     print(f"golive call: {args.plan_id}: join link (share it only with the people on the call):", file=sys.stderr)
     print(server.join_link, flush=True)
     # What the server does (each entry logged, a problem reading the log) goes to stderr, a line each.
@@ -168,7 +170,7 @@ def call(args: argparse.Namespace) -> int:
     try:
         serve_call(server)
     except KeyboardInterrupt:
-        print(f"golive call: stopped; the log is in {PLANS_DIR}/{args.plan_id}/{LOG_FILE}", file=sys.stderr)
+        print(f"golive call: stopped; the log is in {written}", file=sys.stderr)
     finally:
         logger.removeHandler(handler)
     return EXIT_OK
