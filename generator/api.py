@@ -318,9 +318,13 @@ def new(root: Path, plan_id: str) -> Path:
     return new_plan(root, plan_id, dt.date.today())
 
 
-def new_from(root: Path, plan_id: str, source_id: str, window_start: dt.datetime | None) -> CopiedPlan:
-    """Create a draft plan from another plan, its window moved to `window_start`; ScaffoldError."""
-    return copy_plan(root, plan_id, source_id, window_start)
+def new_from(
+    root: Path, plan_id: str, source_id: str, window_start: dt.datetime | None, adjust_durations: bool = False
+) -> CopiedPlan:
+    """Create a draft plan from another plan, its window moved to `window_start`, its durations
+    raised to the medians of its series' completed runs when `adjust_durations`; ScaffoldError
+    (NoSeriesError: the plan has no series)."""
+    return copy_plan(root, plan_id, source_id, window_start, adjust_durations)
 
 
 def export(root: Path, plan_id: str, file_format: str, output: Path | None) -> Path:

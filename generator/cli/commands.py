@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator import api
+from generator.authoring.from_plan import Adjustments, NoSeriesError
 from generator.authoring.runsheet_import import ImportOptions
 from generator.call.logbook import NewEntry, log_display
 from generator.call.server import serve_call
@@ -237,20 +238,40 @@ def init(args: argparse.Namespace) -> int:
 
 def new(args: argparse.Namespace) -> int:
     if args.source is None:
-        if args.window_start is not None:
-            print("golive new: --window-start goes with --from OTHER", file=sys.stderr)
-            return EXIT_USAGE
+        for given, option in (
+            (args.window_start is not None, "--window-start"),
+            (args.adjust_durations, "--adjust-durations"),
+        ):
+            if given:
+                print(f"golive new: {option} goes with --from OTHER", file=sys.stderr)
+                return EXIT_USAGE
         path = api.new(args.root, args.plan_id)
         print(f"created {_shown(path, args.root).as_posix()}: a draft to edit; check it with `golive validate`")
         return EXIT_OK
-    copied = api.new_from(args.root, args.plan_id, args.source, args.window_start)
+    try:
+        copied = api.new_from(args.root, args.plan_id, args.source, args.window_start, args.adjust_durations)
+    except NoSeriesError as error:
+        print(f"golive new: {error.message}", file=sys.stderr)
+        return EXIT_USAGE
     moved = f", every date and time {_moved(copied.shifted)}" if copied.shifted else ""
     dropped = f"; {plural(copied.approvals_dropped, 'approval')} dropped" if copied.approvals_dropped else ""
     print(
         f"created {_shown(copied.path, args.root).as_posix()} from {args.source}: a draft, version 1, window from"
         f" {copied.window_start:%Y-%m-%d %H:%M}{moved}{dropped}; no log, no post-mortem"
     )
+    if copied.adjustments is not None:
+        _print_adjustments(copied.adjustments)
     return EXIT_OK
+
+
+def _print_adjustments(adjustments: Adjustments) -> None:
+    runs = f"{plural(adjustments.completed_runs, 'completed run')} of series {adjustments.series}"
+    if not adjustments.changed:
+        print(f"durations: none changed: no step is planned below the median of the {runs}")
+        return
+    print(f"durations: {plural(len(adjustments.changed), 'step')} raised to the median of the {runs}:")
+    for change in adjustments.changed:
+        print(f"  {change.line()}")
 
 
 def export(args: argparse.Namespace) -> int:

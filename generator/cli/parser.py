@@ -154,6 +154,11 @@ def _new_arguments(new: argparse.ArgumentParser) -> None:
         type=local_datetime_argument,
         help='with --from: the new window\'s start ("2027-03-06 22:00"); every date and time moves with it',
     )
+    new.add_argument(
+        "--adjust-durations",
+        action="store_true",
+        help="with --from: give each step planned below the median of its series' completed runs that median",
+    )
 
 
 def _export_arguments(export: argparse.ArgumentParser) -> None:
@@ -288,6 +293,7 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
         """
         golive new shop-relaunch
         golive new shop-relaunch-2 --from shop-relaunch --window-start "2027-03-06 22:00"
+        golive new payroll-2027-02 --from payroll-2027-01 --adjust-durations
         """,
         _new_arguments,
     ),
