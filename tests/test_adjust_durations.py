@@ -80,6 +80,7 @@ def test_durations_become_the_medians_of_the_completed_runs(root: Path) -> None:
     assert "    duration: 41m  # was 25m: median of the series' runs\n" in written
     assert "    duration: 32m  # was 30m: median of the series' runs\n" in written
     assert "    duration: 15m\n" in written  # smoke: the median is not longer
+    assert "# Durations marked '# was' are the medians of series nightly's 4 completed runs.\n" in written
     data = yaml.safe_load(written)
     assert data["status"] == "draft" and data["series"] == "nightly"
     # Everything else is the copied plan's text, as `golive new --from` keeps it.

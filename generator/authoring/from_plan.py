@@ -108,6 +108,9 @@ def copy_plan(
     body = re.sub(r"(?m)^status:.*$", "status: draft", body, count=1)
     body = re.sub(r"(?m)^version:.*$", "version: 1", body, count=1)
     note = f"# Made from {shown} (version {source.version}) by `golive new --from`: check every step.\n"
+    if adjustments is not None and adjustments.changed:
+        runs = f"{adjustments.completed_runs} completed run{'s' if adjustments.completed_runs != 1 else ''}"
+        note += f"# Durations marked '# was' are the medians of series {adjustments.series}'s {runs}.\n"
     schema = _SCHEMA_LINE.match(body)
     body = schema.group(1) + note + body[schema.end() :] if schema else note + body
     path = root / PLANS_DIR / plan_id / PLAN_FILE
