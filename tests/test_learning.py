@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_project
+from conftest import golive, make_project
 from generator.check.validate import validate_project
 from generator.schedule.actuals import on_estimate, overran
 
@@ -317,3 +317,12 @@ def test_a_linked_or_misnamed_rehearsal_file_is_refused(tmp_path: Path) -> None:
     messages = {(e.file, e.message) for e in validate_project(root).errors}
     assert ("plans/pay-05/rehearsals/mock-1.yaml", "symbolic links are not read") in messages
     assert ("plans/pay-05/rehearsals/mock-2.yml", "not a golive source file in this place") in messages
+
+
+def test_validate_counts_rehearsal_files_among_the_files_read(tmp_path: Path) -> None:
+    root = rehearsed_project(tmp_path, **{"mock-1": MOCK_1})
+    before = golive("validate", "--root", root).out.splitlines()[-1]
+    (root / "plans/pay-05/rehearsals/mock-2.yaml").write_text(MOCK_1, encoding="utf-8")
+    after = golive("validate", "--root", root).out.splitlines()[-1]
+    count = int(before.split(", ")[1].split()[0])
+    assert after.startswith(f"golive: 2 plans, {count + 1} files read"), (before, after)

@@ -42,11 +42,7 @@ def _shown(path: Path, root: Path) -> Path:
 def summary_line(validation: Validation) -> str:
     """One line: what was checked and what was found."""
     project = validation.project
-    files = (
-        sum(1 + (p.log is not None) + (p.postmortem is not None) for p in project.plans.values())
-        + len(project.checklists)
-        + (project.people is not None)
-    )
+    files = sum(1 for _ in project.sources())
     errors, warnings = len(validation.errors), len(validation.warnings)
     checked = f"{plural(len(project.plans), 'plan')}, {plural(files, 'file')} read"
     if not errors and not warnings:
