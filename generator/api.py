@@ -252,21 +252,26 @@ def serve(root: Path, dev_addr: str) -> None:
     serve_site(root / MKDOCS_CONFIG, dev_addr)
 
 
-def log(root: Path, plan_id: str, entry: NewEntry) -> Appended:
-    """Append a checked, timestamped entry to the plan's log; LogError says why not."""
+def log(root: Path, plan_id: str, entry: NewEntry, rehearsal: str | None = None) -> Appended:
+    """Append a checked, timestamped entry to the plan's log, or to its rehearsal `rehearsal`'s;
+    LogError says why not."""
     try:
-        return append_entry(root, plan_id, entry, dt.datetime.now(dt.UTC))
+        return append_entry(root, plan_id, entry, dt.datetime.now(dt.UTC), rehearsal)
     except LogError as error:
-        raise LogError(f"{error.message}; {plan_id}'s log is unchanged", error.diagnostics) from None
+        which = f"rehearsal {rehearsal} of {plan_id}" if rehearsal is not None else f"{plan_id}'s log"
+        raise LogError(f"{error.message}; {which} is unchanged", error.diagnostics) from None
 
 
 class CallError(GoliveError):
     """The call cannot start: an unknown plan, or plans with errors."""
 
 
-def call(root: Path, plan_id: str, host: str = "127.0.0.1", port: int = 8000) -> CallServer:
+def call(
+    root: Path, plan_id: str, host: str = "127.0.0.1", port: int = 8000, rehearsal: str | None = None
+) -> CallServer:
     """Validate, write site_src/ and build site/ when it is older than the sources, then make the
-    call's server for `plan_id` (bound, not yet serving: serve_call runs it). Raises CallError."""
+    call's server for `plan_id` (bound, not yet serving: serve_call runs it), writing to its
+    rehearsal `rehearsal`'s file instead of log.yaml when named. Raises CallError."""
     generated = generate(root, (SITE_SRC, SITE_DIR))
     validation = generated.validation
     plans = validation.project.plans
@@ -283,7 +288,7 @@ def call(root: Path, plan_id: str, host: str = "127.0.0.1", port: int = 8000) ->
     if changes.any or _site_older_than_sources(root, plan_id):
         build(root, generated.site.plans, None)
     try:
-        return CallServer(root, plan_id, root / SITE_DIR, roster, host, port)
+        return CallServer(root, plan_id, root / SITE_DIR, roster, host, port, rehearsal=rehearsal)
     except OSError as error:
         raise CallError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
@@ -313,9 +318,13 @@ def new(root: Path, plan_id: str) -> Path:
     return new_plan(root, plan_id, dt.date.today())
 
 
-def new_from(root: Path, plan_id: str, source_id: str, window_start: dt.datetime | None) -> CopiedPlan:
-    """Create a draft plan from another plan, its window moved to `window_start`; ScaffoldError."""
-    return copy_plan(root, plan_id, source_id, window_start)
+def new_from(
+    root: Path, plan_id: str, source_id: str, window_start: dt.datetime | None, adjust_durations: bool = False
+) -> CopiedPlan:
+    """Create a draft plan from another plan, its window moved to `window_start`, its durations
+    raised to the medians of its series' completed runs when `adjust_durations`; ScaffoldError
+    (NoSeriesError: the plan has no series)."""
+    return copy_plan(root, plan_id, source_id, window_start, adjust_durations)
 
 
 def export(root: Path, plan_id: str, file_format: str, output: Path | None) -> Path:

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from generator.read.models.log import SEVERITIES, LogEntry
+from generator.read.models.log import SEVERITIES, LogEntry, Rehearsal
 from generator.schedule.forecast import Forecast, forecast
-from generator.schedule.timetable import Schedule, ScheduledStep, localize
+from generator.schedule.timetable import NonexistentTime, Schedule, ScheduledStep, localize, moved_schedule
 
 # Longer than this after the window, the forecast is the one at the log's last entry.
 FORECAST_HORIZON = dt.timedelta(days=1)
@@ -161,3 +161,20 @@ def forecast_from_log(log: CallLog, schedule: Schedule, now: dt.datetime | None)
     if now is None or now > schedule.window_end + FORECAST_HORIZON:
         return forecast(schedule, started, done, last, at_last_entry=True)
     return forecast(schedule, started, done, now)
+
+
+def rehearsal_schedule(rehearsal: Rehearsal, schedule: Schedule) -> Schedule | None:
+    """The plan's schedule moved to the rehearsal's start, its T+0:00; None when that start does not
+    exist in the plan's zone (validation says so)."""
+    try:
+        return moved_schedule(schedule, localize(rehearsal.started, schedule.zone))
+    except NonexistentTime:
+        return None
+
+
+def rehearsal_forecast(rehearsal: Rehearsal, schedule: Schedule, now: dt.datetime | None) -> Forecast | None:
+    """The forecast of a rehearsal from its entries, against the plan's schedule moved to its start."""
+    moved = rehearsal_schedule(rehearsal, schedule)
+    if moved is None:
+        return None
+    return forecast_from_log(read_log(rehearsal.entries, moved), moved, now)

@@ -1,8 +1,9 @@
 """The call's live state: a plan's log as the pages need it, and every open page told of each change.
 
-log.yaml stays the one record. The state is read back from it (through the same readers as
-`golive validate`), whoever appended: the call's own POSTs or `golive log` in a terminal. A
-watcher thread looks at the file's stat every 0.2 s; a POST re-reads it before it is answered.
+log.yaml (or, for a rehearsal, rehearsals/<name>.yaml) stays the one record. The state is read
+back from it (through the same readers as `golive validate`), whoever appended: the call's own
+POSTs or `golive log` in a terminal. A watcher thread looks at the file's stat every 0.2 s; a POST
+re-reads it before it is answered.
 
 Each re-read gets a new generation when the entries or the status changed. Listeners (one
 thread per open page) wait for the next generation and are sent the entries from the first
@@ -22,15 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from generator.call.calllog import forecast_from_log, read_log
-from generator.call.logbook import log_path
+from generator.call.calllog import forecast_from_log, read_log, rehearsal_schedule
+from generator.call.logbook import log_display, log_path
 from generator.check.validate import ValidationCache, validate_project
-from generator.read.layout import LOG_FILE, PLANS_DIR
 from generator.read.models.log import LogEntry
 from generator.read.models.plan import Gate
 from generator.read.sources import FileSignature
 from generator.schedule.timefmt import format_iso_utc
-from generator.schedule.timetable import Schedule, localize
+from generator.schedule.timetable import Schedule, localize, moved_schedule
 
 Clock = Callable[[], dt.datetime]
 LOGGER = logging.getLogger("golive.call")  # the command line shows it on stderr
@@ -91,7 +91,10 @@ def _steps_json(schedule: Schedule) -> list[Json]:
     ]
 
 
-def _status_json(entries: Sequence[LogEntry], schedule: Schedule, gates: Sequence[Gate], now: dt.datetime) -> Json:
+def _status_json(
+    entries: Sequence[LogEntry], schedule: Schedule, gates: Sequence[Gate], now: dt.datetime, started: bool = True
+) -> Json:
+    """Each step's logged start and end, and the forecast (none for a rehearsal not started yet)."""
     call_log = read_log(entries, schedule)
     steps = {
         actual.scheduled.id: {
@@ -100,16 +103,26 @@ def _status_json(entries: Sequence[LogEntry], schedule: Schedule, gates: Sequenc
         }
         for actual in call_log.steps
     }
-    return {"steps": steps, "forecast": forecast_from_log(call_log, schedule, now).as_json(gates)}
+    forecast = forecast_from_log(call_log, schedule, now).as_json(gates) if started else None
+    # T+0:00: the window start, or the rehearsal's start (None until its first entry)
+    origin = format_iso_utc(schedule.window_start) if started else None
+    return {"steps": steps, "forecast": forecast, "origin": origin}
 
 
 class LogReader:
-    """Reads one plan's log against its schedule, re-reading only the files that changed."""
+    """Reads one plan's log (or one of its rehearsals) against its schedule, re-reading only the
+    files that changed. A rehearsal is read against the schedule moved to its start; before its
+    first entry, to the time of reading (and then has no forecast)."""
 
-    def __init__(self, root: Path, plan_id: str, roster: Roster) -> None:
-        self.root, self.plan_id, self.roster = root, plan_id, roster
+    def __init__(self, root: Path, plan_id: str, roster: Roster, rehearsal: str | None = None) -> None:
+        self.root, self.plan_id, self.roster, self.rehearsal = root, plan_id, roster, rehearsal
         self._cache = ValidationCache()
-        self._log_shown = f"{PLANS_DIR}/{plan_id}/{LOG_FILE}"
+        self._log_shown = log_display(plan_id, rehearsal)
+
+    @property
+    def path(self) -> Path:
+        """The file this reader follows."""
+        return log_path(self.root, self.plan_id, self.rehearsal)
 
     def read(self, now: dt.datetime) -> Snapshot | None:
         """The plan and its log as they are now; None when they cannot be read as valid."""
@@ -119,8 +132,14 @@ class LogReader:
         if sources is None or schedule is None or any(d.file == self._log_shown for d in validation.errors):
             return None
         plan = sources.plan.model
-        entries = sources.log.model.entries if sources.log is not None else []
-        data = sources.log.document.data if sources.log is not None else None
+        log = sources.log if self.rehearsal is None else sources.rehearsals.get(self.rehearsal)
+        entries = log.model.entries if log is not None else []
+        data = log.document.data if log is not None else None
+        started = self.rehearsal is None or log is not None
+        if self.rehearsal is not None:
+            rehearsal = sources.rehearsals.get(self.rehearsal)
+            moved = rehearsal_schedule(rehearsal.model, schedule) if rehearsal is not None else None
+            schedule = moved or moved_schedule(schedule, now)
         written = data.get("entries") if isinstance(data, dict) else None
         written = written if isinstance(written, list) and len(written) == len(entries) else [None] * len(entries)
         return Snapshot(
@@ -131,12 +150,20 @@ class LogReader:
                 "revision": self.roster.revision,
                 "window_start": format_iso_utc(schedule.window_start),
                 "window_end": format_iso_utc(schedule.window_end),
+                "rehearsal": self._rehearsal_json(schedule, started),
                 "people": [vars(person) for person in self.roster.people],
                 "steps": _steps_json(schedule),
             },
             entries=tuple(_entry_json(i, *pair, schedule) for i, pair in enumerate(zip(entries, written, strict=True))),
-            status=_status_json(entries, schedule, plan.gates, now),
+            status=_status_json(entries, schedule, plan.gates, now, started),
         )
+
+    def _rehearsal_json(self, schedule: Schedule, started: bool) -> Json | None:
+        """The rehearsal this call is (None: the real call), its start and the file it writes."""
+        if self.rehearsal is None:
+            return None
+        start = format_iso_utc(schedule.window_start) if started else None
+        return {"name": self.rehearsal, "started": start, "file": self._log_shown}
 
 
 @dataclass(frozen=True)
@@ -251,7 +278,7 @@ class Channel:
 
     def watch(self) -> None:
         """Re-read the log whenever its stat changes, and the status every STATUS_INTERVAL, until closed."""
-        path = log_path(self.reader.root, self.reader.plan_id)
+        path = self.reader.path
         seen = _signature(path)
         status_read = time.monotonic()
         while not self._stopped.wait(WATCH_INTERVAL):

@@ -1,4 +1,5 @@
-"""`golive log`: append one checked entry to a plan's log.yaml during the call.
+"""`golive log`: append one checked entry to a plan's log.yaml during the call, or to a rehearsal's
+rehearsals/<name>.yaml (made, with its `started:`, by its first entry).
 
 The file is only ever extended: earlier bytes, comments included, are kept as
 written. Appends are serialised with a lock, checked against the plan before
@@ -18,36 +19,32 @@ import errno
 import fcntl
 import os
 import re
+import stat
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from generator.call.calllog import forecast_from_log, read_log
-from generator.call.logtext import entry_yaml, insert
+from generator.call.calllog import forecast_from_log, read_log, rehearsal_forecast
+from generator.call.entrytime import LogError, RehearsalClock, rehearsal_time, window_time
+from generator.call.logtext import entry_yaml, insert, rehearsal_header
 from generator.check.validate import Validation, validate_project
 from generator.diagnostics import Diagnostic
-from generator.errors import GoliveError
 from generator.read.document import Document, SourceError
-from generator.read.layout import LOG_FILE, PLAN_FILE, PLANS_DIR
+from generator.read.layout import LOG_FILE, PLAN_FILE, PLANS_DIR, REHEARSALS_DIR, rehearsal_file
 from generator.read.load import decode_source, load_document, parse_document, read_source
 from generator.read.model_errors import model_document
-from generator.read.models.common import SLUG_PATTERN, parse_datetime, parse_datetime_or_time
+from generator.read.models.common import SLUG_PATTERN, parse_datetime
 from generator.read.models.log import EntryKind, Severity
 from generator.read.models.plan import Plan, Stakeholder
 from generator.schedule.forecast import Forecast
-from generator.schedule.timefmt import format_utc_offset
-from generator.schedule.timetable import NonexistentTime, localize, next_occurrence
+from generator.schedule.timetable import localize
 
 BY_VARIABLE = "GOLIVE_BY"
 _SLUG = re.compile(SLUG_PATTERN)
-
-
-class LogError(GoliveError):
-    """The entry was not appended; `diagnostics` (if any) say why."""
 
 
 @dataclass(frozen=True)
@@ -68,23 +65,37 @@ class NewEntry:
 class Appended:
     path: Path
     fields: dict[str, str]
-    forecast: Forecast | None = None  # the plan's forecast with this entry in the log
+    forecast: Forecast | None = None  # the plan's forecast with this entry in the log (the rehearsal's)
+    rehearsal: str | None = None  # the rehearsal it was logged in; None: the call's log.yaml
+    started: str | None = None  # set when this entry started the rehearsal: its `started:` as written
 
 
-def log_path(root: Path, plan_id: str) -> Path:
+def log_path(root: Path, plan_id: str, rehearsal: str | None = None) -> Path:
+    """The call's log.yaml, or the rehearsal's rehearsals/<name>.yaml."""
+    if rehearsal is not None:
+        return rehearsal_file(root, plan_id, rehearsal)
     return root / PLANS_DIR / plan_id / LOG_FILE
 
 
-def append_entry(root: Path, plan_id: str, entry: NewEntry, now: dt.datetime) -> Appended:
-    """Check `entry` against the plan and append it to its log; raise LogError if it is refused."""
+def log_display(plan_id: str, rehearsal: str | None = None) -> str:
+    """The log's path as messages show it."""
+    if rehearsal is not None:
+        return f"{PLANS_DIR}/{plan_id}/{REHEARSALS_DIR}/{rehearsal}.yaml"
+    return f"{PLANS_DIR}/{plan_id}/{LOG_FILE}"
+
+
+def append_entry(root: Path, plan_id: str, entry: NewEntry, now: dt.datetime, rehearsal: str | None = None) -> Appended:
+    """Check `entry` against the plan and append it to its log (or to rehearsal `rehearsal`'s, made
+    when it is the first entry); raise LogError if it is refused."""
     folder = root / PLANS_DIR / plan_id
     plan_file = folder / PLAN_FILE
     if not plan_file.exists():
         raise LogError(f"no plan '{plan_id}': {PLANS_DIR}/{plan_id}/{PLAN_FILE} does not exist")
-    path = log_path(root, plan_id)
-    display = f"{PLANS_DIR}/{plan_id}/{LOG_FILE}"
+    path, display = log_path(root, plan_id, rehearsal), log_display(plan_id, rehearsal)
     if folder.is_symlink():
         raise LogError(f"{PLANS_DIR}/{plan_id} is a symlink; golive log writes only into a real folder")
+    if rehearsal is not None:
+        _check_rehearsal(plan_id, rehearsal, path.parent)
     try:
         with _locked(folder):
             old_text = _read_current(path, display)
@@ -93,26 +104,77 @@ def append_entry(root: Path, plan_id: str, entry: NewEntry, now: dt.datetime) ->
             zone = ZoneInfo(plan.timezone)
             document = _read_log_document(current, display)
             times = _entry_times(document, zone)
-            window = (localize(plan.window.start, zone), localize(plan.window.end, zone))
             previous = max((t for t in times if t is not None), default=None)
-            fields = _fields(entry, plan.stakeholders, window, zone, now, previous)
-            text, position = insert(old_text, fields, document, times, zone)
+            fields = _fields(entry, plan.stakeholders, _timing(plan, zone, now, previous, rehearsal, document))
+            started = fields["at"] if rehearsal is not None and not old_text.strip() else None
+            base = rehearsal_header(started) if started is not None else old_text
+            text, position = insert(base, fields, document, times, zone)
             updated = text.encode("utf-8")
             checked = validate_project(root, {path: updated})
             errors = [d for d in checked.errors if d.file == display]
             if errors:
                 raise LogError("the entry was not logged", _as_options(errors, updated, text, position, fields))
-            _check_read_back(current, updated, fields, display, position)
+            _check_read_back(base.encode("utf-8"), updated, fields, display, position)
+            if rehearsal is not None:
+                _check_rehearsal(plan_id, rehearsal, path.parent, make=True)
             _replace(path, updated)
     except OSError as error:
         raise LogError(_os_problem(error, display, f"{PLANS_DIR}/{plan_id}/")) from None
-    return Appended(path, fields, _forecast(checked, plan_id, now))
+    return Appended(path, fields, _forecast(checked, plan_id, now, rehearsal), rehearsal, started)
 
 
-def _forecast(checked: Validation, plan_id: str, now: dt.datetime) -> Forecast | None:
-    """The forecast from the log as just written (the validation read it with the new entry)."""
+def _timing(
+    plan: Plan,
+    zone: ZoneInfo,
+    now: dt.datetime,
+    previous: dt.datetime | None,
+    rehearsal: str | None,
+    document: Document | None,
+) -> Callable[[str | None], str]:
+    """What turns --at into the entry's time: placed in the call's window, or after the rehearsal's start."""
+    window = (localize(plan.window.start, zone), localize(plan.window.end, zone))
+    if rehearsal is None:
+        return lambda at: window_time(at, window, zone, now, previous)
+    clock = RehearsalClock(rehearsal, _rehearsal_start(document, zone), window[1] - window[0])
+    return lambda at: rehearsal_time(at, clock, zone, now, previous)
+
+
+def _rehearsal_start(document: Document | None, zone: ZoneInfo) -> dt.datetime | None:
+    """The rehearsal's `started:` in UTC; None when the file is new (or says no start: validation tells)."""
+    data = document.data if document is not None else None
+    try:
+        return localize(parse_datetime(data.get("started") if isinstance(data, dict) else None), zone)
+    except (ValueError, TypeError):
+        return None
+
+
+def _check_rehearsal(plan_id: str, name: str, folder: Path, make: bool = False) -> None:
+    """A rehearsal name is a slug, and its folder a real one (made when `make` and missing): never a link."""
+    if not _SLUG.fullmatch(name):
+        raise LogError(f"{name!r} is not a rehearsal name: use lowercase letters, digits and '-'")
+    shown = f"{PLANS_DIR}/{plan_id}/{REHEARSALS_DIR}"
+    try:
+        mode = os.lstat(folder).st_mode
+    except FileNotFoundError:
+        if make:
+            os.mkdir(folder)
+        return
+    if stat.S_ISLNK(mode):
+        raise LogError(f"{shown} is a symlink; golive log writes only into a real folder")
+    if not stat.S_ISDIR(mode):
+        raise LogError(f"{shown} is not a folder")
+
+
+def _forecast(checked: Validation, plan_id: str, now: dt.datetime, rehearsal: str | None) -> Forecast | None:
+    """The forecast from the log as just written (the validation read it with the new entry);
+    for a rehearsal, against the schedule moved to its start."""
     sources, schedule = checked.project.plans.get(plan_id), checked.schedules.get(plan_id)
-    if sources is None or sources.log is None or schedule is None:
+    if sources is None or schedule is None:
+        return None
+    if rehearsal is not None:
+        written = sources.rehearsals.get(rehearsal)
+        return rehearsal_forecast(written.model, schedule, now) if written is not None else None
+    if sources.log is None:
         return None
     return forecast_from_log(read_log(sources.log.model.entries, schedule), schedule, now)
 
@@ -198,12 +260,7 @@ def _entry_times(document: Document | None, zone: ZoneInfo) -> list[dt.datetime 
 
 
 def _fields(
-    entry: NewEntry,
-    stakeholders: Sequence[Stakeholder],
-    window: tuple[dt.datetime, dt.datetime],
-    zone: ZoneInfo,
-    now: dt.datetime,
-    previous: dt.datetime | None = None,
+    entry: NewEntry, stakeholders: Sequence[Stakeholder], timing: Callable[[str | None], str]
 ) -> dict[str, str]:
     people = [s.person for s in stakeholders]
     by = entry.by or os.environ.get(BY_VARIABLE)
@@ -220,7 +277,7 @@ def _fields(
     }
     present = {key: value for key, value in fields.items() if value}
     _check_kinds(present, by_option="--by" if entry.by else f"${BY_VARIABLE}")
-    return {"at": _when(entry.at, window, zone, now, previous), **present}
+    return {"at": timing(entry.at), **present}
 
 
 _OPTIONS = {"step": "--step", "id": "--id", "resolves": "--resolves"}
@@ -247,99 +304,6 @@ def _check_kinds(fields: dict[str, str], by_option: str) -> None:
             raise LogError(
                 "TEXT is not valid UTF-8 (the terminal or script passed other bytes); give it as UTF-8"
             ) from None
-
-
-# How far from the window an entry may lie before only a full date and time is taken for it.
-LOG_MARGIN = dt.timedelta(days=1)
-
-
-def _when(
-    at: str | None,
-    window: tuple[dt.datetime, dt.datetime],
-    zone: ZoneInfo,
-    now: dt.datetime,
-    previous: dt.datetime | None = None,
-) -> str:
-    """The entry's time in the plan's zone: now, a time of day placed in the window, or a full datetime.
-
-    A time of day that occurs on several dates of the window is the one closest to now while
-    the window runs, else the first at or after the previous entry. Only a full date and time
-    may lie more than LOG_MARGIN before the window or after its end.
-    """
-    if at is None or at == "now":
-        moment = now.astimezone(zone)
-        _near_window(moment, window, zone, "now")
-        return local_text(moment)
-    try:
-        written = parse_datetime_or_time(at)
-    except ValueError as error:
-        raise LogError(f"--at: {error}") from None
-    if isinstance(written, dt.datetime):
-        if written.tzinfo is None:
-            return f"{written:%Y-%m-%d %H:%M}"
-        return local_text(written.astimezone(zone))
-    moment = _place(written, window, zone, now, previous).astimezone(zone)
-    return local_text(moment)
-
-
-def _place(
-    time: dt.time,
-    window: tuple[dt.datetime, dt.datetime],
-    zone: ZoneInfo,
-    now: dt.datetime,
-    previous: dt.datetime | None,
-) -> dt.datetime:
-    """The occurrence of a time of day inside the window that the scribe means (see _when)."""
-    start, end = window
-    occurrences: list[dt.datetime] = []
-    try:
-        moment = next_occurrence(time, start, zone)
-        while moment <= end:
-            occurrences.append(moment)
-            moment = next_occurrence(time, moment + dt.timedelta(minutes=1), zone)
-    except NonexistentTime as error:
-        raise LogError(f"--at: {error}") from None
-    shown = f"{time:%H:%M}"
-    if not occurrences:
-        near = next_occurrence(time, start - LOG_MARGIN, zone).astimezone(zone)
-        raise LogError(
-            f'--at {shown} does not occur in the window; give the date and time, e.g. --at "{near:%Y-%m-%d %H:%M}"'
-        )
-    if start <= now <= end:
-        return min(occurrences, key=lambda o: abs(o - now))  # the earlier one on a tie
-    if previous is None:
-        return occurrences[0]
-    after = [o for o in occurrences if o >= previous]
-    if not after:
-        last = occurrences[-1].astimezone(zone)
-        raise LogError(
-            f"--at {shown}: every {shown} of the window is before the log's last entry "
-            f"({local_text(previous.astimezone(zone))}); give the date and time, "
-            f'e.g. --at "{last:%Y-%m-%d %H:%M}"'
-        )
-    return after[0]
-
-
-def _near_window(moment: dt.datetime, window: tuple[dt.datetime, dt.datetime], zone: ZoneInfo, what: str) -> None:
-    """Refuse a time far from the window unless it was typed in full (a scribe logging into the wrong plan)."""
-    start, end = window
-    if start - LOG_MARGIN <= moment <= end + LOG_MARGIN:
-        return
-    side = "before the window starts" if moment < start else "after the window ends"
-    raise LogError(
-        f"{what} ({local_text(moment)}) is more than a day {side}; "
-        f'if this is meant, give the date and time, e.g. --at "{moment:%Y-%m-%d %H:%M}"'
-    )
-
-
-def local_text(moment: dt.datetime) -> str:
-    """YYYY-MM-DD HH:MM in the moment's zone, with the UTC offset when the clocks go back and
-    that wall-clock time happens twice (otherwise it would be read as the first one)."""
-    other = moment.replace(fold=1 - moment.fold)
-    if other.utcoffset() != moment.utcoffset():
-        offset = format_utc_offset(moment.utcoffset())
-        return f"{moment:%Y-%m-%d %H:%M}{offset}"
-    return f"{moment:%Y-%m-%d %H:%M}"
 
 
 def _as_options(

@@ -14,6 +14,10 @@ from generator.read.models.common import parse_datetime
 from generator.schedule.timetable import localize
 
 LOG_HEADER = "# yaml-language-server: $schema=../../schemas/log.schema.json\nentries:\n"
+# A new rehearsal's file: its start (the first entry's time), then its entries.
+REHEARSAL_HEADER = (
+    "# yaml-language-server: $schema=../../../schemas/rehearsal.schema.json\nstarted: {started}\nentries:\n"
+)
 FIELD_ORDER = ("at", "by", "kind", "step", "id", "severity", "resolves", "text")
 _ITEM_INDENT = re.compile(r"^( *)- (?:at|by|kind):", re.MULTILINE)
 # Values written without quotes: they read back as the same text in any YAML reader.
@@ -87,6 +91,11 @@ def _item_line(lines: list[str], mark: Mark) -> tuple[int, str] | None:
         index -= 1
     match = re.fullmatch(r"( *)-\s*", lines[index]) if index >= 0 else None
     return (index, match.group(1)) if match else None
+
+
+def rehearsal_header(started: str) -> str:
+    """The text a new rehearsal's file starts with, `started` being its first entry's time as written."""
+    return REHEARSAL_HEADER.format(started=yaml_scalar(started))
 
 
 def entry_yaml(fields: dict[str, str], indent: str = "  ") -> str:

@@ -12,6 +12,9 @@ The contract with the pages' script (generator/call/static/golive-call.js; docs/
   earlier time). The first event carries everything; `: keep-alive` every 15 s.
 - POST /_golive/log with `X-Golive-Call: 1` and a JSON entry; 201 {"entry": ...} once it is in
   log.yaml, 422 {"error", "details"} when golive log's checks refuse it.
+- A rehearsal (`golive call --rehearsal NAME`): rehearsals/NAME.yaml is written and watched instead
+  of log.yaml, <body> also gets `data-golive-rehearsal="NAME"`, the state names the rehearsal and
+  every time counts from its start (see docs/call-protocol.md).
 
 Who may ask: whoever holds the join link's token. `/?token=T` sets an HttpOnly, SameSite=Strict
 cookie and redirects; without the cookie everything is 403 (the pages hold phone numbers). The
@@ -76,11 +79,13 @@ class CallServer(ThreadingHTTPServer):
         port: int = 8000,
         token: str | None = None,
         clock: Clock | None = None,
+        rehearsal: str | None = None,
     ) -> None:
         self.root, self.plan_id, self.site_dir, self.host = root, plan_id, site_dir, host
+        self.rehearsal = rehearsal  # a rehearsal's name: its file is written and watched instead of log.yaml
         self.token = token or new_token()
         self.clock: Clock = clock or (lambda: dt.datetime.now(dt.UTC))
-        self.channel = Channel(LogReader(root, plan_id, roster), self.clock)
+        self.channel = Channel(LogReader(root, plan_id, roster, rehearsal), self.clock)
         self.listeners = threading.BoundedSemaphore(MAX_LISTENERS)
         self._background: list[threading.Thread] = []
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -286,7 +291,7 @@ class CallHandler(BaseHTTPRequestHandler):
             return
         entry = NewEntry(**{key: body.get(key) for key in ENTRY_KEYS if key != "plan"})
         try:
-            appended = append_entry(server.root, server.plan_id, entry, server.clock())
+            appended = append_entry(server.root, server.plan_id, entry, server.clock(), server.rehearsal)
         except LogError as error:
             details = format_text(error.diagnostics).splitlines() + error.details
             self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": error.message, "details": details})
@@ -297,7 +302,8 @@ class CallHandler(BaseHTTPRequestHandler):
             return
         fields = appended.fields
         what = " ".join(fields[k] for k in ("kind", "step", "severity") if k in fields)
-        LOGGER.info("logged %s %s by %s", fields["at"], what, fields["by"])
+        where = f" in rehearsal {server.rehearsal}" if server.rehearsal is not None else ""
+        LOGGER.info("logged %s %s by %s%s", fields["at"], what, fields["by"], where)
         # Read back before answering: once the page has its 201, the state and every stream have the entry.
         server.channel.refresh()
         self._json(HTTPStatus.CREATED, {"entry": appended.fields})
@@ -370,7 +376,8 @@ class CallHandler(BaseHTTPRequestHandler):
         if data is None:
             self._text(HTTPStatus.NOT_FOUND, "not found")
             return
-        self._send(HTTPStatus.OK, call_page(data, self.server.plan_id), "text/html; charset=utf-8")
+        page = call_page(data, self.server.plan_id, self.server.rehearsal)
+        self._send(HTTPStatus.OK, page, "text/html; charset=utf-8")
 
 
 def _same(given: str | None, token: str) -> bool:

@@ -27,10 +27,12 @@ CONTENT_TYPES = {
 _BODY_TAG = re.compile(rb"<body\b")
 
 
-def call_page(html: bytes, plan_id: str) -> bytes:
-    """A plan page as the call serves it: marked on <body>, the static live mode stood down, the call's assets in."""
+def call_page(html: bytes, plan_id: str, rehearsal: str | None = None) -> bytes:
+    """A plan page as the call serves it: marked on <body> (and as a rehearsal's, for one), the static
+    live mode stood down, the call's assets in. The plan id and rehearsal name are slugs."""
     html = html.replace(b'id="golive-live"', b'id="golive-call-live"', 1)
-    html = _BODY_TAG.sub(f'<body data-golive-call="{plan_id}"'.encode(), html, count=1)
+    marks = f'data-golive-call="{plan_id}"' + (f' data-golive-rehearsal="{rehearsal}"' if rehearsal else "")
+    html = _BODY_TAG.sub(f"<body {marks}".encode(), html, count=1)
     end = html.rfind(b"</body>")
     return html[:end] + CALL_TAGS + html[end:] if end >= 0 else html + CALL_TAGS
 

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator import api
+from generator.authoring.from_plan import Adjustments, NoSeriesError
 from generator.authoring.runsheet_import import ImportOptions
-from generator.call.logbook import NewEntry
+from generator.call.logbook import NewEntry, log_display
 from generator.call.server import serve_call
 from generator.check.validate import Validation
 from generator.diagnostics import plural
@@ -25,7 +26,6 @@ from generator.errors import GoliveError
 from generator.hosts import is_loopback
 from generator.mkdocs.build import SITE_DIR, check_config
 from generator.paper.pdf import PDF_DIR, PdfError
-from generator.read.layout import LOG_FILE, PLANS_DIR
 from generator.report import REPORTERS, format_text
 from generator.schedule.timefmt import format_span
 from generator.site.render import diff_markdown
@@ -42,11 +42,7 @@ def _shown(path: Path, root: Path) -> Path:
 def summary_line(validation: Validation) -> str:
     """One line: what was checked and what was found."""
     project = validation.project
-    files = (
-        sum(1 + (p.log is not None) + (p.postmortem is not None) for p in project.plans.values())
-        + len(project.checklists)
-        + (project.people is not None)
-    )
+    files = sum(1 for _ in project.sources())
     errors, warnings = len(validation.errors), len(validation.warnings)
     checked = f"{plural(len(project.plans), 'plan')}, {plural(files, 'file')} read"
     if not errors and not warnings:
@@ -149,15 +145,18 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def call(args: argparse.Namespace) -> int:
-    server = api.call(args.root, args.plan_id, args.host, args.port)
+    server = api.call(args.root, args.plan_id, args.host, args.port, rehearsal=args.rehearsal)
+    written = log_display(args.plan_id, args.rehearsal)
     if not is_loopback(args.host):
         print(
             f"golive call: warning: listening on {args.host}: anyone who has the link below "
-            "can read the plan and write to its log",
+            f"can read the plan and write to {'its log' if args.rehearsal is None else written}",
             file=sys.stderr,
         )
         if args.host in ("0.0.0.0", "::"):
             print("golive call: others join with this machine's address in the link's place", file=sys.stderr)
+    if args.rehearsal is not None:
+        print(f"golive call: rehearsal {args.rehearsal}: every entry goes to {written}", file=sys.stderr)
     print(f"golive call: {args.plan_id}: join link (share it only with the people on the call):", file=sys.stderr)
     print(server.join_link, flush=True)
     # What the server does (each entry logged, a problem reading the log) goes to stderr, a line each.
@@ -168,7 +167,7 @@ def call(args: argparse.Namespace) -> int:
     try:
         serve_call(server)
     except KeyboardInterrupt:
-        print(f"golive call: stopped; the log is in {PLANS_DIR}/{args.plan_id}/{LOG_FILE}", file=sys.stderr)
+        print(f"golive call: stopped; the log is in {written}", file=sys.stderr)
     finally:
         logger.removeHandler(handler)
     return EXIT_OK
@@ -185,12 +184,15 @@ def log(args: argparse.Namespace) -> int:
         resolves=args.resolves,
         at=args.at,
     )
-    appended = api.log(args.root, args.plan_id, entry)
+    appended = api.log(args.root, args.plan_id, entry, args.rehearsal)
     fields = appended.fields
+    if appended.started is not None:
+        print(f"golive: started rehearsal {appended.rehearsal} at {appended.started}")
     what = " ".join(fields[k] for k in ("kind", "step", "severity") if k in fields)
     print(f"golive: logged {fields['at']} {what} by {fields['by']} in {_shown(appended.path, args.root)}")
     if appended.forecast is not None:
-        print(f"golive: {appended.forecast.line()}")
+        whose = f"rehearsal {appended.rehearsal}: " if appended.rehearsal is not None else ""
+        print(f"golive: {whose}{appended.forecast.line()}")
     return EXIT_OK
 
 
@@ -232,20 +234,40 @@ def init(args: argparse.Namespace) -> int:
 
 def new(args: argparse.Namespace) -> int:
     if args.source is None:
-        if args.window_start is not None:
-            print("golive new: --window-start goes with --from OTHER", file=sys.stderr)
-            return EXIT_USAGE
+        for given, option in (
+            (args.window_start is not None, "--window-start"),
+            (args.adjust_durations, "--adjust-durations"),
+        ):
+            if given:
+                print(f"golive new: {option} goes with --from OTHER", file=sys.stderr)
+                return EXIT_USAGE
         path = api.new(args.root, args.plan_id)
         print(f"created {_shown(path, args.root).as_posix()}: a draft to edit; check it with `golive validate`")
         return EXIT_OK
-    copied = api.new_from(args.root, args.plan_id, args.source, args.window_start)
+    try:
+        copied = api.new_from(args.root, args.plan_id, args.source, args.window_start, args.adjust_durations)
+    except NoSeriesError as error:
+        print(f"golive new: {error.message}", file=sys.stderr)
+        return EXIT_USAGE
     moved = f", every date and time {_moved(copied.shifted)}" if copied.shifted else ""
     dropped = f"; {plural(copied.approvals_dropped, 'approval')} dropped" if copied.approvals_dropped else ""
     print(
         f"created {_shown(copied.path, args.root).as_posix()} from {args.source}: a draft, version 1, window from"
         f" {copied.window_start:%Y-%m-%d %H:%M}{moved}{dropped}; no log, no post-mortem"
     )
+    if copied.adjustments is not None:
+        _print_adjustments(copied.adjustments)
     return EXIT_OK
+
+
+def _print_adjustments(adjustments: Adjustments) -> None:
+    runs = f"{plural(adjustments.completed_runs, 'completed run')} of series {adjustments.series}"
+    if not adjustments.changed:
+        print(f"durations: none changed: no step is planned below the median of the {runs}")
+        return
+    print(f"durations: {plural(len(adjustments.changed), 'step')} raised to the median of the {runs}:")
+    for change in adjustments.changed:
+        print(f"  {change.line()}")
 
 
 def export(args: argparse.Namespace) -> int:

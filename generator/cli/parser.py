@@ -29,6 +29,15 @@ def plan_id_argument(value: str) -> str:
     return value
 
 
+def rehearsal_argument(value: str) -> str:
+    """An argparse type: a rehearsal's name is a slug (it names rehearsals/<name>.yaml)."""
+    if not re.fullmatch(SLUG_PATTERN, value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a rehearsal name: use {SLUG_RULE}, at most {SLUG_MAX} characters (e.g. mock-3)"
+        )
+    return value
+
+
 def now_argument(value: str) -> dt.datetime:
     """An argparse type: a date or a date and time, in UTC unless an offset is given."""
     try:
@@ -88,6 +97,12 @@ def _call_arguments(call: argparse.ArgumentParser) -> None:
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1: this machine only)"
     )
     call.add_argument("--port", type=port_argument, default=8000, help="port to listen on (default: 8000)")
+    call.add_argument(
+        "--rehearsal",
+        metavar="NAME",
+        type=rehearsal_argument,
+        help="a rehearsal, not the call: write to rehearsals/NAME.yaml, T+0:00 at its first entry",
+    )
 
 
 def _log_arguments(log: argparse.ArgumentParser) -> None:
@@ -100,6 +115,12 @@ def _log_arguments(log: argparse.ArgumentParser) -> None:
     log.add_argument("--id", metavar="ID", help="an id for an issue, so a resolution can name it")
     log.add_argument("--resolves", metavar="ID", help="the issue a resolution resolves")
     log.add_argument("--at", metavar="TIME", help="23:05 (during the window) or 2026-12-05 23:05; default: now")
+    log.add_argument(
+        "--rehearsal",
+        metavar="NAME",
+        type=rehearsal_argument,
+        help="log in rehearsal NAME (rehearsals/NAME.yaml, started by its first entry) instead of log.yaml",
+    )
 
 
 def _postmortem_arguments(postmortem: argparse.ArgumentParser) -> None:
@@ -132,6 +153,11 @@ def _new_arguments(new: argparse.ArgumentParser) -> None:
         metavar="WHEN",
         type=local_datetime_argument,
         help='with --from: the new window\'s start ("2027-03-06 22:00"); every date and time moves with it',
+    )
+    new.add_argument(
+        "--adjust-durations",
+        action="store_true",
+        help="with --from: give each step planned below the median of its series' completed runs that median",
     )
 
 
@@ -228,12 +254,18 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
     ),
     "call": (
         "serve the site with a shared live runbook for one plan: every action goes into its log.yaml",
-        "golive call shop-relaunch --port 8000",
+        """
+        golive call shop-relaunch --port 8000
+        golive call shop-relaunch --rehearsal mock-3
+        """,
         _call_arguments,
     ),
     "log": (
         "append a checked, timestamped entry to a plan's log during the call",
-        'golive log shop-relaunch "Snapshot done, 41 GB" --kind step-done --step backup-db --by dev',
+        """
+        golive log shop-relaunch "Snapshot done, 41 GB" --kind step-done --step backup-db --by dev
+        golive log shop-relaunch --rehearsal mock-3 --kind step-started --step backup-db --by dev
+        """,
         _log_arguments,
     ),
     "postmortem": (
@@ -261,6 +293,7 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
         """
         golive new shop-relaunch
         golive new shop-relaunch-2 --from shop-relaunch --window-start "2027-03-06 22:00"
+        golive new payroll-2027-02 --from payroll-2027-01 --adjust-durations
         """,
         _new_arguments,
     ),

@@ -295,3 +295,35 @@ def schedule_plan(plan: Plan) -> Schedule:
     rollback_steps = plan.rollback.steps if plan.rollback else []
     rollback = schedule_steps(rollback_steps, rollback_start, window_start, zone)
     return Schedule(zone, window_start, window_end, scheduled, path, rollback_start, rollback, point)
+
+
+def moved_schedule(schedule: Schedule, origin: dt.datetime) -> Schedule:
+    """The schedule as if its window started at `origin` (UTC): a rehearsal's T+0:00.
+
+    Every planned time moves by the same elapsed time. A step's fixed start becomes the moment it
+    moved to, so that a forecast against the moved schedule waits for it there (a rehearsal has
+    no night of its own: "02:00" means two hours after T+0:00 as on the night, not the next 02:00).
+    """
+    shift = origin - schedule.window_start
+
+    def move(scheduled: ScheduledStep) -> ScheduledStep:
+        step = scheduled.step
+        if step.start is not None:
+            moved_start = fixed_start(step.start, schedule.window_start, schedule.zone) + shift
+            step = step.model_copy(update={"start": moved_start})
+        start, end = scheduled.start + shift, scheduled.end + shift
+        return ScheduledStep(step, start, end, scheduled.depends_on, scheduled.critical)
+
+    steps = tuple(move(s) for s in schedule.steps)
+    rollback = tuple(move(s) for s in schedule.rollback_steps)
+    point = next((s for s in steps if s.step.point_of_no_return), None)
+    return Schedule(
+        schedule.zone,
+        origin,
+        schedule.window_end + shift,
+        steps,
+        schedule.critical_path,
+        schedule.rollback_start + shift,
+        rollback,
+        point,
+    )

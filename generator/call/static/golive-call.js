@@ -5,7 +5,9 @@
    {from, entries, status}); log.yaml stays the one record. Actions (start a step, mark it done,
    an issue, a resolution, a decision, a note) are POSTed to /_golive/log, and nothing is shown
    as done until an update says so. Everything the log or a person wrote is set as text, never
-   parsed as HTML: the page's DOM is built with createElement and textContent only. */
+   parsed as HTML: the page's DOM is built with createElement and textContent only.
+   A rehearsal (`golive call --rehearsal NAME`, <body data-golive-rehearsal>): a banner says so,
+   and T+0:00 is the rehearsal's start (status.origin), not the window's. */
 (() => {
   "use strict";
   const BY_KEY = "golive:call:by"; // who this browser's user is, a person id of the plan
@@ -24,7 +26,7 @@
     stepById: new Map(), // id -> {step, number}
     severalDays: true, // whether times need their weekday
     entries: [], // log entries by index
-    status: { steps: {}, forecast: null },
+    status: { steps: {}, forecast: null, origin: null },
     source: null, // the EventSource, opened once
     live: false,
     loading: false,
@@ -118,6 +120,11 @@
       applyEntries(update.entries);
       applyStatus(update.status);
       call.live = true;
+      // A rehearsal's first entry starts it: every planned time moved, read the plan again.
+      if (rehearsal() && call.status.origin !== (rehearsal().started || null)) {
+        load();
+        return;
+      }
       render();
     });
   }
@@ -137,6 +144,7 @@
     call.status = {
       steps: isObject(status.steps) ? status.steps : {},
       forecast: isObject(status.forecast) ? status.forecast : null,
+      origin: typeof status.origin === "string" ? status.origin : null,
     };
   }
 
@@ -272,8 +280,12 @@
   const isDone = (id) => Boolean(stepStatus(id).done);
   const isStarted = (id) => Boolean(stepStatus(id).started);
   const entries = () => call.entries.filter(Boolean);
-  // T+0: the window start the runbook's T column counts from, else the first planned start (the log page).
+  // The rehearsal this call is ({name, started, file}), or null for the real call.
+  const rehearsal = () => (call.state && isObject(call.state.rehearsal) ? call.state.rehearsal : null);
+  // T+0: a rehearsal's start (none before its first entry); else the window start the runbook's T
+  // column counts from, else the first planned start (the log page).
   function planStart() {
+    if (rehearsal() || document.body.dataset.goliveRehearsal) return when(call.status.origin);
     const live = document.getElementById("golive-call-live") || document.getElementById("golive-live");
     const windowStart = live ? when(live.dataset.windowStart) : NaN;
     if (Number.isFinite(windowStart)) return windowStart;
@@ -317,6 +329,7 @@
       }
       v.picker.removeAttribute("aria-invalid");
     });
+    v.rehearsal = el("p", { className: "golive-call__rehearsal", hidden: true });
     v.alarm = el("div", { className: "golive-call__alarm", hidden: true });
     v.alarm.setAttribute("role", "alert");
     v.forecast = el("p", { className: "golive-call__forecast" });
@@ -328,9 +341,11 @@
     v.entries = el("ol", { className: "golive-call__entries", reversed: true });
     v.form = buildForm(v);
     const heading = (words) => el("h2", { className: "golive-call__heading", textContent: words });
+    v.label = el("span", { className: "golive-call__label", textContent: "Live call" });
     v.root = el("section", { id: "golive-now", className: "golive-call" },
+      v.rehearsal,
       el("div", { className: "golive-call__bar" },
-        el("span", { className: "golive-call__label", textContent: "Live call" }),
+        v.label,
         el("span", {}, v.clock, " ", v.zone), v.ownClock, v.offset, v.connection,
         el("label", { className: "golive-call__who" }, "I am ", v.picker)),
       v.alarm, v.forecast, v.countdowns,
@@ -346,6 +361,7 @@
     if (after) after.after(v.root);
     else article.prepend(v.root);
     v.rows = buildRows(article);
+    renderRehearsal(v);
     return v;
   }
 
@@ -437,7 +453,25 @@
     renderEntries();
     renderResolves();
     renderConnection();
+    renderRehearsal(view);
     tick();
+  }
+
+  // A rehearsal is said at the top of the panel, so that nobody takes it for the real call.
+  function renderRehearsal(v) {
+    const given = rehearsal();
+    const name = text(given ? given.name : document.body.dataset.goliveRehearsal, 63);
+    v.root.classList.toggle("golive-call--rehearsal", Boolean(name));
+    v.rehearsal.hidden = !name;
+    if (!name) return;
+    v.label.textContent = `Rehearsal ${name}`;
+    v.offset.title = "Time since the rehearsal's start";
+    const file = given ? text(given.file, 300) : "";
+    const started = given ? when(given.started) : NaN;
+    const start = Number.isFinite(started)
+      ? `T+0:00 is its start, ${clockText(started)}`
+      : "its first entry starts it (T+0:00)";
+    v.rehearsal.textContent = `Rehearsal ${name}, not the real call: entries go to ${file || "the rehearsal's file"}; ${start}.`;
   }
 
   function renderPicker() {

@@ -175,4 +175,4 @@ def _range(low: dt.timedelta, high: dt.timedelta) -> str:
 
 def _minutes(delta: dt.timedelta) -> dt.timedelta:
     """A measured duration to the nearest minute, as plans write them."""
-    return dt.timedelta(minutes=round(delta.total_seconds() / 60))
+    return dt.timedelta(minutes=int(delta.total_seconds() / 60 + 0.5))  # half a minute up, as people round

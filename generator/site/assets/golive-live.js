@@ -4,12 +4,17 @@
    localStorage only: nothing is sent anywhere, and pages without #golive-live are left alone.
    Ticks are kept per plan revision ("golive:live:<plan>:<revision>" -> {changed, events}), so
    opening another revision (another published version, a copy) never loses them; a revision
-   is forgotten 30 days after its last change, or by the Clear button. */
+   is forgotten 30 days after its last change, or by the Clear button.
+   A rehearsal: a name in the bar's "Rehearsal" field keeps that rehearsal's ticks apart
+   ("...:<revision>@<name>"), counts T from its first tick, and exports a whole
+   plans/<id>/rehearsals/<name>.yaml (`started:` = the first tick, then `entries:`). */
 (() => {
   "use strict";
   let timer = null;
   const PREFIX = "golive:live:";
   const KEEP_MS = 30 * 24 * 3600e3; // a revision's ticks are dropped 30 days after their last change
+  const REHEARSAL_KEY = "golive:live-rehearsal:"; // + plan: the rehearsal name last used for it
+  const REHEARSAL_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/; // a slug, as golive takes for rehearsals/<name>.yaml
   const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
   function start() {
@@ -27,7 +32,9 @@
     // "weekday" or "date" when the window covers several dates: the clock then says which day.
     const clockDay = root.dataset.clockDay || "";
     const prefix = `${PREFIX}${plan}:`;
-    const key = prefix + revision;
+    let rehearsal = ""; // the rehearsal's name; "" for the real call
+    let key = prefix + revision; // where this call's (or rehearsal's) ticks are kept
+    const keyFor = (name) => prefix + revision + (name ? `@${name}` : "");
     let zone = root.dataset.zone || "UTC";
     let parts;
     let warning = "";
@@ -62,18 +69,25 @@
       const text = names[id] ? `${nameOf(id)} (${shortOf(id)})` : id;
       select.append(el("option", { value: id, textContent: text }));
     }
+    const rehearsalField = el("input", {
+      type: "text", className: "golive-live__rehearsal", maxLength: 63, size: 10, placeholder: "the call",
+      spellcheck: false, autocomplete: "off",
+    });
+    rehearsalField.title = "A rehearsal's name (e.g. mock-3): its ticks are kept apart and exported as its own file; empty: the real call";
     const copy = el("button", { type: "button", className: "golive-live__button", textContent: "Copy log entries" });
     const clear = el("button", { type: "button", className: "golive-live__button", textContent: "Clear" });
     const status = el("span", { className: "golive-live__status" });
     status.setAttribute("role", "status");
     const exported = el("textarea", { className: "golive-live__export", readOnly: true, hidden: true, rows: 6 });
     exported.setAttribute("aria-label", "Log entries to append under entries: in log.yaml");
+    const label = el("span", { className: "golive-live__label", textContent: "Live" });
     root.append(
       el("div", { className: "golive-live__bar" },
-        el("span", { className: "golive-live__label", textContent: "Live" }),
+        label,
         el("span", {}, clock, " ", el("span", { className: "golive-live__zone", textContent: zone })),
         offset,
         el("label", {}, "Your id ", select),
+        el("label", {}, "Rehearsal ", rehearsalField),
         copy, clear, status),
       exported);
 
@@ -89,6 +103,35 @@
         try { localStorage.removeItem(name); } catch { /* no storage */ }
       }
     }
+    // The rehearsal last named for this plan (cleared by emptying the field).
+    const lastRehearsal = store.get(REHEARSAL_KEY + plan) || "";
+    if (REHEARSAL_NAME.test(lastRehearsal)) {
+      rehearsal = lastRehearsal;
+      rehearsalField.value = rehearsal;
+      key = keyFor(rehearsal);
+    }
+    rehearsalField.addEventListener("change", () => {
+      const name = rehearsalField.value.trim();
+      if (name && !REHEARSAL_NAME.test(name)) {
+        rehearsalField.setAttribute("aria-invalid", "true");
+        say("A rehearsal's name is lowercase letters, digits and '-' (e.g. mock-3)");
+        return;
+      }
+      rehearsalField.removeAttribute("aria-invalid");
+      rehearsalField.value = name;
+      if (name === rehearsal) return;
+      rehearsal = name;
+      store.set(REHEARSAL_KEY + plan, name);
+      key = keyFor(name);
+      events = load();
+      pending.clear();
+      exported.value = "";
+      exported.hidden = true;
+      showRehearsal();
+      render();
+      update();
+      say();
+    });
     const remembered = store.get("golive:by");
     if (remembered && people.includes(remembered)) select.value = remembered;
     const pending = new Map(); // ticks made before anyone picked "Your id": step -> time of the click
@@ -168,15 +211,31 @@
       }
     }
     function say(message) {
-      status.textContent = message || `${events.length} of ${rows.size} steps done`;
+      const done = `${events.length} of ${rows.size} steps done`;
+      status.textContent = message || (rehearsal ? `Rehearsal ${rehearsal}: ${done}` : done);
+    }
+    function showRehearsal() {
+      root.classList.toggle("golive-live--rehearsal", Boolean(rehearsal));
+      label.textContent = rehearsal ? `Rehearsal ${rehearsal}` : "Live";
+      exported.setAttribute("aria-label", rehearsal ? `The file plans/${plan}/rehearsals/${rehearsal}.yaml`
+        : "Log entries to append under entries: in log.yaml");
     }
 
-    // The entries as YAML, two-space indent as in log.yaml; ids are slugs, times plain text.
+    // The entries as YAML, two-space indent as in log.yaml; ids are slugs, times plain text. For a
+    // rehearsal, its whole file: the first tick is its start.
     function exportYaml() {
-      return [...events]
-        .sort((a, b) => a.t - b.t)
+      const sorted = [...events].sort((a, b) => a.t - b.t);
+      const entries = sorted
         .map((e) => `  - at: ${e.at}\n    by: ${e.by}\n    kind: step-done\n    step: ${e.step}\n`)
         .join("");
+      if (!rehearsal || !sorted.length) return entries;
+      return "# yaml-language-server: $schema=../../../schemas/rehearsal.schema.json\n" +
+        `started: ${sorted[0].at}\nentries:\n${entries}`;
+    }
+    // T+0:00: the window start, or a rehearsal's first tick (NaN before it).
+    function origin() {
+      if (!rehearsal) return windowStart;
+      return events.length ? Math.min(...events.map((e) => e.t)) : NaN;
     }
     copy.addEventListener("click", async () => {
       const text = exportYaml();
@@ -186,20 +245,24 @@
       exported.select();
       if (!text) return say("Nothing ticked yet");
       const count = `${events.length} ${events.length === 1 ? "entry" : "entries"}`;
+      const where = rehearsal ? `: save it as plans/${plan}/rehearsals/${rehearsal}.yaml` : " for log.yaml";
       try {
         await navigator.clipboard.writeText(text);
-        say(`Copied ${count} for log.yaml`);
+        say(`Copied ${count}${where}`);
       } catch { // no clipboard (plain http, permission): the selected text area still has them
-        say(`Copy the ${count} below by hand`);
+        say(`Copy the ${count} below by hand${where}`);
       }
     });
     clear.addEventListener("click", () => {
-      const others = keys().filter((name) => name.startsWith(prefix) && name !== key);
+      // Other revisions of the same run: the call's, or this rehearsal's (never another rehearsal's).
+      const sameRun = (name) => (rehearsal ? name.endsWith(`@${rehearsal}`) : !name.includes("@"));
+      const others = keys().filter((name) => name.startsWith(prefix) && name !== key && sameRun(name));
       if (!events.length && !others.length) return;
       const also = others.length
         ? ` This also clears the ticks kept for ${others.length} other revision${others.length === 1 ? "" : "s"} of this plan.`
         : "";
-      if (!window.confirm(`Clear every tick of this runbook in this browser?${also}`)) return;
+      const which = rehearsal ? `of rehearsal ${rehearsal}` : "of this runbook";
+      if (!window.confirm(`Clear every tick ${which} in this browser?${also}`)) return;
       for (const name of others) {
         try { localStorage.removeItem(name); } catch { /* no storage */ }
       }
@@ -212,7 +275,7 @@
     });
     // Another tab of the same runbook ticked something: follow it.
     window.addEventListener("storage", (event) => {
-      if (event.key !== key) return;
+      if (event.key !== key) return; // the ticks shown: this call's, or this rehearsal's
       events = load();
       render();
       say();
@@ -258,15 +321,18 @@
       const w = wall(now);
       clock.textContent = `${dayOf(w)}${w.hour}:${w.minute}:${w.second}`;
       clock.dateTime = new Date(now).toISOString();
-      if (Number.isNaN(windowStart)) {
+      const start = origin();
+      offset.title = rehearsal ? "Time since the rehearsal's first tick" : "Time since the window start";
+      if (Number.isNaN(start)) {
         offset.textContent = "T?";
+        if (rehearsal) offset.title = "T+0:00 is the rehearsal's first tick";
         return;
       }
-      const minutes = Math.floor(Math.abs(now - windowStart) / 60000);
-      offset.textContent = `T${now < windowStart ? "-" : "+"}${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, "0")}`;
-      offset.title = "Time since the window start";
+      const minutes = Math.floor(Math.abs(now - start) / 60000);
+      offset.textContent = `T${now < start ? "-" : "+"}${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, "0")}`;
     }
 
+    showRehearsal();
     render();
     say(warning);
     update();
