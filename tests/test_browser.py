@@ -34,10 +34,10 @@ SHOP = "shop-checkout-relaunch"
 # Dashboard sections in their order, and the shipped plan under each.
 DASHBOARD_GROUPS = {
     "In progress": ["mobile-banking-4-2"],
-    "Approved": ["payments-2026-12", "erp-datacentre-migration", "social-stories-launch"],  # soonest first
+    "Approved": ["pay-2026-12", "erp-datacentre-migration", "social-stories-launch"],  # soonest first
     "Draft": ["learning-platform-launch"],
-    "Rolled back": ["payments-2026-11"],
-    "Completed": ["payments-2026-10", SHOP, "payments-2026-09"],  # latest first
+    "Rolled back": ["pay-2026-11"],
+    "Completed": ["pay-2026-10", SHOP, "pay-2026-09"],  # latest first
 }
 REVISION = re.compile(r"[0-9a-f]{12}")
 

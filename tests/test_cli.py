@@ -193,8 +193,8 @@ def test_internal_error_shows_no_traceback_without_debug(project: Path) -> None:
 SHIPPED_WARNINGS = [
     "plans/erp-datacentre-migration/plan.yaml:215:15: warning: steps[6].duration (final-backup, ",
     "plans/erp-datacentre-migration/plan.yaml:315:15: warning: steps[16].duration (technical-checks, ",
-    "plans/payments-2026-12/plan.yaml:198:15: warning: steps[6].duration (drain-queues, ",
-    "plans/payments-2026-12/plan.yaml:280:15: warning: steps[14].duration (reconcile-payments, ",
+    "plans/pay-2026-12/plan.yaml:198:15: warning: steps[6].duration (drain-queues, ",
+    "plans/pay-2026-12/plan.yaml:280:15: warning: steps[14].duration (reconcile-payments, ",
 ]
 
 

@@ -30,11 +30,11 @@ from generator.site.views.steps import StepRow
 GOLIVE = str(Path(sys.executable).with_name("golive"))
 # The runs of the payments-monthly series share one plan: the clock-change night and the upcoming
 # run stand for the others (a PDF costs seconds).
-SERIES_STAND_INS = ("payments-2026-10", "payments-2026-12")
+SERIES_STAND_INS = ("pay-2026-10", "pay-2026-12")
 PLANS = sorted(
     p.name
     for p in (REPO / "plans").iterdir()
-    if (p / "plan.yaml").exists() and (p.name in SERIES_STAND_INS or not p.name.startswith("payments-2026-"))
+    if (p / "plan.yaml").exists() and (p.name in SERIES_STAND_INS or not p.name.startswith("pay-2026-"))
 )
 A4 = (595, 842)
 LETTER = (612, 792)

@@ -21,14 +21,12 @@ PAGES = ("runbook", "rollback", "contacts", "log", "communications")
 # the browser's work small. The clock-change night's runbook and log (times with their UTC offset),
 # the rolled-back run's log, the upcoming run's runbook.
 SERIES_PAGES = {
-    "payments-2026-10": ("runbook", "log"),
-    "payments-2026-11": ("log",),
-    "payments-2026-12": ("runbook",),
+    "pay-2026-10": ("runbook", "log"),
+    "pay-2026-11": ("log",),
+    "pay-2026-12": ("runbook",),
 }
 SCREENED = [
-    (plan, SERIES_PAGES.get(plan, PAGES))
-    for plan in PLANS
-    if plan in SERIES_PAGES or not plan.startswith("payments-2026-")
+    (plan, SERIES_PAGES.get(plan, PAGES)) for plan in PLANS if plan in SERIES_PAGES or not plan.startswith("pay-2026-")
 ]
 LAPTOP = {"width": 1280, "height": 800}
 SMALL_LAPTOP = {"width": 1024, "height": 768}  # or a tablet held sideways

@@ -93,10 +93,10 @@ def test_dashboard_lists_every_plan_by_status(shipped_site: Path) -> None:
         "erp-datacentre-migration",
         "learning-platform-launch",
         "shop-checkout-relaunch",
-        "payments-2026-09",
-        "payments-2026-10",
-        "payments-2026-11",
-        "payments-2026-12",
+        "pay-2026-09",
+        "pay-2026-10",
+        "pay-2026-11",
+        "pay-2026-12",
     ):
         assert f'href="plans/{plan_id}/index.html"' in page
         assert f'href="plans/{plan_id}/runbook.html"' in page
