@@ -13,7 +13,8 @@ from markupsafe import Markup
 
 from generator.read.models.checklist import PHASE_TITLES
 from generator.read.models.plan import STATUS_LABELS
-from generator.site import markup
+from generator.site import chart, markup
+from generator.site.views.learning import TOLERANCE_TEXT
 from generator.site.views.people import Contact
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def _environment() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(enabled_extensions=("md.j2",), default_for_string=False),
     )
     env.globals["PHASE_TITLES"] = PHASE_TITLES
+    env.globals["ESTIMATE_TOLERANCE"] = TOLERANCE_TEXT  # "±20% / 5 min": what "on estimate" means
     env.filters["text"] = _safe(markup.plain)
     env.filters["md"] = _safe(markup.markdown_block)
     env.filters["md_html"] = _safe(markup.markdown_in_html)
@@ -44,6 +46,7 @@ def _environment() -> jinja2.Environment:
     env.filters["code_span"] = _safe(markup.code_span)
     env.filters["gfm"] = _safe(markup.github_text)
     env.filters["safe_link"] = markup.safe_link
+    env.filters["svg_chart"] = _safe(chart.svg)  # chart.py escapes every text it draws
     env.filters["status"] = lambda status: STATUS_LABELS.get(status, status)
     # Python, not Jinja macros: they run for every row of the big tables.
     env.filters["phone_html"] = _safe(phone_html)

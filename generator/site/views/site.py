@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from generator.read.models.plan import RUNNING_STATUSES, STATUS_LABELS, UPCOMING_STATUSES, Status
 from generator.read.sources import Project
+from generator.site.views.learning import accuracy_text
 from generator.site.views.people import Contact, contact
 from generator.site.views.plan import PLAN_PAGES, ChannelView, PlanView
 
@@ -39,7 +40,15 @@ class PlanSummary:
     postmortem_written: bool
     postmortem_status: str
     open_actions: int
+    estimates: tuple[int, int] | None  # steps of the logged call on estimate, of those measured
     pages: tuple[tuple[str, str], ...] = PLAN_PAGES
+
+    @property
+    def accuracy(self) -> str:
+        """ "14 of 20 (70%)": steps of the logged call on estimate; "" when none was measured."""
+        if self.estimates is None or not self.estimates[1]:
+            return ""
+        return accuracy_text(*self.estimates, unit="")
 
 
 def plan_summary(view: PlanView) -> PlanSummary:
@@ -65,6 +74,7 @@ def plan_summary(view: PlanView) -> PlanSummary:
         postmortem_written=view.postmortem.written,
         postmortem_status=view.postmortem.status,
         open_actions=view.postmortem.open_actions,
+        estimates=view.estimates,
         pages=view.pages,
     )
 
@@ -73,6 +83,11 @@ def plan_summary(view: PlanView) -> PlanSummary:
 class DashboardGroup:
     status: Status
     plans: tuple[PlanSummary, ...]
+
+    @property
+    def measured(self) -> bool:
+        """Some plan of the group has a logged call with steps measured: the table shows accuracy."""
+        return any(p.accuracy for p in self.plans)
 
 
 def dashboard_groups(plans: Sequence[PlanSummary]) -> tuple[DashboardGroup, ...]:
