@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from generator.site.markup import attribute
 
-WIDTH = 560  # the viewBox width; the SVG scales to the width of the page
+WIDTH = 420  # the viewBox width; the SVG scales to the width of the page (text stays legible on a phone)
 LEFT = 46  # room for the y axis labels
 RIGHT = 10
 PLOT_HEIGHT = 110
@@ -123,8 +123,11 @@ def _axis_labels(runs: Sequence[str], top: float, plot_width: float) -> tuple[li
     """The run names under a plot, slanted when there are many; and the height they take."""
     band = plot_width / max(len(runs), 1)
     slanted = len(runs) > ROTATE_ABOVE
+    every = max(1, -(-int(FONT * 1.6) // max(int(band), 1)))  # many runs: every other name, or fewer
     parts = []
     for index, run in enumerate(runs):
+        if index % every:
+            continue
         x = LEFT + band * (index + 0.5)
         y = top + 14
         if slanted:
@@ -174,7 +177,7 @@ def duration_chart(chart: DurationChart) -> str:
         [
             (PLANNED_FILL, PLANNED_STROKE, "planned"),
             (ACTUAL_FILL, ACTUAL_FILL, "actual"),
-            (LATE_FILL, LATE_FILL, "▲ over by more than 20% and 5 min"),
+            (LATE_FILL, LATE_FILL, "▲ over by >20% and >5 min"),
         ],
     )
     y = float(LEGEND)
