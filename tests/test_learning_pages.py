@@ -278,8 +278,8 @@ def test_no_series_no_series_section(project: Path) -> None:
 def test_the_dashboard_shows_accuracy_per_plan_and_per_series(learning_site: Path) -> None:
     dashboard = page(learning_site, "index.html")
     completed = table_rows(dashboard, 'id="completed"')
-    by_title = {r[0]: r for r in completed}
-    assert by_title["Payments release 2026-08payments"][6] == "3 of 4 (75%)"
+    assert completed[-1][0] == "Payments release 2026-08payments3 of 4 steps on estimate (75%)"
+    assert '<span class="golive-estimates">2 of 2 steps on estimate (100%)</span>' in dashboard
     series = table_rows(dashboard, 'id="series"')
     assert series == [[SERIES, "4", "10 of 14 steps (71%)"]]
     assert f'href="series/{SERIES}.html"' in dashboard

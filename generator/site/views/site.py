@@ -45,10 +45,10 @@ class PlanSummary:
 
     @property
     def accuracy(self) -> str:
-        """ "14 of 20 (70%)": steps of the logged call on estimate; "" when none was measured."""
+        """ "14 of 20 steps on estimate (70%)", from the logged call; "" when no step was measured."""
         if self.estimates is None or not self.estimates[1]:
             return ""
-        return accuracy_text(*self.estimates, unit="")
+        return accuracy_text(*self.estimates, unit=" steps on estimate")
 
 
 def plan_summary(view: PlanView) -> PlanSummary:
@@ -83,11 +83,6 @@ def plan_summary(view: PlanView) -> PlanSummary:
 class DashboardGroup:
     status: Status
     plans: tuple[PlanSummary, ...]
-
-    @property
-    def measured(self) -> bool:
-        """Some plan of the group has a logged call with steps measured: the table shows accuracy."""
-        return any(p.accuracy for p in self.plans)
 
 
 def dashboard_groups(plans: Sequence[PlanSummary]) -> tuple[DashboardGroup, ...]:
