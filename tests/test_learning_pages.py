@@ -93,7 +93,12 @@ RUNS = {
         "2026-08-15 01:00",
         _steps(
             "2026-08-14",
-            [("freeze", "22:00", "22:10"), ("snapshot", "22:10", "22:51"), ("deploy", "22:51", "23:21"), ("smoke", "23:21", "23:36")],
+            [
+                ("freeze", "22:00", "22:10"),
+                ("snapshot", "22:10", "22:51"),
+                ("deploy", "22:51", "23:21"),
+                ("smoke", "23:21", "23:36"),
+            ],
         ),
     ),
     "pay-2026-09": (
@@ -102,7 +107,12 @@ RUNS = {
         "2026-09-12 01:00",
         _steps(
             "2026-09-11",
-            [("freeze", "22:00", "22:10"), ("snapshot", "22:10", "22:48"), ("deploy", "22:48", "23:30"), ("smoke", "23:30", "23:42")],
+            [
+                ("freeze", "22:00", "22:10"),
+                ("snapshot", "22:10", "22:48"),
+                ("deploy", "22:48", "23:30"),
+                ("smoke", "23:30", "23:42"),
+            ],
         ),
     ),
     # The clocks go back at 02:00 BST on 25 October 2026: 01:00-01:59 happens twice.
@@ -125,8 +135,13 @@ RUNS = {
         "rolled-back",
         "2026-11-13 22:00",
         "2026-11-14 01:00",
-        _steps("2026-11-13", [("freeze", "22:00", "22:10"), ("snapshot", "22:10", "22:35"), ("deploy", "22:35", "")])
-        + [("2026-11-13 23:10", "rollback-started", "rb-restore"), ("2026-11-13 23:50", "rollback-done", "rb-restore")],
+        [
+            *_steps(
+                "2026-11-13", [("freeze", "22:00", "22:10"), ("snapshot", "22:10", "22:35"), ("deploy", "22:35", "")]
+            ),
+            ("2026-11-13 23:10", "rollback-started", "rb-restore"),
+            ("2026-11-13 23:50", "rollback-done", "rb-restore"),
+        ],
     ),
 }
 
@@ -138,7 +153,12 @@ REHEARSALS = {
         "2026-11-21 09:00",
         _steps(
             "2026-11-21",
-            [("freeze", "09:00", "09:10"), ("backup-db", "09:10", "09:51"), ("deploy-app", "10:00", "10:30"), ("smoke", "10:30", "10:52")],
+            [
+                ("freeze", "09:00", "09:10"),
+                ("backup-db", "09:10", "09:51"),
+                ("deploy-app", "10:00", "10:30"),
+                ("smoke", "10:30", "10:52"),
+            ],
         ),
     ),
     "mock-2": ("2026-11-28 09:00", _steps("2026-11-28", [("freeze", "09:00", "09:12"), ("backup-db", "09:12", "")])),
@@ -203,7 +223,12 @@ def test_the_series_figures_equal_the_hand_figures(learning_site: Path) -> None:
     assert [r[0] for r in runs] == ["1", "2", "3", "4"]
     assert [r[6] for r in runs] == ["+16 min", "+22 min", "+30 min", "not finished"]
     assert [r[5] for r in runs] == ["Fri 23:36", "Fri 23:42", "01:50 +00:00", "not finished"]
-    assert [r[7] for r in runs] == ["3 of 4 steps (75%)", "2 of 4 steps (50%)", "3 of 4 steps (75%)", "2 of 2 steps (100%)"]
+    assert [r[7] for r in runs] == [
+        "3 of 4 steps (75%)",
+        "2 of 4 steps (50%)",
+        "3 of 4 steps (75%)",
+        "2 of 2 steps (100%)",
+    ]
     assert HOSTILE_PLAN in runs[1][1]
     assert "10 of 14 steps (71%)" in markup
     steps = {r[0]: r for r in table_rows(markup, 'id="every-step-across-the-runs"')}
@@ -311,10 +336,24 @@ def test_rehearsal_columns_on_the_runbook_and_the_print_page(learning_site: Path
 def test_the_overview_shows_each_rehearsals_total_and_the_step_that_slipped_most(learning_site: Path) -> None:
     overview = page(learning_site, "plans/shop/index.html")
     assert table_rows(overview, 'id="rehearsals"') == [
-        ["mock-1", "Sat 21 Nov 2026 09:00 GMT", "1 h 52 min", "1 h 45 min", "+7 min",
-         "#2 Snapshot the orders database: +16 min", "2 of 4 steps (50%)"],
-        ["mock-2", "Sat 28 Nov 2026 09:00 GMT", "stopped after #1", "1 h 45 min", "—",
-         "#1 Announce code freeze: +2 min", "1 of 1 steps (100%)"],
+        [
+            "mock-1",
+            "Sat 21 Nov 2026 09:00 GMT",
+            "1 h 52 min",
+            "1 h 45 min",
+            "+7 min",
+            "#2 Snapshot the orders database: +16 min",
+            "2 of 4 steps (50%)",
+        ],
+        [
+            "mock-2",
+            "Sat 28 Nov 2026 09:00 GMT",
+            "stopped after #1",
+            "1 h 45 min",
+            "—",
+            "#1 Announce code freeze: +2 min",
+            "1 of 1 steps (100%)",
+        ],
     ]
 
 

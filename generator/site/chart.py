@@ -33,6 +33,7 @@ PLANNED_STROKE = "#555555"
 ACTUAL_FILL = "#3949ab"
 LATE_FILL = "#b71c1c"
 EARLY_FILL = "#2e7d32"
+CROSS = "\u00d7"  # where a value is missing: a multiplication sign, not the letter x
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,15 +129,9 @@ def _axis_labels(runs: Sequence[str], top: float, plot_width: float) -> tuple[li
     for index, run in enumerate(runs):
         if index % every:
             continue
-        x = LEFT + band * (index + 0.5)
-        y = top + 14
-        if slanted:
-            parts.append(
-                f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="end" transform="rotate(-35 {_n(x)} {_n(y)})"'
-                f' fill="currentColor">{attribute(_label(run))}</text>'
-            )
-        else:
-            parts.append(f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="middle" fill="currentColor">{attribute(_label(run))}</text>')
+        x, y = _n(LEFT + band * (index + 0.5)), _n(top + 14)
+        place = f'text-anchor="end" transform="rotate(-35 {x} {y})"' if slanted else 'text-anchor="middle"'
+        parts.append(f'<text x="{x}" y="{y}" {place} fill="currentColor">{attribute(_label(run))}</text>')
     height = 20 + (LABEL_CHARS * FONT * 0.55 * 0.574 if slanted else 0)
     return parts, height
 
@@ -184,7 +179,9 @@ def duration_chart(chart: DurationChart) -> str:
     band = plot_width / max(len(runs), 1)
     bar = min(band * 0.34, 36)
     for panel in chart.panels:
-        body.append(f'<text x="{LEFT}" y="{_n(y + 15)}" font-weight="bold" fill="currentColor">{attribute(panel.step)}</text>')
+        body.append(
+            f'<text x="{LEFT}" y="{_n(y + 15)}" font-weight="bold" fill="currentColor">{attribute(panel.step)}</text>'
+        )
         top = y + PANEL_TITLE + 8
         bottom = top + PLOT_HEIGHT
         values = [v for m in panel.marks for v in (m.planned, m.actual) if v is not None]
@@ -212,7 +209,8 @@ def _duration_mark(mark: DurationMark, middle: float, bar: float, bottom: float,
         height = mark.actual * scale
         fill = LATE_FILL if mark.overran else ACTUAL_FILL
         parts.append(
-            f'<rect x="{_n(middle + 1)}" y="{_n(bottom - height)}" width="{_n(bar)}" height="{_n(height)}" fill="{fill}"/>'
+            f'<rect x="{_n(middle + 1)}" y="{_n(bottom - height)}" width="{_n(bar)}" height="{_n(height)}"'
+            f' fill="{fill}"/>'
         )
         if mark.overran:
             parts.append(
@@ -222,7 +220,8 @@ def _duration_mark(mark: DurationMark, middle: float, bar: float, bottom: float,
     elif mark.planned is not None:
         # No actual: a cross where its bar would stand, so that a gap is not read as "took no time".
         parts.append(
-            f'<text x="{_n(middle + 1 + bar / 2)}" y="{_n(bottom - 3)}" text-anchor="middle" fill="currentColor">×</text>'
+            f'<text x="{_n(middle + 1 + bar / 2)}" y="{_n(bottom - 3)}" text-anchor="middle"'
+            f' fill="currentColor">{CROSS}</text>'
         )
     parts.append("</g>")
     return "".join(parts)
@@ -251,7 +250,9 @@ def slip_chart(chart: SlipChart) -> str:
         middle = LEFT + band * (index + 0.5)
         parts = [f'<g class="golive-mark"><title>{attribute(mark.title)}</title>']
         if mark.slip is None:
-            parts.append(f'<text x="{_n(middle)}" y="{_n(zero - 4)}" text-anchor="middle" fill="currentColor">×</text>')
+            parts.append(
+                f'<text x="{_n(middle)}" y="{_n(zero - 4)}" text-anchor="middle" fill="currentColor">{CROSS}</text>'
+            )
         else:
             late = mark.slip > 0
             end = y_of(mark.slip)

@@ -23,8 +23,8 @@ from generator.schedule.actuals import RunActuals
 from generator.schedule.timefmt import format_duration, format_iso_utc, format_span
 from generator.schedule.timetable import Schedule
 from generator.site.views.checklists import ChecklistGroup, checklist_groups
-from generator.site.views.learning import Rehearsals, accuracy_text, rehearsals
 from generator.site.views.contacts import ContactRow, StakeholderView, contact_rows, stakeholder_views
+from generator.site.views.learning import Rehearsals, accuracy_text, rehearsals
 from generator.site.views.log import LiveResult, LogView, live_result, log_view
 from generator.site.views.people import Contact, ContactBook, short_names
 from generator.site.views.postmortem import PostmortemView, postmortem_view

@@ -139,7 +139,7 @@ def _steps_chart(series: Series) -> DurationChart:
         f"golive-chart-steps-{series.id}",
         f"Planned and actual duration per run: the steps of series {series.id} that ran longest",
         "One panel per step, one pair of bars per run: the hollow bar is the planned duration, the filled bar the "
-        "actual one; ▲ marks a step over by more than 20% and 5 minutes, × a step with no actual duration.",
+        "actual one; ▲ marks a step over by more than 20% and 5 minutes, a cross a step with no actual duration.",
         tuple(panels),
     )
 
@@ -157,7 +157,8 @@ def _slip_chart(series: Series, rows: Sequence[SeriesRunRow]) -> SlipChart:
     return SlipChart(
         f"golive-chart-slip-{series.id}",
         f"Slip at the end of each run of series {series.id}",
-        "One bar per run: up when its last step ended later than planned, down when earlier; × when no end was logged.",
+        "One bar per run: up when its last step ended later than planned, down when earlier; "
+        "a cross when no end was logged.",
         marks,
     )
 
