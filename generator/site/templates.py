@@ -14,7 +14,7 @@ from markupsafe import Markup
 from generator.read.models.checklist import PHASE_TITLES
 from generator.read.models.plan import STATUS_LABELS
 from generator.site import chart, markup
-from generator.site.views.learning import TOLERANCE_TEXT
+from generator.site.views.learning import TOLERANCE_TEXT, DurationCell
 from generator.site.views.people import Contact
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ def _environment() -> jinja2.Environment:
     # Python, not Jinja macros: they run for every row of the big tables.
     env.filters["phone_html"] = _safe(phone_html)
     env.filters["person_html"] = _safe(person_html)
+    env.filters["duration_cell"] = lambda cell, label="": Markup(duration_cell_html(cell, label))
     return env
 
 
@@ -69,6 +70,16 @@ def phone_html(contact: Contact) -> str:
 def person_html(contact: Contact) -> str:
     """A contact's name, and phone below it, in HTML."""
     return markup.attribute(contact.name) + (f"<br>{phone_html(contact)}" if contact.phone else "")
+
+
+@functools.lru_cache(maxsize=4096)  # few distinct cells, in tables of thousands of them
+def duration_cell_html(cell: DurationCell, label: str = "") -> str:
+    """An actual duration as a table cell: an overrun in bold with its ▲; `label` names the run
+    (or rehearsal) on a phone, where each row is a card."""
+    text = markup.attribute(cell.text)
+    content = f'<strong class="golive-overran">{text}</strong>' if cell.overran else text
+    labelled = f' data-label="{markup.attribute(label)}"' if label else ""
+    return f"<td{labelled}>{content}</td>"
 
 
 def render_template(name: str, **context: object) -> str:

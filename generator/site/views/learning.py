@@ -35,14 +35,20 @@ class DurationCell:
     overran: bool
 
 
+NO_LOG = DurationCell("no log", False)
+NO_SUCH_STEP = DurationCell("—", False)  # the run's plan has no such step
+NOT_FINISHED = DurationCell("not finished", False)
+NOT_REACHED = DurationCell("not reached", False)
+
+
 def duration_cell(step: StepRun | None, *, logged: bool = True) -> DurationCell:
     """The cell of a step in a run; `logged` False: the run has no log at all."""
     if not logged:
-        return DurationCell("no log", False)
+        return NO_LOG
     if step is None:
-        return DurationCell("—", False)  # the run's plan has no such step
+        return NO_SUCH_STEP
     if step.actual is None:
-        return DurationCell("not finished" if step.reached else "not reached", False)
+        return NOT_FINISHED if step.reached else NOT_REACHED
     text = duration_text(step.actual)
     return DurationCell(f"{text} {OVERRAN_MARK}" if step.overran else text, step.overran)
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.read.models.plan import Status
+from generator.schedule.actuals import StepRun
 from generator.schedule.series import Series, SeriesRun, SeriesStep
 from generator.schedule.timefmt import format_duration, format_slip
 from generator.site.chart import DurationChart, DurationMark, DurationPanel, SlipChart, SlipMark
@@ -19,6 +20,9 @@ from generator.site.views.learning import TOLERANCE_TEXT, DurationCell, accuracy
 from generator.site.views.site import PlanSummary
 
 SERIES_FOLDER = "series"  # under site_src/
+# The table of every step shows each step's actual duration in this many of the latest runs (its
+# median, worst and "late" count every run): more columns would not read, on screen or on paper.
+TABLE_RUNS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +43,7 @@ class SeriesStepRow:
     id: str
     title: str
     planned: str  # "25m", or "25m to 30m" when the runs planned it differently
-    cells: tuple[DurationCell, ...]  # its actual duration in each run
+    cells: tuple[DurationCell, ...]  # its actual duration in each of the latest TABLE_RUNS runs
     median: str
     worst: str
     late: str  # "2 of 4": runs in which it overran, of those that measured it
@@ -50,6 +54,7 @@ class SeriesView:
     id: str
     runs: tuple[SeriesRunRow, ...]
     steps: tuple[SeriesStepRow, ...]
+    step_runs: tuple[str, ...]  # the plan ids of the runs whose column the table of steps has
     accuracy: str  # "14 of 20 steps (70%)"
     estimates: tuple[int, int]
     tolerance: str  # "±20% / 5 min"
@@ -100,26 +105,40 @@ def _planned_text(step: SeriesStep) -> str:
     return low if low == high else f"{low} to {high}"
 
 
-def _step_row(step: SeriesStep, runs: Sequence[SeriesRun]) -> SeriesStepRow:
+class _RunSteps:
+    """Each run's steps by id: SeriesRun.step looks one up by a scan, and a page looks up every
+    step of every run (a series of 20 runs whose plans changed their step ids has thousands)."""
+
+    def __init__(self, runs: Sequence[SeriesRun]) -> None:
+        self.steps = {run.plan_id: {s.id: s for s in run.actuals.steps} for run in runs if run.actuals is not None}
+
+    def cell(self, run: SeriesRun, step_id: str) -> tuple[DurationCell, StepRun | None]:
+        """The step's cell in the run's column, and the step as the run did it."""
+        logged = self.steps.get(run.plan_id)
+        one = logged.get(step_id) if logged is not None else None
+        return duration_cell(one, logged=logged is not None), one
+
+
+def _step_row(step: SeriesStep, runs: Sequence[SeriesRun], lookup: _RunSteps) -> SeriesStepRow:
+    """A step across the series; `runs` are those whose column the table has."""
     median, worst = step.median_actual, step.worst_actual
     return SeriesStepRow(
         id=step.id,
         title=step.title,
         planned=_planned_text(step),
-        cells=tuple(duration_cell(run.step(step.id), logged=run.actuals is not None) for run in runs),
+        cells=tuple(lookup.cell(run, step.id)[0] for run in runs),
         median=duration_text(median) if median is not None else "—",
         worst=duration_text(worst) if worst is not None else "—",
         late=f"{step.times_late} of {len(step.measured)}" if step.measured else "—",
     )
 
 
-def _steps_chart(series: Series) -> DurationChart:
+def _steps_chart(series: Series, lookup: _RunSteps) -> DurationChart:
     panels = []
     for step in series.charted_steps:
         marks = []
         for run, planned in zip(series.runs, step.planned, strict=True):
-            one = run.step(step.id)
-            cell = duration_cell(one, logged=run.actuals is not None)
+            cell, one = lookup.cell(run, step.id)
             measured = one.actual if one is not None else None
             planned_text = format_duration(planned) if planned is not None else "—"
             actual_text = cell.text.removesuffix(" ▲")
@@ -166,13 +185,16 @@ def _slip_chart(series: Series, rows: Sequence[SeriesRunRow]) -> SlipChart:
 def series_view(series: Series, summaries: Mapping[str, PlanSummary]) -> SeriesView:
     """The page of one series; `summaries` by plan id give each run's window as its overview shows it."""
     rows = tuple(_run_row(n, run, summaries.get(run.plan_id)) for n, run in enumerate(series.runs, start=1))
+    latest = series.runs[-TABLE_RUNS:]
+    lookup = _RunSteps(series.runs)
     return SeriesView(
         id=series.id,
         runs=rows,
-        steps=tuple(_step_row(step, series.runs) for step in series.steps),
+        steps=tuple(_step_row(step, latest, lookup) for step in series.steps),
+        step_runs=tuple(run.plan_id for run in latest),
         accuracy=accuracy_text(*series.accuracy),
         estimates=series.accuracy,
         tolerance=TOLERANCE_TEXT,
-        steps_chart=_steps_chart(series),
+        steps_chart=_steps_chart(series, lookup),
         slip_chart=_slip_chart(series, rows),
     )
