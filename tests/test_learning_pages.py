@@ -399,3 +399,31 @@ def test_series_page_fits_the_screen(learning_site: Path, browser: Browser, widt
     finally:
         context.close()
         served.close()
+
+
+def test_a_series_with_nothing_logged_yet(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    for plan_id, start, end in (
+        ("pay-a", "2026-12-11 22:00", "2026-12-12 01:00"),
+        ("pay-b", "2027-01-08 22:00", "2027-01-09 01:00"),
+    ):
+        (root / "plans" / plan_id).mkdir()
+        (root / "plans" / plan_id / "plan.yaml").write_text(_plan_yaml(plan_id, "draft", start, end), encoding="utf-8")
+    page_text = render_site(validate_project(root)).files[f"series/{SERIES}.md"].decode()
+    assert "No run has logged a step's start and end yet" in page_text
+    assert "No step took longer than planned in any run." in page_text
+    (slip,) = re.findall(r"<svg\b.*?</svg>", page_text, re.DOTALL)
+    assert marks(slip) == [
+        "pay-a: planned end Fri 23:20, actual end no log, slip no log",
+        "pay-b: planned end Fri 23:20, actual end no log, slip no log",
+    ]
+
+
+def test_an_early_run_is_a_bar_below_the_line() -> None:
+    early = chart.SlipMark("run-1", -12.0, "-12 min", "run-1: slip -12 min")
+    late = chart.SlipMark("run-2", 25.0, "+25 min", "run-2: slip +25 min")
+    drawn = chart.slip_chart(chart.SlipChart("c", "t", "d", (early, late)))
+    assert drawn.count(f'fill="{chart.EARLY_FILL}"/>') == 1 and drawn.count(f'fill="{chart.LATE_FILL}"/>') == 1
+    assert ">-12 min</text>" in drawn and ">+25 min</text>" in drawn
+    assert ">-20m</text>" in drawn and ">30m</text>" in drawn  # below zero and above, in round steps
+    assert drawn == chart.slip_chart(chart.SlipChart("c", "t", "d", (early, late)))
