@@ -106,9 +106,8 @@ def _render_site(validation: Validation, cache: RenderCache | None) -> RenderedS
     files["checklists.md"] = render_template("checklists_index.md.j2", checklists=shared_checklists(project, summaries))
     files["postmortem-template.md"] = render_template("postmortem_template.md.j2")
     files["golive.ics"] = calendar(summaries, events)
-    files[NAV_FILE] = (
-        json.dumps(navigation(summaries, [view.id for view in series]), indent=1, ensure_ascii=False) + "\n"
-    )
+    nav = navigation(summaries, [view.id for view in series])
+    files[NAV_FILE] = json.dumps(nav, indent=1, ensure_ascii=False) + "\n"
     for asset in ASSETS:
         files[f"assets/{asset}"] = resources.files("generator.site").joinpath("assets", asset).read_bytes()
     encoded = {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in files.items()}
