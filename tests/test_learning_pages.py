@@ -352,7 +352,7 @@ def test_the_overview_shows_each_rehearsals_total_and_the_step_that_slipped_most
             "1 h 45 min",
             "—",
             "#1 Announce code freeze: +2 min",
-            "1 of 1 steps (100%)",
+            "1 of 1 step (100%)",
         ],
     ]
 

@@ -24,6 +24,8 @@ def accuracy_text(on_estimate: int, measured: int, *, unit: str = " steps") -> s
     """ "14 of 20 steps (70%)": the share of steps within the tolerance; "—" when none was measured."""
     if not measured:
         return "—"
+    if measured == 1:
+        unit = unit.replace("steps", "step")
     return f"{on_estimate} of {measured}{unit} ({round(100 * on_estimate / measured)}%)"
 
 
