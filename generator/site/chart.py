@@ -27,6 +27,7 @@ LEGEND = 24
 FONT = 12
 LABEL_CHARS = 16  # longer run names are cut on the axis (the mark's title holds them whole)
 ROTATE_ABOVE = 4  # more runs than this: axis labels are slanted to fit
+VALUE_LABEL_ROOM = 50  # a slip bar is labelled with its value when each run has this much width
 # Print-safe colours: dark enough on paper in black and white too.
 PLANNED_FILL = "#ffffff"
 PLANNED_STROKE = "#555555"
@@ -109,10 +110,12 @@ def minutes_text(minutes: float) -> str:
     return f"{sign}{hours}h" if hours else f"{sign}{rest}m"
 
 
-def _svg_open(chart_id: str, title: str, description: str, height: float) -> list[str]:
+def _svg_open(chart_id: str, title: str, description: str, height: float, overhang: float = 0) -> list[str]:
+    """The SVG's start; `overhang`: how far slanted run names reach left of x=0, shown too."""
     ident = attribute(chart_id)
+    box = f"{_n(-overhang)} 0 {_n(WIDTH + overhang)} {_n(height)}"
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="golive-chart__svg" viewBox="0 0 {WIDTH} {_n(height)}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="golive-chart__svg" viewBox="{box}"'
         f' width="100%" role="img" aria-labelledby="{ident}-title {ident}-desc"'
         f' font-family="sans-serif" font-size="{FONT}">',
         f'<title id="{ident}-title">{attribute(title)}</title>',
@@ -120,20 +123,29 @@ def _svg_open(chart_id: str, title: str, description: str, height: float) -> lis
     ]
 
 
-def _axis_labels(runs: Sequence[str], top: float, plot_width: float) -> tuple[list[str], float]:
-    """The run names under a plot, slanted when there are many; and the height they take."""
+# Slanted run names: their length across and down, per character (rotated by 35 degrees).
+_ACROSS, _DOWN = FONT * 0.55 * 0.819, FONT * 0.55 * 0.574
+
+
+def _axis_labels(runs: Sequence[str], top: float, plot_width: float) -> tuple[list[str], float, float]:
+    """The run names under a plot, slanted when there are many; the height they take, and how
+    far the first reaches left of x=0."""
     band = plot_width / max(len(runs), 1)
     slanted = len(runs) > ROTATE_ABOVE
     every = max(1, -(-int(FONT * 1.6) // max(int(band), 1)))  # many runs: every other name, or fewer
     parts = []
+    overhang = 0.0
     for index, run in enumerate(runs):
         if index % every:
             continue
-        x, y = _n(LEFT + band * (index + 0.5)), _n(top + 14)
+        middle = LEFT + band * (index + 0.5)
+        x, y = _n(middle), _n(top + 14)
         place = f'text-anchor="end" transform="rotate(-35 {x} {y})"' if slanted else 'text-anchor="middle"'
         parts.append(f'<text x="{x}" y="{y}" {place} fill="currentColor">{attribute(_label(run))}</text>')
-    height = 20 + (LABEL_CHARS * FONT * 0.55 * 0.574 if slanted else 0)
-    return parts, height
+        if slanted:
+            overhang = max(overhang, len(_label(run)) * _ACROSS - middle + 2)
+    height = 20 + (LABEL_CHARS * _DOWN if slanted else 0)
+    return parts, height, overhang
 
 
 def _grid(top: float, bottom: float, low: float, high: float, step: float) -> list[str]:
@@ -176,6 +188,7 @@ def duration_chart(chart: DurationChart) -> str:
         ],
     )
     y = float(LEGEND)
+    overhang = 0.0
     band = plot_width / max(len(runs), 1)
     bar = min(band * 0.34, 36)
     for panel in chart.panels:
@@ -191,10 +204,10 @@ def duration_chart(chart: DurationChart) -> str:
         for index, mark in enumerate(panel.marks):
             middle = LEFT + band * (index + 0.5)
             body.append(_duration_mark(mark, middle, bar, bottom, PLOT_HEIGHT / high))
-        labels, label_height = _axis_labels(runs, bottom, plot_width)
+        labels, label_height, overhang = _axis_labels(runs, bottom, plot_width)
         body.extend(labels)
         y = bottom + label_height + 6
-    return "\n".join([*_svg_open(chart.id, chart.title, chart.description, y), *body, "</svg>"])
+    return "\n".join([*_svg_open(chart.id, chart.title, chart.description, y, overhang), *body, "</svg>"])
 
 
 def _duration_mark(mark: DurationMark, middle: float, bar: float, bottom: float, scale: float) -> str:
@@ -262,20 +275,21 @@ def slip_chart(chart: SlipChart) -> str:
                 f'<rect x="{_n(middle - bar / 2)}" y="{_n(y)}" width="{_n(bar)}" height="{_n(max(height, 1.5))}"'
                 f' fill="{fill}"/>'
             )
-            # The value on the bar's end: readable without hovering, and on paper.
+            # The value on the bar's end: readable without hovering, and on paper (when there is room).
             label_y = y - 4 if late else y + max(height, 1.5) + FONT
-            parts.append(
-                f'<text x="{_n(middle)}" y="{_n(label_y)}" text-anchor="middle" fill="currentColor"'
-                f' font-size="{FONT - 1}">{attribute(mark.slip_text)}</text>'
-            )
+            if band >= VALUE_LABEL_ROOM:
+                parts.append(
+                    f'<text x="{_n(middle)}" y="{_n(label_y)}" text-anchor="middle" fill="currentColor"'
+                    f' font-size="{FONT - 1}">{attribute(mark.slip_text)}</text>'
+                )
         parts.append("</g>")
         body.append("".join(parts))
     # Below an early bar's value, the run names.
     names_top = bottom + (FONT + 2 if low < 0 else 0)
-    labels, label_height = _axis_labels([m.run for m in chart.marks], names_top, plot_width)
+    labels, label_height, overhang = _axis_labels([m.run for m in chart.marks], names_top, plot_width)
     body.extend(labels)
     height = names_top + label_height + 6
-    return "\n".join([*_svg_open(chart.id, chart.title, chart.description, height), *body, "</svg>"])
+    return "\n".join([*_svg_open(chart.id, chart.title, chart.description, height, overhang), *body, "</svg>"])
 
 
 def svg(chart: DurationChart | SlipChart) -> str:
