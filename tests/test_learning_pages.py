@@ -427,3 +427,12 @@ def test_an_early_run_is_a_bar_below_the_line() -> None:
     assert ">-12 min</text>" in drawn and ">+25 min</text>" in drawn
     assert ">-20m</text>" in drawn and ">30m</text>" in drawn  # below zero and above, in round steps
     assert drawn == chart.slip_chart(chart.SlipChart("c", "t", "d", (early, late)))
+
+
+def test_many_runs_slant_their_names_inside_the_picture() -> None:
+    runs = tuple(chart.SlipMark(f"payments-release-{n:02d}", float(n), f"+{n} min", f"run {n}") for n in range(20))
+    drawn = chart.slip_chart(chart.SlipChart("c", "t", "d", runs))
+    assert drawn.count('class="golive-mark"') == 20
+    assert 'transform="rotate(-35' in drawn
+    assert re.search(r'viewBox="-\d', drawn)  # reaches left of x=0, as far as the first name does
+    assert "+19 min</text>" not in drawn  # no room for the values: the titles and the table hold them
