@@ -2,8 +2,8 @@
 
 A Regenerator lives as long as the server. Each run reads again only the files whose
 size or modification time changed, checks again only the plans whose sources changed,
-renders only those plans' pages and the site-wide pages (dashboard, people, checklists,
-calendar, nav), and compares site_src/ with what the previous run wrote, in memory, so
+renders only those plans' pages and the site-wide pages (dashboard, series, people,
+checklists, calendar, nav), and compares site_src/ with what the previous run wrote, in memory, so
 that only the pages that changed are written.
 """
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from generator.site import markup
 from generator.site.views.plan import PLAN_PAGES
+from generator.site.views.series import SERIES_FOLDER
 from generator.site.views.site import PlanSummary
 
 NAV_FILE = ".golive-nav.json"
@@ -26,15 +27,18 @@ MONTHS = (
 )
 
 
-def navigation(plans: Sequence[PlanSummary]) -> list[object]:
-    """The MkDocs nav: site pages, then the go-lives by year and month of their window, newest first.
+def navigation(plans: Sequence[PlanSummary], series: Sequence[str] = ()) -> list[object]:
+    """The MkDocs nav: site pages (with a page per series after the dashboard, when there are
+    series), then the go-lives by year and month of their window, newest first.
 
     With Material's navigation.prune a page carries only its own branch of the nav, so
     grouping keeps every page small however many go-lives pile up: a few years, twelve
     months and that month's go-lives, not the whole history.
     """
-    nav: list[object] = [
-        {"Dashboard": "index.md"},
+    nav: list[object] = [{"Dashboard": "index.md"}]
+    if series:
+        nav.append({"Series": [{series_id: f"{SERIES_FOLDER}/{series_id}.md"} for series_id in series]})
+    nav += [
         {"People": "people.md"},
         {"Checklists": "checklists.md"},
         {"Post-mortem template": "postmortem-template.md"},

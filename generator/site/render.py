@@ -17,6 +17,7 @@ from generator.site.calendar import calendar, calendar_event
 from generator.site.nav import NAV_FILE, navigation
 from generator.site.templates import render_template
 from generator.site.views.plan import PlanView, build_plan_view
+from generator.site.views.series import series_view
 from generator.site.views.site import PlanSummary, dashboard_groups, people_rows, plan_summary, shared_checklists
 
 ASSETS = ("golive.css", "golive-print.css", "golive-live.js")
@@ -94,12 +95,19 @@ def _render_site(validation: Validation, cache: RenderCache | None) -> RenderedS
     if cache is not None:
         for gone in cache.plans.keys() - project.plans.keys():
             del cache.plans[gone]
-    files["index.md"] = render_template("dashboard.md.j2", groups=dashboard_groups(summaries), plans=summaries)
+    by_id = {summary.id: summary for summary in summaries}
+    series = [series_view(one, by_id) for one in validation.series.values()]
+    for view in series:
+        files[view.path] = render_template("series.md.j2", view=view)
+    files["index.md"] = render_template(
+        "dashboard.md.j2", groups=dashboard_groups(summaries), plans=summaries, series=series
+    )
     files["people.md"] = render_template("people.md.j2", rows=people_rows(project, summaries))
     files["checklists.md"] = render_template("checklists_index.md.j2", checklists=shared_checklists(project, summaries))
     files["postmortem-template.md"] = render_template("postmortem_template.md.j2")
     files["golive.ics"] = calendar(summaries, events)
-    files[NAV_FILE] = json.dumps(navigation(summaries), indent=1, ensure_ascii=False) + "\n"
+    nav = navigation(summaries, [view.id for view in series])
+    files[NAV_FILE] = json.dumps(nav, indent=1, ensure_ascii=False) + "\n"
     for asset in ASSETS:
         files[f"assets/{asset}"] = resources.files("generator.site").joinpath("assets", asset).read_bytes()
     encoded = {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in files.items()}

@@ -13,7 +13,8 @@ from markupsafe import Markup
 
 from generator.read.models.checklist import PHASE_TITLES
 from generator.read.models.plan import STATUS_LABELS
-from generator.site import markup
+from generator.site import chart, markup
+from generator.site.views.learning import TOLERANCE_TEXT, DurationCell
 from generator.site.views.people import Contact
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def _environment() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(enabled_extensions=("md.j2",), default_for_string=False),
     )
     env.globals["PHASE_TITLES"] = PHASE_TITLES
+    env.globals["ESTIMATE_TOLERANCE"] = TOLERANCE_TEXT  # "±20% / 5 min": what "on estimate" means
     env.filters["text"] = _safe(markup.plain)
     env.filters["md"] = _safe(markup.markdown_block)
     env.filters["md_html"] = _safe(markup.markdown_in_html)
@@ -44,10 +46,12 @@ def _environment() -> jinja2.Environment:
     env.filters["code_span"] = _safe(markup.code_span)
     env.filters["gfm"] = _safe(markup.github_text)
     env.filters["safe_link"] = markup.safe_link
+    env.filters["svg_chart"] = _safe(chart.svg)  # chart.py escapes every text it draws
     env.filters["status"] = lambda status: STATUS_LABELS.get(status, status)
     # Python, not Jinja macros: they run for every row of the big tables.
     env.filters["phone_html"] = _safe(phone_html)
     env.filters["person_html"] = _safe(person_html)
+    env.filters["duration_cell"] = lambda cell, label="": Markup(duration_cell_html(cell, label))
     return env
 
 
@@ -66,6 +70,16 @@ def phone_html(contact: Contact) -> str:
 def person_html(contact: Contact) -> str:
     """A contact's name, and phone below it, in HTML."""
     return markup.attribute(contact.name) + (f"<br>{phone_html(contact)}" if contact.phone else "")
+
+
+@functools.lru_cache(maxsize=4096)  # few distinct cells, in tables of thousands of them
+def duration_cell_html(cell: DurationCell, label: str = "") -> str:
+    """An actual duration as a table cell: an overrun in bold with its ▲; `label` names the run
+    (or rehearsal) on a phone, where each row is a card."""
+    text = markup.attribute(cell.text)
+    content = f'<strong class="golive-overran">{text}</strong>' if cell.overran else text
+    labelled = f' data-label="{markup.attribute(label)}"' if label else ""
+    return f"<td{labelled}>{content}</td>"
 
 
 def render_template(name: str, **context: object) -> str:

@@ -14,14 +14,17 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from generator.call.calllog import read_log
+from generator.check.rules.learning import rehearsal_runs
 from generator.check.validate import Validation
 from generator.diagnostics import Diagnostic
 from generator.read.models.plan import FINISHED_STATUSES, PLACEHOLDERS, Plan, Status, lead_of
 from generator.read.sources import PlanSources, Project
+from generator.schedule.actuals import RunActuals
 from generator.schedule.timefmt import format_duration, format_iso_utc, format_span
 from generator.schedule.timetable import Schedule
 from generator.site.views.checklists import ChecklistGroup, checklist_groups
 from generator.site.views.contacts import ContactRow, StakeholderView, contact_rows, stakeholder_views
+from generator.site.views.learning import Rehearsals, accuracy_text, rehearsals
 from generator.site.views.log import LiveResult, LogView, live_result, log_view
 from generator.site.views.people import Contact, ContactBook, short_names
 from generator.site.views.postmortem import PostmortemView, postmortem_view
@@ -129,6 +132,9 @@ class PlanView:
     log: LogView | None
     postmortem: PostmortemView
     live_result: LiveResult | None  # once the call is over (completed, rolled back)
+    series: str | None  # the id of its series, whose page it links to
+    estimates: tuple[int, int] | None  # steps of the logged call on estimate, of those measured
+    rehearsals: Rehearsals
     pages: tuple[tuple[str, str], ...] = PLAN_PAGES
 
     @property
@@ -137,6 +143,11 @@ class PlanView:
         contacts = [s.person for s in self.stakeholders]
         short = short_names(contacts)
         return json.dumps({c.id: [c.name, short[c.id]] for c in contacts}, ensure_ascii=False, sort_keys=True)
+
+    @property
+    def accuracy(self) -> str:
+        """ "14 of 20 steps (70%)", from the log; "" without one."""
+        return accuracy_text(*self.estimates) if self.estimates is not None else ""
 
     @property
     def bridge(self) -> ChannelView | None:
@@ -201,10 +212,17 @@ def build_plan_view(validation: Validation, plan_id: str, warnings: Sequence[Dia
     sources = validation.project.plans[plan_id]
     if warnings is None:
         warnings = [d for d in validation.warnings if d.plan == plan_id]
-    return _plan_view(validation.project, sources, validation.schedules[plan_id], warnings)
+    schedule = validation.schedules[plan_id]
+    return _plan_view(validation.project, sources, schedule, warnings, validation.runs.get(plan_id))
 
 
-def _plan_view(project: Project, sources: PlanSources, schedule: Schedule, warnings: Sequence[Diagnostic]) -> PlanView:
+def _plan_view(
+    project: Project,
+    sources: PlanSources,
+    schedule: Schedule,
+    warnings: Sequence[Diagnostic],
+    call_run: RunActuals | None,
+) -> PlanView:
     # One long constructor call: PlanView's fields, each computed by its own function.
     plan, book = sources.plan.model, ContactBook(project.people_by_id)
     steps = step_rows(plan, schedule, book, schedule.steps, schedule.window_start, "T")
@@ -265,4 +283,7 @@ def _plan_view(project: Project, sources: PlanSources, schedule: Schedule, warni
         log=log,
         postmortem=postmortem_view(sources, schedule, book, call_log, log),
         live_result=live_result(plan, schedule, call_log),
+        series=plan.series,
+        estimates=call_run.accuracy if call_run is not None else None,
+        rehearsals=rehearsals(schedule, rehearsal_runs(sources, schedule)),
     )

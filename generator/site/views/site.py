@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from generator.read.models.plan import RUNNING_STATUSES, STATUS_LABELS, UPCOMING_STATUSES, Status
 from generator.read.sources import Project
+from generator.site.views.learning import accuracy_text
 from generator.site.views.people import Contact, contact
 from generator.site.views.plan import PLAN_PAGES, ChannelView, PlanView
 
@@ -39,7 +40,15 @@ class PlanSummary:
     postmortem_written: bool
     postmortem_status: str
     open_actions: int
+    estimates: tuple[int, int] | None  # steps of the logged call on estimate, of those measured
     pages: tuple[tuple[str, str], ...] = PLAN_PAGES
+
+    @property
+    def accuracy(self) -> str:
+        """ "14 of 20 steps on estimate (70%)", from the logged call; "" when no step was measured."""
+        if self.estimates is None or not self.estimates[1]:
+            return ""
+        return accuracy_text(*self.estimates, unit=" steps on estimate")
 
 
 def plan_summary(view: PlanView) -> PlanSummary:
@@ -65,6 +74,7 @@ def plan_summary(view: PlanView) -> PlanSummary:
         postmortem_written=view.postmortem.written,
         postmortem_status=view.postmortem.status,
         open_actions=view.postmortem.open_actions,
+        estimates=view.estimates,
         pages=view.pages,
     )
 
