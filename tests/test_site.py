@@ -86,7 +86,9 @@ def test_committed_site_src_is_current() -> None:
 def test_dashboard_lists_every_plan_by_status(shipped_site: Path) -> None:
     page = html(shipped_site, "")
     headings = re.findall(r'<h2 id="[^"]*">([^<]+)', page)
-    assert headings == ["In progress", "Approved", "Draft", "Rolled back", "Completed"]
+    # the plans by status, then the series
+    assert headings == ["In progress", "Approved", "Draft", "Rolled back", "Completed", "Series"]
+    assert 'href="series/payments-monthly.html"' in page
     for plan_id in (
         "mobile-banking-4-2",
         "social-stories-launch",
