@@ -436,3 +436,13 @@ def test_many_runs_slant_their_names_inside_the_picture() -> None:
     assert 'transform="rotate(-35' in drawn
     assert re.search(r'viewBox="-\d', drawn)  # reaches left of x=0, as far as the first name does
     assert "+19 min</text>" not in drawn  # no room for the values: the titles and the table hold them
+
+
+def test_long_run_names_alike_keep_what_tells_them_apart_on_the_axis() -> None:
+    run_labels = chart.run_labels
+    runs = ["payments-hub-2026-09", "payments-hub-2026-10", "payments-hub-2026-11"]
+    labels = run_labels(runs)
+    assert labels == ["…hub-2026-09", "…hub-2026-10", "…hub-2026-11"]
+    assert run_labels(["pay-2026-09", "pay-2026-10"]) == ["pay-2026-09", "pay-2026-10"]
+    unlike = run_labels(["a-very-long-name-of-a-run-1", "another-long-name-of-a-run"])
+    assert all(len(label) <= chart.LABEL_CHARS for label in unlike) and len(set(unlike)) == 2

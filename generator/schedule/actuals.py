@@ -39,6 +39,12 @@ def on_estimate(planned: dt.timedelta, actual: dt.timedelta) -> bool:
     return abs(actual - planned) <= tolerance(planned)
 
 
+def whole_minutes(delta: dt.timedelta) -> dt.timedelta:
+    """A measured duration to the nearest minute, half a minute up, as people round (a median of
+    30m and 31m is 31m): how pages and messages show what was measured."""
+    return dt.timedelta(minutes=int(delta.total_seconds() / 60 + 0.5))
+
+
 @dataclass(frozen=True, slots=True)
 class StepRun:
     """One step as one run did it."""

@@ -26,6 +26,7 @@ PANEL_TITLE = 22
 LEGEND = 24
 FONT = 12
 LABEL_CHARS = 16  # longer run names are cut on the axis (the mark's title holds them whole)
+STEP_CHARS = 46  # a step's title above its panel, at most (the table under the chart holds it whole)
 ROTATE_ABOVE = 4  # more runs than this: axis labels are slanted to fit
 VALUE_LABEL_ROOM = 50  # a slip bar is labelled with its value when each run has this much width
 # Print-safe colours: dark enough on paper in black and white too.
@@ -88,8 +89,23 @@ def _n(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _label(run: str) -> str:
-    return run if len(run) <= LABEL_CHARS else run[: LABEL_CHARS - 1] + "…"
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def run_labels(runs: Sequence[str]) -> list[str]:
+    """The run names as the axis shows them, at most LABEL_CHARS each. Runs of a series are
+    often named alike (payments-hub-2026-09, payments-hub-2026-10): when names are too long,
+    the part all of them share up to a dash goes, so that the labels still tell runs apart."""
+    if all(len(run) <= LABEL_CHARS for run in runs) or len(runs) < 2:
+        return [_cut(run, LABEL_CHARS) for run in runs]
+    first, last = min(runs), max(runs)  # the prefix all share is the one these two share
+    shared = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first))
+    # Drop as little as needed: the first dash of the shared part after which every name fits.
+    cuts = [i + 1 for i, c in enumerate(first[:shared]) if c == "-"]
+    longest = max(len(run) for run in runs)
+    cut = next((c for c in cuts if longest - c + 1 <= LABEL_CHARS), cuts[-1] if cuts else 0)
+    return [_cut(("…" + run[cut:]) if cut else run, LABEL_CHARS) for run in runs]
 
 
 def nice_step(largest: float, ticks: int = 4) -> float:
@@ -135,15 +151,15 @@ def _axis_labels(runs: Sequence[str], top: float, plot_width: float) -> tuple[li
     every = max(1, -(-int(FONT * 1.6) // max(int(band), 1)))  # many runs: every other name, or fewer
     parts = []
     overhang = 0.0
-    for index, run in enumerate(runs):
+    for index, run in enumerate(run_labels(runs)):
         if index % every:
             continue
         middle = LEFT + band * (index + 0.5)
         x, y = _n(middle), _n(top + 14)
         place = f'text-anchor="end" transform="rotate(-35 {x} {y})"' if slanted else 'text-anchor="middle"'
-        parts.append(f'<text x="{x}" y="{y}" {place} fill="currentColor">{attribute(_label(run))}</text>')
+        parts.append(f'<text x="{x}" y="{y}" {place} fill="currentColor">{attribute(run)}</text>')
         if slanted:
-            overhang = max(overhang, len(_label(run)) * _ACROSS - middle + 2)
+            overhang = max(overhang, len(run) * _ACROSS - middle + 2)
     height = 20 + (LABEL_CHARS * _DOWN if slanted else 0)
     return parts, height, overhang
 
@@ -193,7 +209,8 @@ def duration_chart(chart: DurationChart) -> str:
     bar = min(band * 0.34, 36)
     for panel in chart.panels:
         body.append(
-            f'<text x="{LEFT}" y="{_n(y + 15)}" font-weight="bold" fill="currentColor">{attribute(panel.step)}</text>'
+            f'<text x="{LEFT}" y="{_n(y + 15)}" font-weight="bold" fill="currentColor">'
+            f"{attribute(_cut(panel.step, STEP_CHARS))}<title>{attribute(panel.step)}</title></text>"
         )
         top = y + PANEL_TITLE + 8
         bottom = top + PLOT_HEIGHT

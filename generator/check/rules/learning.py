@@ -15,7 +15,7 @@ from generator.diagnostics import Diagnostic, for_plan, name_steps
 from generator.read.document import Document
 from generator.read.models.plan import UPCOMING_STATUSES, Plan
 from generator.read.sources import PlanSources, Project
-from generator.schedule.actuals import RunActuals, logged_times, overran, run_actuals
+from generator.schedule.actuals import RunActuals, logged_times, overran, run_actuals, whole_minutes
 from generator.schedule.forecast import forecast
 from generator.schedule.series import Series, SeriesRun, build_series, earlier_runs
 from generator.schedule.timefmt import format_duration, format_span
@@ -60,7 +60,7 @@ def warn_from_rehearsals(ctx: CheckContext, sources: PlanSources, schedule: Sche
                 document.warning(
                     ("steps", index, "duration"),
                     f"planned {format_duration(item.step.duration)}; "
-                    f"rehearsal {longest[1]} took {format_duration(_minutes(longest[0]))}",
+                    f"rehearsal {longest[1]} took {format_duration(whole_minutes(longest[0]))}",
                     "plan the time the rehearsal took, or say in the instructions why the night will be faster",
                 )
             )
@@ -161,7 +161,7 @@ def _series_warnings(plan: Plan, document: Document, run: SeriesRun, series: Ser
             document.warning(
                 ("steps", index, "duration"),
                 f"planned {format_duration(step.duration)}, below the series' median of "
-                f"{format_duration(_minutes(median))}: {runs} ({names}) took {took}",
+                f"{format_duration(whole_minutes(median))}: {runs} ({names}) took {took}",
                 f"plan the time the runs of series {series.id} took, or say in the instructions what is faster now",
             )
         )
@@ -169,10 +169,5 @@ def _series_warnings(plan: Plan, document: Document, run: SeriesRun, series: Ser
 
 
 def _range(low: dt.timedelta, high: dt.timedelta) -> str:
-    low_text, high_text = format_duration(_minutes(low)), format_duration(_minutes(high))
+    low_text, high_text = format_duration(whole_minutes(low)), format_duration(whole_minutes(high))
     return low_text if low_text == high_text else f"{low_text} to {high_text}"
-
-
-def _minutes(delta: dt.timedelta) -> dt.timedelta:
-    """A measured duration to the nearest minute, as plans write them."""
-    return dt.timedelta(minutes=int(delta.total_seconds() / 60 + 0.5))  # half a minute up, as people round

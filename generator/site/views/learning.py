@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generator.schedule.actuals import ESTIMATE_FLOOR, ESTIMATE_SHARE, RunActuals, StepRun
+from generator.schedule.actuals import ESTIMATE_FLOOR, ESTIMATE_SHARE, RunActuals, StepRun, whole_minutes
 from generator.schedule.timefmt import format_duration, format_slip, format_span
 from generator.schedule.timetable import Schedule
 
@@ -17,7 +17,7 @@ TOLERANCE_TEXT = f"±{round(ESTIMATE_SHARE * 100)}% / {round(ESTIMATE_FLOOR.tota
 
 def duration_text(delta: dt.timedelta) -> str:
     """A measured duration to the nearest minute, as plans write durations: 41m, 1h05m."""
-    return format_duration(dt.timedelta(minutes=round(delta.total_seconds() / 60)))
+    return format_duration(whole_minutes(delta))
 
 
 def accuracy_text(on_estimate: int, measured: int, *, unit: str = " steps") -> str:
