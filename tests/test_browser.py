@@ -103,7 +103,12 @@ def test_dashboard_lists_every_plan_under_its_status(tab: Page, server: SiteServ
     tab.goto(server.url())
     groups = dashboard_groups(tab)
 
-    assert [group["heading"] for group in groups] == list(DASHBOARD_GROUPS)
+    # the plans by status, then the series, each linked to its page
+    assert [group["heading"] for group in groups] == [*DASHBOARD_GROUPS, "Series"]
+    series = groups.pop()
+    assert [(row["title"], row["href"]) for row in series["rows"]] == [
+        ("payments-monthly", "series/payments-monthly.html")
+    ]
     for group in groups:
         plan_ids = DASHBOARD_GROUPS[group["heading"]]
         titles = [shipped_plan(plan_id)["title"] for plan_id in plan_ids]
