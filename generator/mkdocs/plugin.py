@@ -25,7 +25,8 @@ from generator.check.validate import validate_project
 from generator.mkdocs.html_blocks import UNSEARCHED_START, without_markers, without_unsearched
 from generator.paper.pdf import PDF_DIR, current_pdfs, forget_pdfs, read_manifest
 from generator.report import format_text
-from generator.review.history import Revision, head_commit, histories
+from generator.review.git import GitError
+from generator.review.history import History, HistoryCache, head_commit, histories
 from generator.site.incremental import Regenerator
 from generator.site.nav import NAV_FILE
 from generator.site.render import history_page
@@ -61,7 +62,8 @@ class GolivePlugin(BasePlugin):
         self._regenerator: Regenerator | None = None  # serve: kept across rebuilds (MkDocs keeps this plugin)
         self._nav_changed = False
         self._history_pages: dict[str, tuple[PlanSummary, str]] = {}  # plan id -> (view, page)
-        self._revisions: tuple[str | None, dict[str, list[Revision] | None]] | None = None  # git HEAD, revisions
+        self._revisions: tuple[str | None, dict[str, History | None]] | None = None  # git HEAD, history by plan
+        self._history_cache = HistoryCache()  # serve: what earlier builds read from git
         self._titles: dict[str, str] = {}  # plan id -> title, for the print pages' <title>
         self._linked_pdfs: frozenset[str] = frozenset()
         self._problems: list[str] = []  # serve: the diagnostics while the sources have errors
@@ -163,13 +165,15 @@ class GolivePlugin(BasePlugin):
         known = self._revisions[1]
         missing = [view.id for view in views if view.id not in known]
         if missing:
-            found = histories(root, missing) if head is not None else None
-            known.update({plan_id: None if found is None else found[plan_id] for plan_id in missing})
+            found = self._histories(root, missing) if head is not None else None
+            known.update({plan_id: found for plan_id in missing})
         for view in views:
             before = self._history_pages.get(view.id)
             unchanged = before is not None and before[0] is view
             if not unchanged:
-                content = history_page(view, known[view.id])
+                history = known[view.id]
+                revisions = None if history is None else history.revisions[view.id]
+                content = history_page(view, revisions, partial=history is not None and history.partial)
                 self._history_pages[view.id] = (view, content)
             page = _GeneratedPage.generated(
                 config, f"plans/{view.id}/history.md", content=self._history_pages[view.id][1]
@@ -178,6 +182,14 @@ class GolivePlugin(BasePlugin):
             page.unchanged = unchanged  # a dirty rebuild (serve) skips it
             files.append(page)
         return files
+
+    def _histories(self, root: Path, plan_ids: list[str]) -> History | None:
+        """The plans' history; None, with a warning, when git fails (the pages then say there is none)."""
+        try:
+            return histories(root, plan_ids, self._history_cache)
+        except GitError as error:
+            log.warning(f"golive: the history pages are left without git history: {error}")
+            return None
 
     # The search plugin indexes page.content when its own on_page_context runs (priority 0):
     # show it the page without the blocks golive marked no-search, then put them back.
