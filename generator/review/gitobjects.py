@@ -91,17 +91,22 @@ def log_changes(root: Path, path: str) -> list[LoggedCommit]:
 def parse_log(output: str) -> list[LoggedCommit]:
     """The commits of `git log -z --name-only --format=%x00<five fields>`.
 
-    Each record is an empty field, the five fields, then the file names (the first one after
-    a newline). A file name is never empty: an empty field starts the next record.
+    Each record is one or more empty fields (a commit with no file listed, a merge, leaves one
+    more), the five fields, then the file names, the first one after a newline. A file name is
+    never empty: an empty field ends the record.
     """
     tokens = output.split("\0")
     commits: list[LoggedCommit] = []
     at = 0
-    while at + _HEADER_FIELDS < len(tokens) and tokens[at] == "":
-        commit, parents, date, author, subject = tokens[at + 1 : at + 1 + _HEADER_FIELDS]
+    while True:
+        while at < len(tokens) and tokens[at] == "":
+            at += 1
+        if at + _HEADER_FIELDS > len(tokens):
+            break
+        commit, parents, date, author, subject = tokens[at : at + _HEADER_FIELDS]
         if not _COMMIT.fullmatch(commit):  # not what was asked for: read no further
             break
-        at += 1 + _HEADER_FIELDS
+        at += _HEADER_FIELDS
         files = []
         while at < len(tokens) and tokens[at] != "":
             name = tokens[at].removeprefix("\n") if not files else tokens[at]
