@@ -16,9 +16,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from generator.check.context import CheckContext
-from generator.check.validate import Validation, check_plan
+from generator.check.rules.schedule import check_plan_schedule
+from generator.check.validate import Validation
 from generator.diagnostics import Diagnostic
 from generator.read.layout import CHECKLISTS_DIR, PEOPLE_FILE, PLAN_FILE, PLANS_DIR, checklists_dir, people_file
 from generator.read.layout import plan_file as plan_file_path
@@ -132,6 +134,7 @@ class _Reader:
         self.prefix = prefix
         self.cache = cache
         self.plan_files: dict[str, TreeEntry | None] = {}  # plan folder's tree id -> its plan.yaml
+        self.plan_sources: dict[TreeEntry | None, Source[Plan] | None] = {}
 
     def snapshots(self, to_read: dict[str, list[LoggedCommit]]) -> dict[tuple[str, str], _Snapshot]:
         """What each plan was at each commit to read and at its first parent; each commit's plans/ read once."""
@@ -163,6 +166,7 @@ class _Reader:
     ) -> list[Revision]:
         """Each commit's revision of the plan: its version then, and what it changed from its first parent."""
         validations: dict[_Snapshot, Validation] = {}  # this plan's only: dropped when it is done
+        self.plan_sources = {}  # its plan.yaml by git id: read once when people.yaml or a checklist changed
 
         def at(commit: str) -> Validation:
             snapshot = snapshots[commit, plan_id]
@@ -190,9 +194,11 @@ class _Reader:
         return any(line.startswith(b"parent ") for line in headers.split(b"\n"))
 
     def _validation(self, plan_id: str, snapshot: _Snapshot) -> Validation:
-        """The plan checked as validate_project checks it, with people.yaml and the checklists of the snapshot.
+        """The plan read as validate_project reads it, with people.yaml and the checklists of the snapshot,
+        and its schedule made as check_plan makes it.
 
-        Its log and post-mortem are left out: nothing the history shows depends on them.
+        Its log, its post-mortem and the checks that only report are left out: nothing the
+        history shows depends on them.
         """
         project = Project(self.root)
         diagnostics: list[Diagnostic] = []
@@ -201,11 +207,13 @@ class _Reader:
         if snapshot.checklists is not None and snapshot.checklists.is_tree:
             project.checklists, project.checklists_complete = self._checklists(snapshot.checklists.object_id)
         schedules = {}
-        plan = self._source(snapshot.plan, plan_file_path(self.root, plan_id), Plan)
+        if snapshot.plan not in self.plan_sources:
+            self.plan_sources[snapshot.plan] = self._source(snapshot.plan, plan_file_path(self.root, plan_id), Plan)
+        plan = self.plan_sources[snapshot.plan]
         if plan is not None:
-            sources = PlanSources(plan_id, plan)
-            project.plans[plan_id] = sources
-            schedule = check_plan(CheckContext(project, diagnostics), sources)
+            project.plans[plan_id] = PlanSources(plan_id, plan)
+            zone = ZoneInfo(plan.model.timezone)
+            schedule = check_plan_schedule(CheckContext(project, diagnostics), plan.model, plan.document, zone)
             if schedule is not None:
                 schedules[plan_id] = schedule
         return Validation(project, diagnostics, schedules)
