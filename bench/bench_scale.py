@@ -1,6 +1,6 @@
 """How the build scales with the number of go-lives; run by hand, not by `make test`.
 
-    PYTHONPATH=. .venv/bin/python bench/bench_scale.py [N ...] [--no-stock] [--git [--edits K]]    # default: 50 200 1000
+    PYTHONPATH=. .venv/bin/python bench/bench_scale.py [N ...] [--no-stock] [--git [--edits K]]  # default: 50 200 1000
 
 For each N, bench/generate.py writes N plans (60 steps, 15 stakeholders, a log of 100 entries
 and a post-mortem for the plans that took place, about half) into a scratch copy of the
@@ -187,7 +187,9 @@ def bench(count: int, stock: bool, edits: int | None = None) -> list[Row]:
         shutil.rmtree(root / "site")
         progress("golive build")
         seconds, peak, _ = run([*GOLIVE, str(root)])
-        rows.append((count, "golive build" if edits is None else "golive build (git)", seconds, pages(root / "site"), peak))
+        rows.append(
+            (count, "golive build" if edits is None else "golive build (git)", seconds, pages(root / "site"), peak)
+        )
         if edits is not None:
             progress("golive build without .git")
             (root / ".git").rename(root / ".git-aside")

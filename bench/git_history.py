@@ -45,7 +45,10 @@ def commit_history(root: Path, edits_per_plan: int = 12, seed: int = 1) -> dict[
         stages[plan] = ["add"] + ["edit"] * edits + (["log"] * rng.randint(3, 8) + ["postmortem"] if ran else [])
     current: dict[str, str] = {}
     commits: list[tuple[str, dict[str, str]]] = [
-        ("Add people and checklists", {p: t for p, t in final.items() if "/" not in p[len("plans/") :] or "checklists/" in p})
+        (
+            "Add people and checklists",
+            {p: t for p, t in final.items() if "/" not in p[len("plans/") :] or "checklists/" in p},
+        )
     ]
     current.update(commits[0][1])
     progress = {plan: 0 for plan in plans}

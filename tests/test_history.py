@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
+import history_before
 import pytest
 
-import history_before
 from conftest import GIT_ENV, REPO, build_project, git, make_project
 from generator.review import gitobjects
 from generator.review.history import HistoryCache, histories
@@ -67,7 +67,7 @@ def odd_history(repo: Path, root: Path) -> None:
     commit(repo, "People only: not a plan change")
     edit(shop, "version: 4", "version: 5")
     edit(shop, "owner: dev\n    duration: 25m", "owner: ben\n    duration: 25m")
-    edit(people, "phone: \"+44 20 7946 0019\"", "phone: \"+44 20 7946 0099\"")
+    edit(people, 'phone: "+44 20 7946 0019"', 'phone: "+44 20 7946 0099"')
     commit(repo, "Français — ça marche ✓")
     edit(root / "plans/shop/log.yaml", "entries:", "# a comment\nentries:")
     commit(repo, "The log only")
@@ -94,7 +94,9 @@ def odd_history(repo: Path, root: Path) -> None:
     commit(repo, "On main meanwhile")
     when = f"@{next(_clock)} +0000"
     env = {**GIT_ENV, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "Merger"}
-    subprocess.run(["git", "merge", "-q", "--no-ff", "-m", "Merge the branch", "feature"], cwd=repo, env=env, check=True)
+    subprocess.run(
+        ["git", "merge", "-q", "--no-ff", "-m", "Merge the branch", "feature"], cwd=repo, env=env, check=True
+    )
     edit(shop, "status: approved", "status: in-progress")
     edit(shop, "version: 8", "version: 9")
     commit(repo, "Call started")

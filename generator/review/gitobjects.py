@@ -107,7 +107,7 @@ def parse_log(output: str) -> list[LoggedCommit]:
         if not _COMMIT.fullmatch(commit):  # not what was asked for: read no further
             break
         at += _HEADER_FIELDS
-        files = []
+        files: list[str] = []
         while at < len(tokens) and tokens[at] != "":
             name = tokens[at].removeprefix("\n") if not files else tokens[at]
             if name:
@@ -139,7 +139,9 @@ class GitObjects:
     def __enter__(self) -> GitObjects:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.close()
 
     def close(self) -> None:

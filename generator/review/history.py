@@ -140,10 +140,10 @@ class _Reader:
         """What each plan was at each commit to read and at its first parent; each commit's plans/ read once."""
         wanted: dict[str, set[str]] = {}
         for plan_id, logged in to_read.items():
-            for commit in logged:
-                wanted.setdefault(commit.commit, set()).add(plan_id)
-                if commit.parents:
-                    wanted.setdefault(commit.parents[0], set()).add(plan_id)
+            for logged_commit in logged:
+                wanted.setdefault(logged_commit.commit, set()).add(plan_id)
+                if logged_commit.parents:
+                    wanted.setdefault(logged_commit.parents[0], set()).add(plan_id)
         found: dict[tuple[str, str], _Snapshot] = {}
         for commit, plan_ids in wanted.items():
             plans = self.objects.subtree(commit, f"{self.prefix}{PLANS_DIR}")
