@@ -22,6 +22,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory, get_relative_url
 
 from generator.check.validate import validate_project
+from generator.mkdocs.build import give_back_freed_memory
 from generator.mkdocs.html_blocks import UNSEARCHED_START, without_markers, without_unsearched
 from generator.paper.pdf import PDF_DIR, current_pdfs, forget_pdfs, read_manifest
 from generator.report import format_text
@@ -41,6 +42,8 @@ KEPT_PDF_DIR = ".golive-pdf-kept"
 # link goes to the PDF when that PDF is in site/pdf/ (or about to be written), never to a 404.
 _PDF_LINK = re.compile(r'href="print\.html" data-golive-pdf="([a-z0-9][a-z0-9-]{0,62})"')
 _PRINT_PAGE = re.compile(r"plans/([a-z0-9][a-z0-9-]{0,62})/print\.md")
+# Pages between two returns of freed memory to the system (see on_post_page).
+_PAGES_BETWEEN_TRIMS = 250
 # `golive serve`: what the sources' last check found, fetched by every page (see on_post_page).
 SERVE_STATUS = "assets/golive-serve-status.json"
 SERVE_SCRIPT = "assets/golive-serve.js"
@@ -68,6 +71,7 @@ class GolivePlugin(BasePlugin):
         self._linked_pdfs: frozenset[str] = frozenset()
         self._problems: list[str] = []  # serve: the diagnostics while the sources have errors
         self._mkdocs_config: MkDocsConfig | None = None
+        self._pages_built = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -221,6 +225,9 @@ class GolivePlugin(BasePlugin):
         # end of the build, every page's at once. Only the anchors are needed after this.
         page.markdown = None
         page.content = None
+        self._pages_built += 1
+        if self._pages_built % _PAGES_BETWEEN_TRIMS == 0:
+            give_back_freed_memory()  # each page's Markdown and HTML were freed: keep the peak down
         output = _PDF_LINK.sub(lambda link: self._pdf_link(link, page), output)
         if self.serving:
             # Every page shows the sources' errors while there are any (golive-serve.js).
