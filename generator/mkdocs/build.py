@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 from collections.abc import Collection, Iterator, Sequence
@@ -48,10 +49,8 @@ def give_back_freed_memory() -> None:
     glibc keeps freed memory for the process; its malloc_trim hands back every free page
     (elsewhere: nothing to do). On a thousand plans this lowers the build's peak by hundreds of MiB.
     """
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
         ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
-        pass  # not glibc
 
 
 def check_config(root: Path) -> None:
