@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import time
+import zlib
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -61,6 +62,7 @@ class GolivePlugin(BasePlugin):
     def __init__(self) -> None:
         super().__init__()
         self._full_content: dict[str, str] = {}  # page content while the search plugin reads it
+        self._packed_content: dict[str, bytes] = {}  # each page's HTML, compressed until its turn (see below)
         self._bytecode = _MemoryBytecodeCache()
         self._regenerator: Regenerator | None = None  # serve: kept across rebuilds (MkDocs keeps this plugin)
         self._nav_changed = False
@@ -111,6 +113,7 @@ class GolivePlugin(BasePlugin):
             )
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self._packed_content.clear()  # serve: pages converted but not rendered last time
         if self.serving and self._nav_changed:
             # `golive serve` rebuilds only changed pages; a new nav belongs on every page.
             clean_directory(config.site_dir)
@@ -195,10 +198,25 @@ class GolivePlugin(BasePlugin):
             log.warning(f"golive: the history pages are left without git history: {error}")
             return None
 
+    # MkDocs converts every page before it renders any: on a thousand plans, ten thousand pages
+    # of Markdown and HTML at once were most of the build's peak. Once converted, a page's
+    # Markdown is no longer read, and its HTML waits compressed until the page is rendered.
+    @event_priority(-100)  # after every other plugin's look at the content
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        page.markdown = None
+        self._packed_content[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
+        return ""
+
+    def _unpack_content(self, page: Page) -> None:
+        packed = self._packed_content.pop(page.file.src_uri, None)
+        if packed is not None:
+            page.content = zlib.decompress(packed).decode("utf-8")
+
     # The search plugin indexes page.content when its own on_page_context runs (priority 0):
     # show it the page without the blocks golive marked no-search, then put them back.
     @event_priority(50)
     def _hide_unsearched(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        self._unpack_content(page)
         if page.content and UNSEARCHED_START in page.content:
             self._full_content[page.file.src_uri] = page.content
             page.content = without_unsearched(page.content)
