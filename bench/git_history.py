@@ -6,13 +6,14 @@ commit touches many plans at once (people.yaml and a fifth of the plans: a renam
 bridge). The last commit leaves every file as generate() wrote it, so the work tree is clean
 and a build with and without .git reads the same files.
 
-    python bench/git_history.py DIR N [COMMITS_PER_PLAN]    # generate, then commit the history
+    python bench/git_history.py DIR N [EDITS_PER_PLAN]    # generate, then commit the history
 
 One `git fast-import` writes the whole history: thousands of commits in seconds.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import subprocess
 import sys
@@ -113,8 +114,11 @@ def _fast_import(root: Path, commits: list[tuple[str, dict[str, str]]], rng: ran
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).parent))
-    from generate import generate
+    if sys.argv[1] == "--commit":  # a project generate() already wrote: python bench/git_history.py --commit DIR K
+        print(json.dumps(commit_history(Path(sys.argv[2]), int(sys.argv[3]))))
+    else:
+        sys.path.insert(0, str(Path(__file__).parent))
+        from generate import generate
 
-    target = generate(Path(sys.argv[1]), int(sys.argv[2]))
-    print(commit_history(target, int(sys.argv[3]) if len(sys.argv) > 3 else 12))
+        target = generate(Path(sys.argv[1]), int(sys.argv[2]))
+        print(json.dumps(commit_history(target, int(sys.argv[3]) if len(sys.argv) > 3 else 12)))
