@@ -1,6 +1,6 @@
 """How the build scales with the number of go-lives; run by hand, not by `make test`.
 
-    PYTHONPATH=. .venv/bin/python bench/bench_scale.py [N ...] [--no-stock]    # default: 50 200 1000
+    PYTHONPATH=. .venv/bin/python bench/bench_scale.py [N ...] [--no-stock] [--git [--edits K]]  # default: 50 200 1000
 
 For each N, bench/generate.py writes N plans (60 steps, 15 stakeholders, a log of 100 entries
 and a post-mortem for the plans that took place, about half) into a scratch copy of the
@@ -17,6 +17,15 @@ Rows of the table:
   every page) and search, then with only `navigation.prune`. No history pages: fewer pages.
 - one-plan regen: the path `golive serve` takes: generator.site.incremental.Regenerator runs once,
   one plan.yaml changes, the second run() is timed; the label says how many files it wrote.
+
+- golive check: what CI runs on a pull request (no MkDocs), on the site_src/ just written.
+
+With --git, bench/git_history.py first commits the project with a realistic history (each plan
+added, its plan.yaml edited about K times, default 12, its call's log and its post-mortem
+committed; every 40th commit touches a fifth of the plans): about 2K commits per plan. The
+stages then include `history` (every plan's history read from git, as the plugin reads it),
+and the build is measured twice side by side, on the same files: `golive build (git)` and
+`golive build (no .git)`, with .git moved aside.
 
 pages counts the HTML pages MkDocs wrote (not 404.html); ms/page = seconds / pages.
 Progress goes to stderr, the table to stdout.
@@ -97,8 +106,13 @@ def child_stages(root: Path) -> None:
     lap("render")
     write(root, site)
     lap("write site_src")
+    if (root / ".git").exists():
+        from generator.review.history import histories
+
+        histories(root, [view.id for view in site.plans])
+        lap("history")
     build_html(root, views=site.plans)
-    lap("mkdocs build")
+    lap("mkdocs build (history included)" if (root / ".git").exists() else "mkdocs build")
     print(json.dumps(rows))
 
 
@@ -144,7 +158,8 @@ def stock_config(root: Path, name: str, features: list[str]) -> Path:
     return path
 
 
-def bench(count: int, stock: bool) -> list[Row]:
+def bench(count: int, stock: bool, edits: int | None = None) -> list[Row]:
+    """The rows for N = count; with `edits`, in a git repository of that many plan edits per plan."""
     from generate import generate
 
     def progress(message: str) -> None:
@@ -157,6 +172,12 @@ def bench(count: int, stock: bool) -> list[Row]:
         generate(root, count)
         ran = len(list(root.glob("plans/*/log.yaml")))
         progress(f"{ran} of {count} plans took place: each has a log and a post-mortem")
+        if edits is not None:
+            # In a process of its own: a child forked from a large process reports that size as its peak.
+            progress("committing a history")
+            _, _, output = run([sys.executable, str(REPO / "bench/git_history.py"), "--commit", str(root), str(edits)])
+            figures = json.loads(output.splitlines()[-1])
+            progress(f"{figures['commits']} commits, {figures['commits per plan']:.1f} commits per plan on average")
         shutil.copy(REPO / "mkdocs.yml", root)
         progress("stages, one process")
         _, _, output = run([sys.executable, __file__, "--child-stages", str(root)])
@@ -166,7 +187,20 @@ def bench(count: int, stock: bool) -> list[Row]:
         shutil.rmtree(root / "site")
         progress("golive build")
         seconds, peak, _ = run([*GOLIVE, str(root)])
-        rows.append((count, "golive build", seconds, pages(root / "site"), peak))
+        rows.append(
+            (count, "golive build" if edits is None else "golive build (git)", seconds, pages(root / "site"), peak)
+        )
+        if edits is not None:
+            progress("golive build without .git")
+            (root / ".git").rename(root / ".git-aside")
+            shutil.rmtree(root / "site_src")
+            shutil.rmtree(root / "site")
+            seconds, peak, _ = run([*GOLIVE, str(root)])
+            rows.append((count, "golive build (no .git)", seconds, pages(root / "site"), peak))
+            (root / ".git-aside").rename(root / ".git")
+        progress("golive check")
+        seconds, peak, _ = run([sys.executable, "-m", "generator", "check", "--root", str(root)])
+        rows.append((count, "golive check", seconds, None, peak))
         progress("no-change rebuild")
         before = mtimes(root / "site_src")
         seconds, peak, _ = run([*GOLIVE, str(root)])
@@ -207,8 +241,14 @@ def main(argv: list[str]) -> None:
         return child_stages(Path(argv[1]))
     if argv[:1] == ["--child-regen"]:
         return child_regen(Path(argv[1]))
+    edits = 12
+    if "--edits" in argv:
+        at = argv.index("--edits")
+        edits = int(argv.pop(at + 1))
+        argv.pop(at)
     counts = [int(arg) for arg in argv if arg.isdigit()] or [50, 200, 1000]
-    rows = [row for count in counts for row in bench(count, count <= 200 and "--no-stock" not in argv)]
+    in_git = edits if "--git" in argv else None
+    rows = [row for count in counts for row in bench(count, count <= 200 and "--no-stock" not in argv, in_git)]
     print(table(rows))
 
 

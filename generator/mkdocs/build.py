@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,6 +41,16 @@ class BuildError(GoliveError):
 
     def __str__(self) -> str:
         return "\n".join(self.messages)
+
+
+def give_back_freed_memory() -> None:
+    """Return the memory of what golive rendered and let go to the system, before MkDocs fills its own.
+
+    glibc keeps freed memory for the process; its malloc_trim hands back every free page
+    (elsewhere: nothing to do). On a thousand plans this lowers the build's peak by hundreds of MiB.
+    """
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def check_config(root: Path) -> None:
@@ -88,6 +100,7 @@ def build_html(
 
     check_config(root)
     target = site_dir or root / SITE_DIR
+    give_back_freed_memory()
     with _captured_mkdocs_log() as messages:
         try:
             config = load_config(str(root / MKDOCS_CONFIG), strict=True, site_dir=str(target))

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import time
+import zlib
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -22,10 +23,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory, get_relative_url
 
 from generator.check.validate import validate_project
+from generator.mkdocs.build import give_back_freed_memory
 from generator.mkdocs.html_blocks import UNSEARCHED_START, without_markers, without_unsearched
 from generator.paper.pdf import PDF_DIR, current_pdfs, forget_pdfs, read_manifest
 from generator.report import format_text
-from generator.review.history import Revision, head_commit, histories
+from generator.review.git import GitError
+from generator.review.history import History, HistoryCache, head_commit, histories
 from generator.site.incremental import Regenerator
 from generator.site.nav import NAV_FILE
 from generator.site.render import history_page
@@ -40,6 +43,8 @@ KEPT_PDF_DIR = ".golive-pdf-kept"
 # link goes to the PDF when that PDF is in site/pdf/ (or about to be written), never to a 404.
 _PDF_LINK = re.compile(r'href="print\.html" data-golive-pdf="([a-z0-9][a-z0-9-]{0,62})"')
 _PRINT_PAGE = re.compile(r"plans/([a-z0-9][a-z0-9-]{0,62})/print\.md")
+# Pages between two returns of freed memory to the system (see on_post_page).
+_PAGES_BETWEEN_TRIMS = 250
 # `golive serve`: what the sources' last check found, fetched by every page (see on_post_page).
 SERVE_STATUS = "assets/golive-serve-status.json"
 SERVE_SCRIPT = "assets/golive-serve.js"
@@ -57,15 +62,18 @@ class GolivePlugin(BasePlugin):
     def __init__(self) -> None:
         super().__init__()
         self._full_content: dict[str, str] = {}  # page content while the search plugin reads it
+        self._packed_content: dict[str, bytes] = {}  # each page's HTML, compressed until its turn (see below)
         self._bytecode = _MemoryBytecodeCache()
         self._regenerator: Regenerator | None = None  # serve: kept across rebuilds (MkDocs keeps this plugin)
         self._nav_changed = False
         self._history_pages: dict[str, tuple[PlanSummary, str]] = {}  # plan id -> (view, page)
-        self._revisions: tuple[str | None, dict[str, list[Revision] | None]] | None = None  # git HEAD, revisions
+        self._revisions: tuple[str | None, dict[str, History | None]] | None = None  # git HEAD, history by plan
+        self._history_cache = HistoryCache()  # serve: what earlier builds read from git
         self._titles: dict[str, str] = {}  # plan id -> title, for the print pages' <title>
         self._linked_pdfs: frozenset[str] = frozenset()
         self._problems: list[str] = []  # serve: the diagnostics while the sources have errors
         self._mkdocs_config: MkDocsConfig | None = None
+        self._pages_built = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -105,6 +113,7 @@ class GolivePlugin(BasePlugin):
             )
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self._packed_content.clear()  # serve: pages converted but not rendered last time
         if self.serving and self._nav_changed:
             # `golive serve` rebuilds only changed pages; a new nav belongs on every page.
             clean_directory(config.site_dir)
@@ -163,13 +172,15 @@ class GolivePlugin(BasePlugin):
         known = self._revisions[1]
         missing = [view.id for view in views if view.id not in known]
         if missing:
-            found = histories(root, missing) if head is not None else None
-            known.update({plan_id: None if found is None else found[plan_id] for plan_id in missing})
+            found = self._histories(root, missing) if head is not None else None
+            known.update({plan_id: found for plan_id in missing})
         for view in views:
             before = self._history_pages.get(view.id)
             unchanged = before is not None and before[0] is view
             if not unchanged:
-                content = history_page(view, known[view.id])
+                history = known[view.id]
+                revisions = None if history is None else history.revisions[view.id]
+                content = history_page(view, revisions, partial=history is not None and history.partial)
                 self._history_pages[view.id] = (view, content)
             page = _GeneratedPage.generated(
                 config, f"plans/{view.id}/history.md", content=self._history_pages[view.id][1]
@@ -179,10 +190,33 @@ class GolivePlugin(BasePlugin):
             files.append(page)
         return files
 
+    def _histories(self, root: Path, plan_ids: list[str]) -> History | None:
+        """The plans' history; None, with a warning, when git fails (the pages then say there is none)."""
+        try:
+            return histories(root, plan_ids, self._history_cache)
+        except GitError as error:
+            log.warning(f"golive: the history pages are left without git history: {error}")
+            return None
+
+    # MkDocs converts every page before it renders any: on a thousand plans, ten thousand pages
+    # of Markdown and HTML at once were most of the build's peak. Once converted, a page's
+    # Markdown is no longer read, and its HTML waits compressed until the page is rendered.
+    @event_priority(-100)  # after every other plugin's look at the content
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        page.markdown = None
+        self._packed_content[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
+        return ""
+
+    def _unpack_content(self, page: Page) -> None:
+        packed = self._packed_content.pop(page.file.src_uri, None)
+        if packed is not None:
+            page.content = zlib.decompress(packed).decode("utf-8")
+
     # The search plugin indexes page.content when its own on_page_context runs (priority 0):
     # show it the page without the blocks golive marked no-search, then put them back.
     @event_priority(50)
     def _hide_unsearched(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        self._unpack_content(page)
         if page.content and UNSEARCHED_START in page.content:
             self._full_content[page.file.src_uri] = page.content
             page.content = without_unsearched(page.content)
@@ -209,6 +243,9 @@ class GolivePlugin(BasePlugin):
         # end of the build, every page's at once. Only the anchors are needed after this.
         page.markdown = None
         page.content = None
+        self._pages_built += 1
+        if self._pages_built % _PAGES_BETWEEN_TRIMS == 0:
+            give_back_freed_memory()  # each page's Markdown and HTML were freed: keep the peak down
         output = _PDF_LINK.sub(lambda link: self._pdf_link(link, page), output)
         if self.serving:
             # Every page shows the sources' errors while there are any (golive-serve.js).

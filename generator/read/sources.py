@@ -412,6 +412,15 @@ def _read(project: Project, path: Path, model: type[ModelT], diagnostics: list[D
     return source
 
 
+def source_from_bytes(
+    root: Path, path: Path, raw: bytes, model: type[ModelT]
+) -> tuple[Source[ModelT] | None, list[Diagnostic]]:
+    """A source given by its contents (a file as a git commit holds it), read and checked as
+    load_project reads a file at `path` in the project at `root`; with what was found about it."""
+    found: list[Diagnostic] = []
+    return _read_file(Project(root, overrides={path: raw}), path, model, found), found
+
+
 def _read_file(
     project: Project, path: Path, model: type[ModelT], diagnostics: list[Diagnostic]
 ) -> Source[ModelT] | None:

@@ -14,10 +14,10 @@ import html
 import re
 from urllib.parse import urlsplit
 
-import cmarkgfm
 from cmarkgfm import cmark
 
 from generator.read.models.common import LINK_SCHEMES, MAILTO_QUERY
+from generator.site.cmark_html import markdown_to_html
 
 # Characters Python-Markdown gives a meaning inside a line; <, > and & are HTML-escaped instead.
 _INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]|])")
@@ -112,9 +112,7 @@ def markdown_html(text: str | None) -> str:
     if not text:
         return ""
     source = text.replace(_LESS_THAN, "\ufffd").replace("<", _LESS_THAN)
-    converted = cmarkgfm.markdown_to_html_with_extensions(
-        source, options=cmark.Options.CMARK_OPT_UNSAFE, extensions=_EXTENSIONS
-    )
+    converted = markdown_to_html(source, cmark.Options.CMARK_OPT_UNSAFE, _EXTENSIONS)
     converted = converted.replace(_LESS_THAN, "&lt;")
     return _LINK.sub(_link, _IMAGE.sub(_image, converted)).rstrip("\n")
 

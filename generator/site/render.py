@@ -134,9 +134,10 @@ def render_plan(view: PlanView) -> dict[str, str]:
     return {f"{base}/{page}": render_template(template, view=view) for page, template in PLAN_TEMPLATES.items()}
 
 
-def history_page(plan: PlanSummary, revisions: Sequence[Revision] | None) -> str:
-    """A plan's history page, made from git by the MkDocs plugin; `revisions` None: no git history here."""
-    return render_template("history.md.j2", view=plan, revisions=revisions)
+def history_page(plan: PlanSummary, revisions: Sequence[Revision] | None, partial: bool = False) -> str:
+    """A plan's history page, made from git by the MkDocs plugin; `revisions` None: no git history here;
+    `partial`: a shallow clone, without the older commits."""
+    return render_template("history.md.j2", view=plan, revisions=revisions, partial=partial)
 
 
 def diff_markdown(diff: ProjectDiff) -> str:
