@@ -43,6 +43,7 @@ from generator.paper.pdf import (
 )
 from generator.read.layout import PLANS_DIR
 from generator.read.sources import refused_entries
+from generator.review.background import HistoryInBackground
 from generator.review.diff import ProjectDiff, diff_against
 from generator.review.publish import DEFAULT_BRANCH, PublishError, PublishResult, check_names, deploy
 from generator.site.render import RenderedSite, render_site
@@ -178,11 +179,14 @@ def _pdfs_to_keep(root: Path, plan_ids: Sequence[str], paper: str | None) -> tup
     return wanted, {plan_id: p for plan_id, p in wanted.items() if current.get(plan_id) != p}
 
 
-def build(root: Path, views: Sequence[PlanSummary], paper: str | None) -> Built:
+def build(
+    root: Path, views: Sequence[PlanSummary], paper: str | None, history: HistoryInBackground | None = None
+) -> Built:
     """Build site/ from site_src/ with MkDocs (strict); decide which PDFs site/pdf/ keeps and gets.
 
     `views`: the plans just written into site_src/; `paper`: every plan's PDF is wanted on it
-    (--pdf), else only those an earlier build wrote. Raises BuildError when MkDocs fails.
+    (--pdf), else only those an earlier build wrote; `history`: see start_history. Raises
+    BuildError when MkDocs fails.
     """
     # PDFs are linked from the pages only when site/pdf/ will hold them: decide before MkDocs runs.
     wanted, to_write = _pdfs_to_keep(root, sorted(view.id for view in views), paper)
@@ -190,10 +194,16 @@ def build(root: Path, views: Sequence[PlanSummary], paper: str | None) -> Built:
     if problem is not None:  # those PDFs cannot be written: their pages link to the print page
         wanted = {plan_id: paper for plan_id, paper in wanted.items() if plan_id not in to_write}
         to_write = {}
-    site = build_html(root, views=views, pdf_plans=set(wanted))
+    site = build_html(root, views=views, pdf_plans=set(wanted), history=history)
     pdf_dir = root / SITE_DIR / PDF_DIR
     forget_pdfs(pdf_dir, set(read_manifest(pdf_dir)) - set(wanted))
     return Built(site, wanted, to_write, problem)
+
+
+def start_history(root: Path) -> HistoryInBackground:
+    """Start reading the plans' history from git in a process of its own, for `build` to take:
+    the history is read while the sources are validated and the pages made. close() stops it."""
+    return HistoryInBackground(root)
 
 
 def check_pdf_output(root: Path, output: Path) -> None:

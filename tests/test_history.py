@@ -14,8 +14,10 @@ from unittest import mock
 import history_before
 import pytest
 
-from conftest import GIT_ENV, REPO, build_project, git, make_project
-from generator.review import gitobjects
+from conftest import GIT_ENV, REPO, build_project, git, golive, make_project
+from generator import api
+from generator.review import background, gitobjects
+from generator.review.git import GitError
 from generator.review.history import HistoryCache, histories
 
 pytestmark = pytest.mark.git  # every test here runs git
@@ -217,3 +219,51 @@ def test_history_cost_grows_at_most_linearly_with_commits(tmp_path: Path) -> Non
         # A constant number of git processes, however many commits and plans (the old reader: five a commit).
         assert len(started) == 3, started
     assert costs[40] <= 4 * 2 * costs[10], costs  # linear, with room for a busy machine
+
+
+def history_pages(site: Path) -> dict[str, str]:
+    return {path.parent.name: path.read_text() for path in sorted(site.glob("plans/*/history.html"))}
+
+
+def test_golive_build_reads_the_history_in_the_background_into_the_same_pages(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    root = new_repo(repo)
+    odd_history(repo, root)
+    in_process = history_pages(build_project(root))  # the plugin reads the history itself
+    assert len(in_process) == 2 and all("Call started" in page or "API" in page for page in in_process.values())
+    run = golive("build", "--root", root)
+    assert run.code == 0, run.err
+    assert history_pages(root / "site") == in_process
+
+
+def test_git_failing_under_the_background_reader_is_reported_as_in_process(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    root = new_repo(repo)
+    head = git(repo, "rev-parse", "HEAD").strip()
+    (repo / ".git/objects" / head[:2] / head[2:]).unlink()  # HEAD names a commit git cannot read
+    reader = background.HistoryInBackground(root)
+    with pytest.raises(GitError):
+        reader.result()
+    reader.close()  # closing twice is harmless
+    # As when the plugin reads the history itself: a warning, which strict mode makes an error.
+    run = golive("build", "--root", root)
+    assert run.code == 1
+    assert "golive: the history pages are left without git history: fatal: bad object HEAD" in run.err
+
+
+def test_the_background_reader_stops_when_the_build_fails(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    root = new_repo(repo)
+    edit(root / "plans/shop/plan.yaml", "owner: ana", "owner: nobody")
+    started = []
+    real = background.HistoryInBackground
+
+    def recording(root: Path) -> background.HistoryInBackground:
+        started.append(real(root))
+        return started[-1]
+
+    with mock.patch.object(api, "start_history", recording):
+        run = golive("build", "--root", root)
+    assert run.code == 1
+    [reader] = started
+    assert not reader.running  # stopped and joined

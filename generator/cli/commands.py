@@ -27,6 +27,7 @@ from generator.hosts import is_loopback
 from generator.mkdocs.build import SITE_DIR, check_config
 from generator.paper.pdf import PDF_DIR, PdfError
 from generator.report import REPORTERS, format_text
+from generator.review.background import HistoryInBackground
 from generator.schedule.timefmt import format_span
 from generator.site.render import diff_markdown
 from generator.site.write import SITE_SRC
@@ -73,6 +74,14 @@ def validate(args: argparse.Namespace) -> int:
 
 def build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    history = api.start_history(args.root)
+    try:
+        return _build(args, started, history)
+    finally:
+        history.close()
+
+
+def _build(args: argparse.Namespace, started: float, history: HistoryInBackground) -> int:
     generated = api.generate(args.root, (SITE_SRC, SITE_DIR))
     if not _report(generated.validation) or generated.site is None:
         print(summary_line(generated.validation))
@@ -87,7 +96,7 @@ def build(args: argparse.Namespace) -> int:
     # page contexts and the rendered files go before MkDocs holds the whole site.
     views = list(generated.site.plans)
     del generated
-    built = api.build(args.root, views, args.paper if args.pdf else None)
+    built = api.build(args.root, views, args.paper if args.pdf else None, history)
     print(f"golive: built {_shown(built.site, args.root)}/ in {time.perf_counter() - started:.1f}s")
     if built.pdf_problem is not None:
         print(f"golive pdf: {built.pdf_problem}; the pages link to the print page instead", file=sys.stderr)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from generator.errors import GoliveError
+from generator.review.background import HistoryInBackground
 from generator.site.views.site import PlanSummary
 
 SITE_DIR = "site"
@@ -27,6 +28,7 @@ class RunInputs(Protocol):
 
     views: Sequence[PlanSummary] | None
     pdf_plans: frozenset[str] | None
+    history: HistoryInBackground | None
 
 
 class BuildError(GoliveError):
@@ -85,6 +87,7 @@ def build_html(
     site_dir: Path | None = None,
     views: Sequence[PlanSummary] | None = None,
     pdf_plans: Collection[str] | None = None,
+    history: HistoryInBackground | None = None,
 ) -> Path:
     """Run `mkdocs build --strict` on root/mkdocs.yml; return the site folder.
 
@@ -92,6 +95,7 @@ def build_html(
     them for the history pages instead of validating and rendering the project a second time.
     `pdf_plans`: the plans whose PDF site/pdf/ will hold, which their pages link to; None:
     those already there and still current. site/pdf/ outlives the build either way.
+    `history`: the plans' history being read since the build started (else read here).
     """
     # deferred: MkDocs stays unimported, which keeps validate and log start-up fast
     from mkdocs.commands.build import build
@@ -109,6 +113,8 @@ def build_html(
                 plugin.views = tuple(views)
             if pdf_plans is not None and isinstance(plugin, RunInputs):
                 plugin.pdf_plans = frozenset(pdf_plans)
+            if history is not None and isinstance(plugin, RunInputs):
+                plugin.history = history
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)

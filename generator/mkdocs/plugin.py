@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import shutil
 import time
@@ -18,20 +17,19 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory, get_relative_url
 
 from generator.check.validate import validate_project
 from generator.mkdocs.build import give_back_freed_memory
+from generator.mkdocs.history_pages import HistoryPages
 from generator.mkdocs.html_blocks import UNSEARCHED_START, without_markers, without_unsearched
 from generator.paper.pdf import PDF_DIR, current_pdfs, forget_pdfs, read_manifest
 from generator.report import format_text
-from generator.review.git import GitError
-from generator.review.history import History, HistoryCache, head_commit, histories
+from generator.review.background import HistoryInBackground
 from generator.site.incremental import Regenerator
 from generator.site.nav import NAV_FILE
-from generator.site.render import history_page
 from generator.site.views.plan import build_plan_view
 from generator.site.views.site import PlanSummary, plan_summary
 
@@ -58,6 +56,8 @@ class GolivePlugin(BasePlugin):
     views: Sequence[PlanSummary] | None = None
     # The plans whose PDF site/pdf/ holds after this build; None: those still current there.
     pdf_plans: frozenset[str] | None = None
+    # `golive build`: the history, being read in a process of its own since the build started.
+    history: HistoryInBackground | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -66,9 +66,7 @@ class GolivePlugin(BasePlugin):
         self._bytecode = _MemoryBytecodeCache()
         self._regenerator: Regenerator | None = None  # serve: kept across rebuilds (MkDocs keeps this plugin)
         self._nav_changed = False
-        self._history_pages: dict[str, tuple[PlanSummary, str]] = {}  # plan id -> (view, page)
-        self._revisions: tuple[str | None, dict[str, History | None]] | None = None  # git HEAD, history by plan
-        self._history_cache = HistoryCache()  # serve: what earlier builds read from git
+        self._history = HistoryPages()  # kept across serve rebuilds, as MkDocs keeps this plugin
         self._titles: dict[str, str] = {}  # plan id -> title, for the print pages' <title>
         self._linked_pdfs: frozenset[str] = frozenset()
         self._problems: list[str] = []  # serve: the diagnostics while the sources have errors
@@ -162,41 +160,14 @@ class GolivePlugin(BasePlugin):
         root = Path(config.config_file_path).parent
         views = self.views if self.views is not None else _render_views(root)
         self._titles = {view.id: view.title for view in views}
-        # Revisions come from commits: while HEAD stays, a rebuild in `serve` reuses those it
-        # read and the pages of plans not rendered again. (MkDocs keeps this plugin for the
-        # whole process: outside `serve` each build starts afresh.)
-        head = head_commit(root)
-        if not self.serving or self._revisions is None or self._revisions[0] != head:
-            self._revisions = (head, {})
-            self._history_pages = {}
-        known = self._revisions[1]
-        missing = [view.id for view in views if view.id not in known]
-        if missing:
-            found = self._histories(root, missing) if head is not None else None
-            known.update({plan_id: found for plan_id in missing})
-        for view in views:
-            before = self._history_pages.get(view.id)
-            unchanged = before is not None and before[0] is view
-            if not unchanged:
-                history = known[view.id]
-                revisions = None if history is None else history.revisions[view.id]
-                content = history_page(view, revisions, partial=history is not None and history.partial)
-                self._history_pages[view.id] = (view, content)
-            page = _GeneratedPage.generated(
-                config, f"plans/{view.id}/history.md", content=self._history_pages[view.id][1]
-            )
-            assert isinstance(page, _GeneratedPage)
-            page.unchanged = unchanged  # a dirty rebuild (serve) skips it
-            files.append(page)
-        return files
+        if self.history is not None and not self.serving:
+            background, self.history = self.history, None  # one build's
+            return self._history.add_later(files, config, views, background)
+        return self._history.add(files, config, root, views, serving=self.serving)
 
-    def _histories(self, root: Path, plan_ids: list[str]) -> History | None:
-        """The plans' history; None, with a warning, when git fails (the pages then say there is none)."""
-        try:
-            return histories(root, plan_ids, self._history_cache)
-        except GitError as error:
-            log.warning(f"golive: the history pages are left without git history: {error}")
-            return None
+    @event_priority(100)  # before any other plugin reads the page's Markdown
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return self._history.markdown(page.file.src_uri, markdown)
 
     # MkDocs converts every page before it renders any: on a thousand plans, ten thousand pages
     # of Markdown and HTML at once were most of the build's peak. Once converted, a page's
@@ -292,15 +263,6 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-class _GeneratedPage(File):
-    """A page made at build time that a dirty rebuild (serve) skips when its content is as before."""
-
-    unchanged = False
-
-    def is_modified(self) -> bool:
-        return not self.unchanged or not os.path.isfile(self.abs_dest_path)
 
 
 def _render_views(root: Path) -> tuple[PlanSummary, ...]:
