@@ -41,6 +41,15 @@ def window_time(
         moment = now.astimezone(zone)
         _near_window(moment, window, zone, "now")
         return local_text(moment)
+    written = _written(at, zone)
+    if isinstance(written, str):
+        return written
+    moment = _place(written, window, zone, now, previous).astimezone(zone)
+    return local_text(moment)
+
+
+def _written(at: str, zone: ZoneInfo) -> str | dt.time:
+    """--at as typed: a full date and time as the log writes it, or a time of day still to place."""
     try:
         written = parse_datetime_or_time(at)
     except ValueError as error:
@@ -49,8 +58,7 @@ def window_time(
         if written.tzinfo is None:
             return f"{written:%Y-%m-%d %H:%M}"
         return local_text(written.astimezone(zone))
-    moment = _place(written, window, zone, now, previous).astimezone(zone)
-    return local_text(moment)
+    return written
 
 
 def _place(
@@ -138,14 +146,9 @@ def rehearsal_time(
             end = max(clock.started + clock.length, previous or clock.started)
             _near_rehearsal(moment, clock, end, zone)
         return local_text(moment)
-    try:
-        written = parse_datetime_or_time(at)
-    except ValueError as error:
-        raise LogError(f"--at: {error}") from None
-    if isinstance(written, dt.datetime):
-        if written.tzinfo is None:
-            return f"{written:%Y-%m-%d %H:%M}"
-        return local_text(written.astimezone(zone))
+    written = _written(at, zone)
+    if isinstance(written, str):
+        return written
     try:
         if clock.started is None:
             # The occurrence closest to now: the first at or after 12 hours before it.
