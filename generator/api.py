@@ -43,7 +43,7 @@ from generator.paper.pdf import (
 )
 from generator.read.layout import PLANS_DIR
 from generator.read.sources import refused_entries
-from generator.review.background import HistoryInBackground
+from generator.review.background import HistoryInBackground, start_reading
 from generator.review.diff import ProjectDiff, diff_against
 from generator.review.publish import DEFAULT_BRANCH, PublishError, PublishResult, check_names, deploy
 from generator.site.render import RenderedSite, render_site
@@ -200,10 +200,11 @@ def build(
     return Built(site, wanted, to_write, problem)
 
 
-def start_history(root: Path) -> HistoryInBackground:
+def start_history(root: Path) -> HistoryInBackground | None:
     """Start reading the plans' history from git in a process of its own, for `build` to take:
-    the history is read while the sources are validated and the pages made. close() stops it."""
-    return HistoryInBackground(root)
+    the history is read while the sources are validated and the pages made. close() stops it.
+    None: no git history here, or no process could be started (the build reads it itself)."""
+    return start_reading(root)
 
 
 def check_pdf_output(root: Path, output: Path) -> None:

@@ -267,3 +267,15 @@ def test_the_background_reader_stops_when_the_build_fails(tmp_path: Path) -> Non
     assert run.code == 1
     [reader] = started
     assert not reader.running  # stopped and joined
+
+
+def test_without_a_background_process_the_build_reads_the_history_itself(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    root = new_repo(repo)
+    odd_history(repo, root)
+    assert background.start_reading(tmp_path) is None  # no git history there
+    with mock.patch.object(background, "HistoryInBackground", side_effect=OSError("no /dev/shm")):
+        assert background.start_reading(root) is None
+        run = golive("build", "--root", root)
+    assert run.code == 0, run.err
+    assert "Call started" in (root / "site/plans/shop/history.html").read_text()

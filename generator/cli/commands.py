@@ -78,10 +78,11 @@ def build(args: argparse.Namespace) -> int:
     try:
         return _build(args, started, history)
     finally:
-        history.close()
+        if history is not None:
+            history.close()
 
 
-def _build(args: argparse.Namespace, started: float, history: HistoryInBackground) -> int:
+def _build(args: argparse.Namespace, started: float, history: HistoryInBackground | None) -> int:
     generated = api.generate(args.root, (SITE_SRC, SITE_DIR))
     if not _report(generated.validation) or generated.site is None:
         print(summary_line(generated.validation))

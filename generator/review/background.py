@@ -42,25 +42,35 @@ def _read(root: Path, plan_ids: list[str], send: Connection) -> None:
         send.close()
 
 
+def start_reading(root: Path) -> HistoryInBackground | None:
+    """The history of root's plans being read in a child process; None when there is no git
+    history to read or no process can be started (the build then reads it itself)."""
+    if head_commit(root) is None:
+        return None
+    try:
+        return HistoryInBackground(root)
+    except OSError:
+        return None
+
+
 class HistoryInBackground:
     """The history of every plan under plans/ at HEAD, being read by a child process."""
 
     def __init__(self, root: Path) -> None:
-        self.head = head_commit(root)
-        self._process: multiprocessing.process.BaseProcess | None = None
-        if self.head is None:
-            return  # no git history here: nothing to read
         # forkserver: a clean child, whatever threads this process runs (a fork would copy them).
         context = multiprocessing.get_context("forkserver")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_read, args=(root, plan_ids_on_disk(root), send), daemon=True)
-        self._process.start()
-        send.close()
+        process = context.Process(target=_read, args=(root, plan_ids_on_disk(root), send), daemon=True)
+        try:
+            process.start()
+        finally:
+            send.close()
+        self._process: multiprocessing.process.BaseProcess | None = process
 
-    def result(self) -> History | None:
-        """Wait for the history; None without git history. GitError when git failed."""
+    def result(self) -> History:
+        """Wait for the history; GitError when git failed (or the child stopped)."""
         if self._process is None:
-            return None
+            raise GitError("the history reader was stopped")
         try:
             outcome = self._receive.recv()
         except EOFError:
