@@ -17,7 +17,6 @@ import datetime as dt
 import math
 import os
 import re
-import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from generator.read.load import parse_document, read_source
 from generator.read.models.common import parse_duration
 from generator.read.models.plan import Plan
 from generator.read.sources import load_project
+from generator.schedule.actuals import median_duration
 from generator.schedule.timefmt import format_duration
 
 # A full date and time as plans write them (seconds and a UTC offset are kept as they are).
@@ -134,10 +134,8 @@ def series_adjustments(validation: Validation, plan_id: str, plan: Plan) -> Adju
     changed = []
     for step in plan.steps:
         measured = [found.actual for run in runs if (found := run.step(step.id)) and found.actual is not None]
-        if not measured:
-            continue
-        median = dt.timedelta(seconds=statistics.median(a.total_seconds() for a in measured))
-        if median > step.duration:
+        median = median_duration(measured)
+        if median is not None and median > step.duration:
             minutes = dt.timedelta(minutes=math.ceil(median.total_seconds() / 60))
             changed.append(AdjustedDuration(step.id, step.duration, minutes, len(measured)))
     return Adjustments(plan.series, len(runs), tuple(changed))

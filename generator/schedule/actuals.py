@@ -13,7 +13,8 @@ its planned one by more than 20% of it and by more than 5 minutes; within that, 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,12 @@ def overran(planned: dt.timedelta, actual: dt.timedelta) -> bool:
 def on_estimate(planned: dt.timedelta, actual: dt.timedelta) -> bool:
     """Within ±20% (or ±5 minutes, whichever is more) of the planned duration."""
     return abs(actual - planned) <= tolerance(planned)
+
+
+def median_duration(durations: Iterable[dt.timedelta]) -> dt.timedelta | None:
+    """The median of measured durations (the mean of the middle two for an even count); None for none."""
+    seconds = [d.total_seconds() for d in durations]
+    return dt.timedelta(seconds=statistics.median(seconds)) if seconds else None
 
 
 def whole_minutes(delta: dt.timedelta) -> dt.timedelta:

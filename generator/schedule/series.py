@@ -10,12 +10,11 @@ slip, and the share of steps on estimate.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.read.models.plan import Status
-from generator.schedule.actuals import RunActuals, StepRun, overran
+from generator.schedule.actuals import RunActuals, StepRun, median_duration, overran
 from generator.schedule.timetable import Schedule
 
 # The series page charts this many steps: those that overran most.
@@ -73,8 +72,7 @@ class SeriesStep:
 
     @property
     def median_actual(self) -> dt.timedelta | None:
-        actuals = [a for _, a in self.measured]
-        return dt.timedelta(seconds=statistics.median(a.total_seconds() for a in actuals)) if actuals else None
+        return median_duration(a for _, a in self.measured)
 
     @property
     def worst_actual(self) -> dt.timedelta | None:

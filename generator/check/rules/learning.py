@@ -15,7 +15,7 @@ from generator.diagnostics import Diagnostic, for_plan, name_steps
 from generator.read.document import Document
 from generator.read.models.plan import UPCOMING_STATUSES, Plan
 from generator.read.sources import PlanSources, Project
-from generator.schedule.actuals import RunActuals, logged_times, overran, run_actuals, whole_minutes
+from generator.schedule.actuals import RunActuals, logged_times, median_duration, overran, run_actuals, whole_minutes
 from generator.schedule.forecast import forecast
 from generator.schedule.series import Series, SeriesRun, build_series, earlier_runs
 from generator.schedule.timefmt import format_duration, format_span
@@ -150,9 +150,8 @@ def _series_warnings(plan: Plan, document: Document, run: SeriesRun, series: Ser
         if not latest:
             continue
         actuals = sorted(a for _, a in latest)
-        middle = len(actuals) // 2
-        median = actuals[middle] if len(actuals) % 2 else (actuals[middle - 1] + actuals[middle]) / 2
-        if not overran(step.duration, median):
+        median = median_duration(actuals)
+        if median is None or not overran(step.duration, median):
             continue
         runs = "the last run" if len(latest) == 1 else f"the last {len(latest)} runs"
         took = _range(actuals[0], actuals[-1])
