@@ -10,7 +10,8 @@ Rows of the table:
 - load+validate, schedule, render, write site_src, mkdocs build: the pipeline's stages in
   sequence, in one process (`schedule` recomputes every plan's schedule, which validation
   also does); peak MiB is that process's peak at the end of the stage.
-- golive build: `golive build` on a scratch with no site_src/ or site/ yet.
+- golive build: `golive build` on a scratch with no site_src/ or site/ yet; its peak MiB is that
+  of the process with its children (the history reader), summed, as the machine sees it.
 - no-change rebuild: `golive build` again; the label says how many site_src/ files it rewrote.
 - stock material / stock + prune (N <= 200 unless --no-stock): `mkdocs build` of the same
   site_src/ with mkdocs-material and no golive plugin: its default navigation (every page on
@@ -24,8 +25,9 @@ With --git, bench/git_history.py first commits the project with a realistic hist
 added, its plan.yaml edited about K times, default 12, its call's log and its post-mortem
 committed; every 40th commit touches a fifth of the plans): about 2K commits per plan. The
 stages then include `history` (every plan's history read from git, as the plugin reads it),
-and the build is measured twice side by side, on the same files: `golive build (git)` and
-`golive build (no .git)`, with .git moved aside.
+and the build is measured three times side by side, on the same files: `golive build (git)` (no
+history stored yet: a fresh clone), `golive build (git, history stored)` (the same build again:
+the history is kept in .git/golive between builds) and `golive build (no .git)`, with .git moved aside.
 
 pages counts the HTML pages MkDocs wrote (not 404.html); ms/page = seconds / pages.
 Progress goes to stderr, the table to stdout.
@@ -40,6 +42,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -56,11 +59,17 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def run(args: list[str]) -> tuple[float, float, str]:
-    """Run a command in a fresh process; return its wall seconds, its own peak MiB and its output."""
+def run(args: list[str], tree: bool = False) -> tuple[float, float, str]:
+    """Run a command in a fresh process; return its wall seconds, its peak MiB and its output.
+
+    The peak is the process's own, or with `tree` the highest sum, sampled every 0.2 s, of the
+    proportional set sizes of the process and all its descendants (golive build reads the
+    history in a child process: its own peak leaves that child out).
+    """
     with tempfile.TemporaryFile() as output:
         started = time.perf_counter()
         process = subprocess.Popen(args, stdout=output, stderr=subprocess.STDOUT, env=ENV)
+        sampler = TreeMemory(process.pid) if tree else None
         _, status, usage = os.wait4(process.pid, 0)  # this child's rusage, not all children's
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -68,7 +77,51 @@ def run(args: list[str]) -> tuple[float, float, str]:
         text = output.read().decode(errors="replace")
     if process.returncode:
         raise SystemExit(f"{' '.join(args)} failed:\n{text[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024, text
+    return seconds, sampler.stop() if sampler else usage.ru_maxrss / 1024, text
+
+
+class TreeMemory:
+    """The peak of a process tree's summed PSS (shared pages counted once), sampled in a thread."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak_kib, self._done = pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> float:
+        self._done.set()
+        self._thread.join()
+        return self.peak_kib / 1024
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.2):
+            self.peak_kib = max(self.peak_kib, sum(map(_pss_kib, _descendants(self.pid))))
+
+
+def _descendants(pid: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat.rpartition(")")[2].split()[1])
+    found, frontier = [pid], [pid]
+    while frontier:
+        frontier = [child for child, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def pages(site: Path) -> int:
@@ -112,7 +165,7 @@ def child_stages(root: Path) -> None:
         histories(root, [view.id for view in site.plans])
         lap("history")
     build_html(root, views=site.plans)
-    lap("mkdocs build (history included)" if (root / ".git").exists() else "mkdocs build")
+    lap("mkdocs build (history stored)" if (root / ".git").exists() else "mkdocs build")
     print(json.dumps(rows))
 
 
@@ -186,16 +239,22 @@ def bench(count: int, stock: bool, edits: int | None = None) -> list[Row]:
         shutil.rmtree(root / "site_src")
         shutil.rmtree(root / "site")
         progress("golive build")
-        seconds, peak, _ = run([*GOLIVE, str(root)])
+        shutil.rmtree(root / ".git/golive", ignore_errors=True)  # the history the stages' run stored
+        seconds, peak, _ = run([*GOLIVE, str(root)], tree=True)
         rows.append(
             (count, "golive build" if edits is None else "golive build (git)", seconds, pages(root / "site"), peak)
         )
         if edits is not None:
+            progress("golive build again, the history stored")
+            shutil.rmtree(root / "site_src")
+            shutil.rmtree(root / "site")
+            seconds, peak, _ = run([*GOLIVE, str(root)], tree=True)
+            rows.append((count, "golive build (git, history stored)", seconds, pages(root / "site"), peak))
             progress("golive build without .git")
             (root / ".git").rename(root / ".git-aside")
             shutil.rmtree(root / "site_src")
             shutil.rmtree(root / "site")
-            seconds, peak, _ = run([*GOLIVE, str(root)])
+            seconds, peak, _ = run([*GOLIVE, str(root)], tree=True)
             rows.append((count, "golive build (no .git)", seconds, pages(root / "site"), peak))
             (root / ".git-aside").rename(root / ".git")
         progress("golive check")

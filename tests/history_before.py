@@ -10,7 +10,7 @@ from generator.check.validate import Validation, validate_project
 from generator.read.layout import PLANS_DIR
 from generator.review.diff import checkout_of, diff_plan
 from generator.review.git import GitError, run_git
-from generator.review.history import Revision
+from generator.review.revision import Revision
 
 MAX_COMMITS = 20
 _COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")

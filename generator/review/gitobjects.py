@@ -54,18 +54,24 @@ class TreeEntry:
         return self.mode in FILE_MODES
 
 
-def repository_facts(root: Path) -> tuple[bool, str]:
-    """(whether the clone is shallow, root's folder relative to the repository's top, '' or ending in '/')."""
+@dataclass(frozen=True)
+class RepositoryFacts:
+    shallow: bool  # a shallow clone: the older commits are not here
+    prefix: str  # root's folder relative to the repository's top: '' or ending in '/'
+    git_dir: Path  # the repository's own folder (shared by its worktrees)
+
+
+def repository_facts(root: Path) -> RepositoryFacts:
+    """What reading root's history needs to know about its repository, in one `git rev-parse`."""
+    args = ["git", "rev-parse", "--is-shallow-repository", "--show-prefix", "--git-common-dir"]
     try:
-        result = subprocess.run(
-            ["git", "rev-parse", "--is-shallow-repository", "--show-prefix"], cwd=root, capture_output=True, check=False
-        )
+        result = subprocess.run(args, cwd=root, capture_output=True, check=False)
     except FileNotFoundError:
         raise GitError("git is not installed") from None
     if result.returncode != 0:
         raise GitError(result.stderr.decode("utf-8", errors="replace").strip() or "git rev-parse failed")
-    shallow, _, prefix = result.stdout.decode("utf-8", errors="surrogateescape").partition("\n")
-    return shallow.strip() == "true", prefix.removesuffix("\n")
+    shallow, prefix, git_dir = result.stdout.decode("utf-8", errors="surrogateescape").split("\n")[:3]
+    return RepositoryFacts(shallow.strip() == "true", prefix, root / git_dir)  # git_dir is relative to root or absolute
 
 
 def log_changes(root: Path, path: str) -> list[LoggedCommit]:

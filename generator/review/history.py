@@ -27,24 +27,15 @@ from generator.read.layout import plan_file as plan_file_path
 from generator.read.models import Checklist, PeopleFile, Plan
 from generator.read.models.common import SLUG_PATTERN
 from generator.read.sources import PlanSources, Project, Source, source_from_bytes
-from generator.review.diff import PlanDiff, diff_plan
+from generator.review.diff import diff_plan
 from generator.review.git import GitError, git_output_or_none
 from generator.review.gitobjects import GitObjects, LoggedCommit, TreeEntry, log_changes, repository_facts
+from generator.review.history_store import store_revisions, stored_revisions
+from generator.review.revision import Revision
 
 MAX_COMMITS = 20
 _SOURCES_KEPT = 64  # parsed people.yaml and checklist folders kept for reuse (they seldom change)
 _SLUG = re.compile(SLUG_PATTERN)
-
-
-@dataclass(frozen=True)
-class Revision:
-    commit: str
-    date: str
-    author: str
-    subject: str
-    version: int | None  # None: the plan did not read cleanly at this commit
-    change: PlanDiff | None  # None: the first commit of the plan, or unreadable
-    cut: bool = False  # a shallow clone holds none of the commits before this one: what it changed is unknown
 
 
 @dataclass(frozen=True)
@@ -66,6 +57,7 @@ class HistoryCache:
     revisions: dict[tuple[str, str, bool], Revision] = field(default_factory=dict)  # (commit, plan, shallow)
     people: dict[str, Source[PeopleFile] | None] = field(default_factory=dict)  # by git id
     checklists: dict[str, tuple[dict[str, Source[Checklist]], bool]] = field(default_factory=dict)  # by tree id
+    store_read: bool = False  # the revisions stored in the git folder are in `revisions`
 
 
 class _Snapshot(NamedTuple):
@@ -93,23 +85,32 @@ def histories(root: Path, plan_ids: list[str], cache: HistoryCache | None = None
     GitError when git fails.
     """
     cache = cache if cache is not None else HistoryCache()
-    shallow, prefix = repository_facts(root)
-    commits = _commits_by_plan(log_changes(root, PLANS_DIR), f"{prefix}{PLANS_DIR}/", plan_ids)
+    facts = repository_facts(root)
+    shallow = facts.shallow
+    if not shallow and not cache.store_read:  # an earlier build's, kept in the git folder
+        for (commit, plan_id), revision in stored_revisions(facts.git_dir, facts.prefix).items():
+            cache.revisions.setdefault((commit, plan_id, False), revision)
+        cache.store_read = True
+    commits = _commits_by_plan(log_changes(root, PLANS_DIR), f"{facts.prefix}{PLANS_DIR}/", plan_ids)
     to_read = {
         plan_id: [c for c in found if (c.commit, plan_id, shallow) not in cache.revisions]
         for plan_id, found in commits.items()
     }
     if any(to_read.values()):
         with GitObjects(root) as objects:
-            reader = _Reader(root, objects, prefix, cache)
+            reader = _Reader(root, objects, facts.prefix, cache)
             snapshots = reader.snapshots(to_read)
             for plan_id, logged in to_read.items():
                 for revision in reader.revisions(plan_id, logged, snapshots, shallow):
                     cache.revisions[revision.commit, plan_id, shallow] = revision
-    return History(
-        {plan_id: [cache.revisions[c.commit, plan_id, shallow] for c in found] for plan_id, found in commits.items()},
-        shallow,
-    )
+    shown = {
+        plan_id: [cache.revisions[c.commit, plan_id, shallow] for c in found] for plan_id, found in commits.items()
+    }
+    if any(to_read.values()) and not shallow:
+        store_revisions(
+            facts.git_dir, facts.prefix, ((plan_id, r) for plan_id, revisions in shown.items() for r in revisions)
+        )
+    return History(shown, shallow)
 
 
 def _commits_by_plan(log: list[LoggedCommit], plans_path: str, plan_ids: list[str]) -> dict[str, list[LoggedCommit]]:

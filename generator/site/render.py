@@ -12,7 +12,7 @@ from generator.check.validate import Validation
 from generator.diagnostics import Diagnostic
 from generator.read.sources import paused_gc, same_objects
 from generator.review.diff import ProjectDiff
-from generator.review.history import Revision
+from generator.review.revision import Revision
 from generator.site.calendar import calendar, calendar_event
 from generator.site.nav import NAV_FILE, navigation
 from generator.site.templates import render_template
