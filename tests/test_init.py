@@ -56,6 +56,13 @@ def test_init_creates_a_repository_that_validates(tmp_path: Path) -> None:
     for name in (".github/workflows/golive.yml", ".pre-commit-config.yaml"):
         assert f"golive=={__version__}" in (root / name).read_text(encoding="utf-8")
     assert "/site/" in (root / ".gitignore").read_text(encoding="utf-8").splitlines()
+    workflow = yaml.safe_load((root / ".github/workflows/golive.yml").read_text(encoding="utf-8"))
+    [cache] = [step for step in workflow["jobs"]["golive"]["steps"] if step.get("uses") == "actions/cache@v4"]
+    assert cache["with"] == {  # the history kept between builds; GitHub's expression left to GitHub
+        "path": ".git/golive",
+        "key": "golive-history-${{ github.sha }}",
+        "restore-keys": "golive-history-",
+    }
     validated = golive("validate", "--root", root)
     assert validated.code == 0, validated.out + validated.err
     assert "all valid" in validated.out  # no error, no warning
