@@ -231,9 +231,27 @@ def test_golive_build_reads_the_history_in_the_background_into_the_same_pages(tm
     odd_history(repo, root)
     in_process = history_pages(build_project(root))  # the plugin reads the history itself
     assert len(in_process) == 2 and all("Call started" in page or "API" in page for page in in_process.values())
-    run = golive("build", "--root", root)
+    (root / "site").rename(root / "site-in-process")
+    written_before_history: list[int] = []
+    real = background.HistoryInBackground.result
+
+    def result(reader: background.HistoryInBackground) -> object:
+        written_before_history.append(sum(1 for _ in (root / "site").rglob("*.html")))
+        return real(reader)
+
+    with mock.patch.object(background.HistoryInBackground, "result", result):
+        run = golive("build", "--root", root)
     assert run.code == 0, run.err
     assert history_pages(root / "site") == in_process
+    # The build waits for the history only when it writes the history pages, after every other page.
+    every_page = sum(1 for _ in (root / "site").rglob("*.html"))
+    assert written_before_history == [every_page - len(in_process)]
+    # The whole site is the one the plugin makes reading the history itself, byte for byte.
+    assert {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == {
+        p.relative_to(root / "site-in-process"): p.read_bytes()
+        for p in (root / "site-in-process").rglob("*")
+        if p.is_file()
+    }
 
 
 def test_git_failing_under_the_background_reader_is_reported_as_in_process(tmp_path: Path) -> None:

@@ -1,8 +1,8 @@
 """Each plan's history page, added to the build by the golive plugin (never written to site_src/).
 
 `golive build` hands the plugin a history being read in the background (review/background.py):
-the pages are added with their front matter only, and get their Markdown when MkDocs reads
-them, after every other page. `mkdocs build` and `golive serve` read the history here; serve
+the pages are added with their front matter only, and get their Markdown and HTML when MkDocs
+writes them, after every other page. `mkdocs build` and `golive serve` read the history here; serve
 keeps what it read while HEAD stays, and does not rebuild the page of a plan that did not change.
 """
 
@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
 from generator.review.background import HistoryInBackground
@@ -79,9 +80,9 @@ class HistoryPages:
     def add_later(
         self, files: Files, config: MkDocsConfig, views: Sequence[PlanSummary], background: HistoryInBackground
     ) -> Files:
-        """Add each plan's page with its front matter only; `markdown` makes the rest from what
-        the background reader found, when MkDocs reads the page. They come last in `files`, so
-        MkDocs reads them after every other page."""
+        """Add each plan's page with its front matter only; `convert_later` makes the rest from
+        what the background reader found, when MkDocs writes the page. They come last in `files`,
+        so MkDocs writes them after every other page."""
         found: list[History | None] = []
 
         def history() -> History | None:
@@ -107,10 +108,21 @@ class HistoryPages:
             files.append(File.generated(config, _path(view), content=f"---\n{yaml.safe_dump(front)}---\n"))
         return files
 
-    def markdown(self, src_uri: str, markdown: str) -> str:
-        """A page's Markdown: a history page added later gets its own now."""
-        make = self._later.pop(src_uri, None)
-        return get_data(make())[0] if make is not None else markdown
+    def convert_later(self, page: Page, config: MkDocsConfig, files: Files) -> None:
+        """Give a history page added later its Markdown and HTML, as MkDocs would have when it
+        read the page, with every plugin's look at them; nothing for any other page.
+
+        MkDocs converts every page before it writes any: a history page converted with the
+        others would make the build wait for the history halfway through. Converted when it
+        is written instead, last of all, it leaves the background reader the whole build.
+        """
+        make = self._later.pop(page.file.src_uri, None)
+        if make is None:
+            return
+        page.markdown = config.plugins.on_page_markdown(get_data(make())[0], page=page, config=config, files=files)
+        page.render(config, files)
+        assert page.content is not None
+        page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
 
     def _read(self, root: Path, plan_ids: list[str]) -> History | None:
         """The plans' history; None, with a warning, when git fails (the pages then say there is none)."""

@@ -72,6 +72,7 @@ class GolivePlugin(BasePlugin):
         self._problems: list[str] = []  # serve: the diagnostics while the sources have errors
         self._mkdocs_config: MkDocsConfig | None = None
         self._pages_built = 0
+        self._files: Files | None = None  # this build's, for the history pages converted last
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -157,6 +158,7 @@ class GolivePlugin(BasePlugin):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add each plan's history page, made from git (so site_src/ never depends on git state)."""
+        self._files = files
         root = Path(config.config_file_path).parent
         views = self.views if self.views is not None else _render_views(root)
         self._titles = {view.id: view.title for view in views}
@@ -164,10 +166,6 @@ class GolivePlugin(BasePlugin):
             background, self.history = self.history, None  # one build's
             return self._history.add_later(files, config, views, background)
         return self._history.add(files, config, root, views, serving=self.serving)
-
-    @event_priority(100)  # before any other plugin reads the page's Markdown
-    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return self._history.markdown(page.file.src_uri, markdown)
 
     # MkDocs converts every page before it renders any: on a thousand plans, ten thousand pages
     # of Markdown and HTML at once were most of the build's peak. Once converted, a page's
@@ -182,6 +180,12 @@ class GolivePlugin(BasePlugin):
         packed = self._packed_content.pop(page.file.src_uri, None)
         if packed is not None:
             page.content = zlib.decompress(packed).decode("utf-8")
+
+    @event_priority(100)  # a history page added later is converted first (HistoryPages.convert_later)
+    def _convert_later(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        assert self._files is not None
+        self._history.convert_later(page, config, self._files)
+        return context
 
     # The search plugin indexes page.content when its own on_page_context runs (priority 0):
     # show it the page without the blocks golive marked no-search, then put them back.
@@ -207,7 +211,7 @@ class GolivePlugin(BasePlugin):
             context["golive_document_title"] = self._titles[printed.group(1)]
         return context
 
-    on_page_context = CombinedEvent(_hide_unsearched, _restore_unsearched, _document_title)
+    on_page_context = CombinedEvent(_convert_later, _hide_unsearched, _restore_unsearched, _document_title)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         # The page is written and indexed: MkDocs would keep its Markdown and HTML to the
