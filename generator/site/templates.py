@@ -41,7 +41,6 @@ def _environment() -> jinja2.Environment:
     env.globals["ESTIMATE_TOLERANCE"] = TOLERANCE_TEXT  # "±20% / 5 min": what "on estimate" means
     env.filters["text"] = _safe(markup.plain)
     env.filters["md"] = _safe(markup.markdown_block)
-    env.filters["md_html"] = _safe(markup.markdown_in_html)
     env.filters["attr"] = _safe(markup.attribute)
     env.filters["code_span"] = _safe(markup.code_span)
     env.filters["gfm"] = _safe(markup.github_text)
