@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from generator.read.models.people import Person
+from generator.schedule.timefmt import wall_clock
 from generator.schedule.timetable import Schedule
 
 
@@ -79,10 +80,10 @@ def local_clock(schedule: Schedule, moment: dt.datetime, zone: ZoneInfo) -> str:
     their date is not the plan's at that moment. The one place a person's local time is formatted."""
     local, planned = moment.astimezone(zone), moment.astimezone(schedule.zone)
     if schedule.day_style == "date":
-        return f"{local:%a} {local.day} {local:%b %H:%M}"
+        return wall_clock(local, "date")
     if schedule.day_style or local.date() != planned.date():
-        return f"{local:%a %H:%M}"
-    return f"{local:%H:%M}"
+        return wall_clock(local, "weekday")
+    return wall_clock(local)
 
 
 def local_span(schedule: Schedule, start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> str:
@@ -90,7 +91,7 @@ def local_span(schedule: Schedule, start: dt.datetime, end: dt.datetime, zone: Z
     only when it falls on another day than the start."""
     end_text = local_clock(schedule, end, zone)
     if start.astimezone(zone).date() == end.astimezone(zone).date():
-        end_text = f"{end.astimezone(zone):%H:%M}"
+        end_text = wall_clock(end.astimezone(zone))
     return f"{local_clock(schedule, start, zone)}\u2013{end_text} {zone_label(zone)}"
 
 
