@@ -79,7 +79,8 @@ def _environment() -> jinja2.Environment:
 
 def _safe(escape: Callable[[Any], str]) -> Callable[[Any], Markup]:
     """A filter whose output is escaped already: autoescaping leaves it as it is."""
-    return lambda value: Markup(escape(value))
+    # str.__new__, not Markup(), whose constructor first looks for __html__ on what is a str
+    return lambda value: str.__new__(Markup, escape(value))
 
 
 def phone_html(contact: Contact) -> str:
