@@ -78,10 +78,10 @@ def local_clock(schedule: Schedule, moment: dt.datetime, zone: ZoneInfo) -> str:
     """A moment on someone's own clock, in the plan's form (Schedule.clock): the weekday, or the
     date on a window of more than a week, whenever the plan's times carry one, and also when
     their date is not the plan's at that moment. The one place a person's local time is formatted."""
-    local, planned = moment.astimezone(zone), moment.astimezone(schedule.zone)
-    if schedule.day_style == "date":
+    local, day_style = moment.astimezone(zone), schedule.day_style
+    if day_style == "date":
         return wall_clock(local, "date")
-    if schedule.day_style or local.date() != planned.date():
+    if day_style or local.date() != moment.astimezone(schedule.zone).date():
         return wall_clock(local, "weekday")
     return wall_clock(local)
 
@@ -89,9 +89,9 @@ def local_clock(schedule: Schedule, moment: dt.datetime, zone: ZoneInfo) -> str:
 def local_span(schedule: Schedule, start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> str:
     """A step's times on someone's own clock, "Sun 03:40\u201304:05 Kolkata": the end's weekday
     only when it falls on another day than the start."""
-    end_text = local_clock(schedule, end, zone)
-    if start.astimezone(zone).date() == end.astimezone(zone).date():
-        end_text = wall_clock(end.astimezone(zone))
+    local_end = end.astimezone(zone)
+    same_day = start.astimezone(zone).date() == local_end.date()
+    end_text = wall_clock(local_end) if same_day else local_clock(schedule, end, zone)
     return f"{local_clock(schedule, start, zone)}\u2013{end_text} {zone_label(zone)}"
 
 
