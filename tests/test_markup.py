@@ -10,9 +10,11 @@ import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup, escape
 
 from generator.api import generate
 from generator.site.markup import code_span, markdown_html, plain, safe_link
+from generator.site.templates import _environment, escape_output
 from hostile import MARKER, make_hostile_project
 
 PAGE_MARKDOWN = markdown.Markdown(extensions=["tables", "attr_list", "md_in_html"])
@@ -136,3 +138,15 @@ def test_markdown_field_never_yields_markup_of_its_own(text: str) -> None:
     for href in re.findall(r'href="([^"]*)"', converted):
         assert safe_link(html.unescape(href)) is not None
     assert "\ue000" not in converted
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(PIECES), max_size=20).map("".join), st.integers(), st.floats(), st.none()))
+def test_page_output_is_escaped_as_markupsafe_escapes_it(value: object) -> None:
+    """escape_output, which the pages' compiled templates call for each {{ value }}, escapes as
+    Jinja's own escape() does; Markup, a filter's output, passes unchanged."""
+    assert escape_output(value) == escape(value) and type(escape_output(value)) is Markup
+    safe = Markup(str(value))
+    assert escape_output(safe) is safe
+    page = _environment().from_string("{% autoescape true %}<p>{{ value }} {{ value|attr }}</p>{% endautoescape %}")
+    assert page.render(value=value) == f"<p>{escape(value)} {html.escape(str(value)) if value is not None else ''}</p>"

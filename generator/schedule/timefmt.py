@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+# What strftime's %a and %b give in the C locale (golive never sets another).
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
 
 def format_clock(local: dt.datetime, first: dt.date, last: dt.date, with_day: bool | None, *, with_offset: bool) -> str:
     """A local moment of a window whose times fall on dates `first` to `last` (see Schedule.clock):
@@ -12,14 +16,26 @@ def format_clock(local: dt.datetime, first: dt.date, last: dt.date, with_day: bo
     more than 6 days, and the UTC offset when `with_offset`."""
     if with_day is None:
         with_day = first != last or local.date() != first
-    text = f"{local:%H:%M}"
+    day = ""
     if with_day:
         # Weekday names repeat after a week: beyond that, the date says which one.
         weeks = (max(last, local.date()) - min(first, local.date())).days > 6
-        text = f"{local:%a} {local.day} {local:%b} {text}" if weeks else f"{local:%a} {text}"
+        day = "date" if weeks else "weekday"
+    text = wall_clock(local, day)
     if with_offset:
         text += f" {format_utc_offset(local.utcoffset())}"
     return text
+
+
+def wall_clock(local: dt.datetime, day: str = "") -> str:
+    """A local moment as "14:00"; `day` "weekday": "Sun 14:00", "date": "Sun 3 Jan 14:00".
+
+    Not strftime, which costs more than the rest of a page's formatting: the pages show tens
+    of thousands of times. The names are the C locale's, as strftime gives them in golive."""
+    text = f"{local.hour:02d}:{local.minute:02d}"
+    if day == "date":
+        return f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {text}"
+    return f"{_WEEKDAYS[local.weekday()]} {text}" if day == "weekday" else text
 
 
 def format_t_offset(delta: dt.timedelta) -> str:

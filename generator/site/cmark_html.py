@@ -9,6 +9,7 @@ Here both are freed, through the functions the same loaded library exports.
 from __future__ import annotations
 
 import ctypes
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,16 +35,22 @@ def _address(pointer: Any) -> int:
     return int(_cmark.ffi.cast("uintptr_t", pointer))
 
 
+@functools.cache  # the extensions registered in the C library: the same for the whole process
+def _syntax_extensions(names: tuple[str, ...]) -> tuple[Any, ...]:
+    cmark.core_extensions_ensure_registered()
+    found = tuple(cmark.find_syntax_extension(name) for name in names)
+    if any(extension is None for extension in found):
+        raise ValueError(f"unknown cmark extension among {list(names)}")
+    return found
+
+
 def markdown_to_html(text: str, options: int, extensions: Sequence[str]) -> str:
     """What cmarkgfm.markdown_to_html_with_extensions returns, without keeping the parse and the HTML in memory."""
     if _FREE is None:
         return cmark.markdown_to_html_with_extensions(text, options=options, extensions=list(extensions))
     node_free, free = _FREE
     lib, ffi = _cmark.lib, _cmark.ffi
-    cmark.core_extensions_ensure_registered()
-    found = [cmark.find_syntax_extension(name) for name in extensions]
-    if any(extension is None for extension in found):
-        raise ValueError(f"unknown cmark extension among {list(extensions)}")
+    found = _syntax_extensions(tuple(extensions))
     parser = cmark.parser_new(options=options)
     root = None
     try:

@@ -9,7 +9,7 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.read.models.checklist import PHASE_TITLES
 from generator.read.models.plan import STATUS_LABELS
@@ -21,12 +21,35 @@ if TYPE_CHECKING:
     import jinja2
 
 
+def escape_output(value: object) -> Markup:
+    """Autoescaping of a page's {{ output }}: markupsafe.escape, except that Markup (what every
+    filter below returns) passes as it is, instead of being copied into a new Markup: the pages
+    write over a million values, and escape() and the copies took a sixth of rendering them."""
+    return value if type(value) is Markup else escape(value)
+
+
 @functools.cache
 def _environment() -> jinja2.Environment:
     # deferred: Jinja stays unimported until a page is rendered, which keeps validate and log start-up fast
     import jinja2
+    import jinja2.compiler
 
-    env = jinja2.Environment(
+    class PageCodeGenerator(jinja2.compiler.CodeGenerator):
+        """Jinja's compiler, with escape_output for autoescaped output (jinja2 writes escape()).
+        Should a Jinja release no longer call this method, output is escaped by Jinja as before."""
+
+        def _output_child_pre(self, node: jinja2.nodes.Expr, frame: jinja2.compiler.Frame, finalize: Any) -> None:
+            if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+                return super()._output_child_pre(node, frame, finalize)
+            self.write("environment.escape_output(")
+            if finalize.src is not None:
+                self.write(finalize.src)
+
+    class PageEnvironment(jinja2.Environment):
+        code_generator_class = PageCodeGenerator
+        escape_output = staticmethod(escape_output)
+
+    env = PageEnvironment(
         loader=jinja2.PackageLoader("generator.site", "templates"),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -41,7 +64,6 @@ def _environment() -> jinja2.Environment:
     env.globals["ESTIMATE_TOLERANCE"] = TOLERANCE_TEXT  # "±20% / 5 min": what "on estimate" means
     env.filters["text"] = _safe(markup.plain)
     env.filters["md"] = _safe(markup.markdown_block)
-    env.filters["md_html"] = _safe(markup.markdown_in_html)
     env.filters["attr"] = _safe(markup.attribute)
     env.filters["code_span"] = _safe(markup.code_span)
     env.filters["gfm"] = _safe(markup.github_text)
@@ -57,7 +79,8 @@ def _environment() -> jinja2.Environment:
 
 def _safe(escape: Callable[[Any], str]) -> Callable[[Any], Markup]:
     """A filter whose output is escaped already: autoescaping leaves it as it is."""
-    return lambda value: Markup(escape(value))
+    # str.__new__, not Markup(), whose constructor first looks for __html__ on what is a str
+    return lambda value: str.__new__(Markup, escape(value))
 
 
 def phone_html(contact: Contact) -> str:

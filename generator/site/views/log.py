@@ -91,6 +91,23 @@ def _forecast(schedule: Schedule, call_log: CallLog) -> str:
     return forecast_from_log(call_log, schedule, None).line() if partial else ""
 
 
+def log_rows(schedule: Schedule, book: ContactBook, call_log: CallLog) -> tuple[LogRow, ...]:
+    """The log's entries as the log page lists them (the post-mortem's timeline, with its own entries)."""
+    return _entry_rows(schedule, book, call_log, {s.id: n for n, s in enumerate(schedule.steps, start=1)})
+
+
+def log_figures(schedule: Schedule, call_log: CallLog) -> tuple[tuple[str, str], ...]:
+    """The call in figures, as the post-mortem sums it up: steps, slip, issues, rollback."""
+    return (
+        ("Steps done", f"{call_log.steps_done} of {len(call_log.steps)}"),
+        ("Steps on time", f"{call_log.steps_on_time} (late: {call_log.steps_late})"),
+        ("Schedule slip at the end", format_slip(call_log.final_slip)),
+        ("First issue to last resolution", format_span(call_log.first_issue_to_last_resolution)),
+        ("Issues", ", ".join(f"{n} {sev}" for sev, n in call_log.by_severity.items() if n) or "none"),
+        ("Rollback", _rollback(schedule, call_log)),
+    )
+
+
 def _entry_rows(
     schedule: Schedule, book: ContactBook, call_log: CallLog, numbers: dict[str, int]
 ) -> tuple[LogRow, ...]:

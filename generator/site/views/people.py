@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from generator.read.models.people import Person
+from generator.schedule.timefmt import wall_clock
 from generator.schedule.timetable import Schedule
 
 
@@ -77,20 +78,20 @@ def local_clock(schedule: Schedule, moment: dt.datetime, zone: ZoneInfo) -> str:
     """A moment on someone's own clock, in the plan's form (Schedule.clock): the weekday, or the
     date on a window of more than a week, whenever the plan's times carry one, and also when
     their date is not the plan's at that moment. The one place a person's local time is formatted."""
-    local, planned = moment.astimezone(zone), moment.astimezone(schedule.zone)
-    if schedule.day_style == "date":
-        return f"{local:%a} {local.day} {local:%b %H:%M}"
-    if schedule.day_style or local.date() != planned.date():
-        return f"{local:%a %H:%M}"
-    return f"{local:%H:%M}"
+    local, day_style = moment.astimezone(zone), schedule.day_style
+    if day_style == "date":
+        return wall_clock(local, "date")
+    if day_style or local.date() != moment.astimezone(schedule.zone).date():
+        return wall_clock(local, "weekday")
+    return wall_clock(local)
 
 
 def local_span(schedule: Schedule, start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> str:
     """A step's times on someone's own clock, "Sun 03:40\u201304:05 Kolkata": the end's weekday
     only when it falls on another day than the start."""
-    end_text = local_clock(schedule, end, zone)
-    if start.astimezone(zone).date() == end.astimezone(zone).date():
-        end_text = f"{end.astimezone(zone):%H:%M}"
+    local_end = end.astimezone(zone)
+    same_day = start.astimezone(zone).date() == local_end.date()
+    end_text = wall_clock(local_end) if same_day else local_clock(schedule, end, zone)
     return f"{local_clock(schedule, start, zone)}\u2013{end_text} {zone_label(zone)}"
 
 

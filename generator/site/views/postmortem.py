@@ -8,7 +8,7 @@ from generator.call.calllog import CallLog, read_log
 from generator.call.postmortem import prefill, prefilled_model
 from generator.read.sources import PlanSources
 from generator.schedule.timetable import Schedule
-from generator.site.views.log import LogRow, LogView, log_view
+from generator.site.views.log import LogRow, LogView, log_figures, log_rows
 from generator.site.views.people import ContactBook
 
 
@@ -67,7 +67,7 @@ POSTMORTEM_LISTS = (
 def postmortem_view(
     sources: PlanSources, schedule: Schedule, book: ContactBook, call_log: CallLog | None, log: LogView | None
 ) -> PostmortemView:
-    """The post-mortem page; `log` is the log page's view, read again when the post-mortem adds entries."""
+    """The post-mortem page; `log` is the log page's view, whose rows it shows unless the post-mortem adds entries."""
     plan = sources.plan.model
     written = sources.postmortem is not None
     if sources.postmortem is not None:
@@ -102,21 +102,14 @@ def postmortem_view(
         for a in postmortem.action_items
     )
     timeline: tuple[LogRow, ...] = ()
-    figures: list[tuple[str, str]] = []
-    merged_view = log
+    figures: tuple[tuple[str, str], ...] = ()
     if postmortem.timeline_extra:  # the log read again with what the post-mortem adds to it
         entries = sources.log.model.entries if sources.log else []
-        merged_view = log_view(schedule, book, read_log(entries, schedule, postmortem.timeline_extra))
-    if merged_view is not None:
-        timeline = merged_view.rows
-        figures = [
-            ("Steps done", f"{merged_view.steps_done} of {merged_view.steps_total}"),
-            ("Steps on time", f"{merged_view.steps_on_time} (late: {merged_view.steps_late})"),
-            ("Schedule slip at the end", merged_view.schedule_slip),
-            ("First issue to last resolution", merged_view.first_issue_to_last_resolution),
-            ("Issues", ", ".join(f"{n} {sev}" for sev, n in merged_view.by_severity if n) or "none"),
-            ("Rollback", merged_view.rollback),
-        ]
+        merged = read_log(entries, schedule, postmortem.timeline_extra)
+        timeline, figures = log_rows(schedule, book, merged), log_figures(schedule, merged)
+    elif call_log is not None:
+        timeline = log.rows if log is not None else log_rows(schedule, book, call_log)
+        figures = log_figures(schedule, call_log)
     return PostmortemView(
         written=written,
         status=postmortem.status,
@@ -128,5 +121,5 @@ def postmortem_view(
         action_items=actions,
         open_actions=sum(1 for a in postmortem.action_items if a.status in ("open", "in-progress")),
         timeline=timeline,
-        figures=tuple(figures),
+        figures=figures,
     )

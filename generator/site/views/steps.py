@@ -6,9 +6,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from generator.read.models.plan import Plan
 from generator.schedule.timefmt import format_duration, format_t_offset
 from generator.schedule.timetable import Schedule, ScheduledStep
+from generator.site.markup import markdown_in_html
 from generator.site.views.people import Contact, ContactBook, differs, local_span
 
 
@@ -27,6 +30,8 @@ class StepRow:
     point_of_no_return: bool
     gate_ids: tuple[str, ...]
     instructions: str | None
+    # Converted once here: the runbook, rollback and print pages all show it (Markup: safe HTML already).
+    instructions_html: Markup
     commands: tuple[str, ...]
     verify: str | None
     owner_local: str | None = None  # "12:25-12:45 Chicago" when the owner's clock differs from the plan's
@@ -78,6 +83,7 @@ def step_rows(
                 point_of_no_return=step.point_of_no_return,
                 gate_ids=tuple(gates.get(step.id, ())),
                 instructions=step.instructions,
+                instructions_html=Markup(markdown_in_html(step.instructions)),
                 commands=tuple(step.commands),
                 verify=step.verify,
                 owner_local=owner_local,
