@@ -106,6 +106,8 @@ def histories(root: Path, plan_ids: list[str], cache: HistoryCache | None = None
     shown = {
         plan_id: [cache.revisions[c.commit, plan_id, shallow] for c in found] for plan_id, found in commits.items()
     }
+    # The store holds what this call shows: a call for some plans only (serve, when a plan is
+    # added) leaves the other plans to be read from git again by the next build.
     if any(to_read.values()) and not shallow:
         store_revisions(
             facts.git_dir, facts.prefix, ((plan_id, r) for plan_id, revisions in shown.items() for r in revisions)
