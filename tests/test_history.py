@@ -8,13 +8,15 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 
 import history_before
 import pytest
+from playwright.sync_api import Browser
 
-from conftest import GIT_ENV, REPO, build_project, git, golive, make_project
+from conftest import GIT_ENV, REPO, SiteServer, build_project, git, golive, make_project
 from generator import api
 from generator.review import background, gitobjects
 from generator.review.git import GitError
@@ -110,7 +112,8 @@ def test_history_is_the_same_as_the_old_readers(tmp_path: Path) -> None:
     odd_history(repo, root)
     found = histories(root, ["shop", "api"])
     assert not found.partial
-    assert found.revisions == history_before.histories(root, ["shop", "api"])
+    without_files = {plan: [replace(r, files=()) for r in revs] for plan, revs in found.revisions.items()}
+    assert without_files == history_before.histories(root, ["shop", "api"])  # which files: the old reader had none
     shop = found.revisions["shop"]
     assert [r.subject for r in shop[:3]] == ["Call started", "On a branch", "Fixed; a file with a newline in its name"]
     assert "Split\x1fhere\rand there" in [r.subject for r in shop]
@@ -297,3 +300,62 @@ def test_without_a_background_process_the_build_reads_the_history_itself(tmp_pat
         run = golive("build", "--root", root)
     assert run.code == 0, run.err
     assert "Call started" in (root / "site/plans/shop/history.html").read_text()
+
+
+def test_history_page_says_what_a_commit_changed_when_the_plan_did_not_change(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    root = new_repo(repo)
+    odd_history(repo, root)
+    shop = {r.subject: r for r in histories(root, ["shop"]).revisions["shop"]}
+    assert shop["The log only"].files == ("log.yaml",)
+    assert shop["Fixed; a file with a newline in its name"].files == ("notes\n*.txt", "plan.yaml")
+    edit(root / "plans/shop/plan.yaml", "version: 9", "version: 9  # a comment changes nothing the plan says")
+    commit(repo, "A comment")
+    site = build_project(root)
+    rows = history_rows(site / "plans/shop/history.html")
+    assert rows["A comment"] == "plan.yaml changed in layout or comments only: the plan says the same"
+    assert rows["The log only"] == "the plan did not change: log.yaml changed"
+    assert rows["Call started"] == "status approved → in-progress."
+
+
+def test_history_page_shows_hostile_subjects_and_names_as_text(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    root = new_repo(repo)
+    edit(root / "plans/shop/plan.yaml", "version: 3", "version: 4")
+    commit(repo, '<img src=x onerror="alert(1)"> *not bold* | a pipe', author="Eve & *Mallory*")
+    page = (build_project(root) / "plans/shop/history.html").read_text()
+    assert "<img src=x" not in page and "<em>" not in page
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; *not bold* | a pipe" in page.replace("&quot;", "&#34;")
+    assert "Eve &amp; *Mallory*" in page  # git itself drops < and > from names
+
+
+def history_rows(page: Path) -> dict[str, str]:
+    """Each row's subject (after the commit id) and what it changed, as text."""
+    html = page.read_text()
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]:
+        cells = [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        rows[cells[1].split(" ", 1)[1]] = cells[4].replace("&gt;", ">")
+    return rows
+
+
+@pytest.mark.parametrize("width, height", [(1280, 800), (390, 844)])
+def test_history_page_fits_a_laptop_and_a_phone(tmp_path: Path, browser: Browser, width: int, height: int) -> None:
+    repo = tmp_path / "repo"
+    root = new_repo(repo)
+    odd_history(repo, root)
+    served = SiteServer(build_project(root))
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        tab = context.new_page()
+        tab.goto(served.url("plans/shop/history.html"))
+        assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        what = tab.locator(".golive-cards--history tbody tr").first.locator("td").nth(4)
+        box = what.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        # On a phone each commit is a card, what it changed across the card's width; a table on a laptop.
+        table = tab.locator(".golive-cards--history table")
+        assert (table.evaluate("t => getComputedStyle(t).display") == "block") == (width <= 832)
+    finally:
+        context.close()
+        served.close()

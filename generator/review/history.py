@@ -177,6 +177,7 @@ class _Reader:
                 validations[snapshot] = self._validation(plan_id, snapshot)
             return validations[snapshot]
 
+        folder = f"{self.prefix}{PLANS_DIR}/{plan_id}/"
         result = []
         for commit in logged:
             after = at(commit.commit)
@@ -187,7 +188,10 @@ class _Reader:
                 change = diff_plan(plan_id, before, after)
             version = plan.plan.model.version if plan else None
             cut = shallow and not commit.parents and self._has_parent(commit.commit)
-            result.append(Revision(commit.commit, commit.date, commit.author, commit.subject, version, change, cut))
+            files = tuple(sorted(name[len(folder) :] for name in commit.files if name.startswith(folder)))
+            result.append(
+                Revision(commit.commit, commit.date, commit.author, commit.subject, version, change, cut, files)
+            )
         return result
 
     def _has_parent(self, commit: str) -> bool:

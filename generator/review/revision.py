@@ -16,3 +16,4 @@ class Revision:
     version: int | None  # None: the plan did not read cleanly at this commit
     change: PlanDiff | None  # None: the first commit of the plan, or unreadable
     cut: bool = False  # a shallow clone holds none of the commits before this one: what it changed is unknown
+    files: tuple[str, ...] = ()  # what the commit changed in the plan's folder, by name there ("log.yaml")
