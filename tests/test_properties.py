@@ -316,7 +316,10 @@ def test_merge_keys_are_read_as_pyyaml_reads_them(
         f"both:\n  <<: [*defaults, *more]\n{given_here}"
     )
     expected = yaml.load(text, Loader=GoliveRulesLoader)  # a safe loader
-    assert golive_reads(text) == expected
-    # keys given in the mapping win, then the merged mappings in the order listed
-    assert expected["one"] == {**defaults, **overrides}
-    assert expected["both"] == {**more, **defaults, **overrides}
+    read = golive_reads(text)
+    # Keys given in the mapping win, then the merged mappings in the order listed, as YAML's merge
+    # key type says. PyYAML 6.0.4 lets the later of two listed mappings win when both have a key:
+    # it is the oracle for everything but the list.
+    assert read["one"] == expected["one"] == {**defaults, **overrides}
+    assert read["both"] == {**more, **defaults, **overrides}
+    assert {**read, "both": None} == {**expected, "both": None}
