@@ -30,7 +30,7 @@ from pydantic import TypeAdapter, ValidationError
 from generator.review.revision import Revision
 
 STORE_FOLDER = "golive"
-# The history of 1,000 plans (20 commits each) takes about 15 MB; a file far larger is not golive's.
+# 200 plans of 20 commits each took 2.4 MB, so 1,000 about 12 MB; a file far larger is not golive's.
 MAX_STORE_BYTES = 256 * 1024 * 1024
 
 
