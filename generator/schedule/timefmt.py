@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
+
+# What a time of day shows of its date: nothing, the weekday ("Sun 14:00") or the date ("Sun 3 Jan 14:00").
+DayStyle = Literal["", "weekday", "date"]
 
 # What strftime's %a and %b give in the C locale (golive never sets another).
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -16,7 +20,7 @@ def format_clock(local: dt.datetime, first: dt.date, last: dt.date, with_day: bo
     more than 6 days, and the UTC offset when `with_offset`."""
     if with_day is None:
         with_day = first != last or local.date() != first
-    day = ""
+    day: DayStyle = ""
     if with_day:
         # Weekday names repeat after a week: beyond that, the date says which one.
         weeks = (max(last, local.date()) - min(first, local.date())).days > 6
@@ -27,7 +31,7 @@ def format_clock(local: dt.datetime, first: dt.date, last: dt.date, with_day: bo
     return text
 
 
-def wall_clock(local: dt.datetime, day: str = "") -> str:
+def wall_clock(local: dt.datetime, day: DayStyle = "") -> str:
     """A local moment as "14:00"; `day` "weekday": "Sun 14:00", "date": "Sun 3 Jan 14:00".
 
     Not strftime, which costs more than the rest of a page's formatting: the pages show tens

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from generator.read.models.common import WeekdayTime
 from generator.read.models.plan import Plan, Step
-from generator.schedule.timefmt import format_clock, format_t_offset
+from generator.schedule.timefmt import DayStyle, format_clock, format_t_offset
 
 UTC = dt.UTC
 
@@ -135,7 +135,7 @@ class Schedule:
         return first != last
 
     @property
-    def day_style(self) -> str:
+    def day_style(self) -> DayStyle:
         """What clock() adds to the time of day inside the window: "", "weekday" or "date"."""
         first, last = self.dates
         return "" if first == last else "date" if (last - first).days > 6 else "weekday"

@@ -66,7 +66,7 @@ class LogView:
 def log_view(schedule: Schedule, book: ContactBook, call_log: CallLog, *, call_over: bool = True) -> LogView:
     """The log page: every entry, each step as planned and as done, the issues, the figures;
     the forecast too while the call is not over."""
-    numbers = {s.id: n for n, s in enumerate(schedule.steps, start=1)}
+    numbers = _step_numbers(schedule)
     return LogView(
         rows=_entry_rows(schedule, book, call_log, numbers),
         steps=_step_rows(schedule, call_log, numbers),
@@ -93,7 +93,12 @@ def _forecast(schedule: Schedule, call_log: CallLog) -> str:
 
 def log_rows(schedule: Schedule, book: ContactBook, call_log: CallLog) -> tuple[LogRow, ...]:
     """The log's entries as the log page lists them (the post-mortem's timeline, with its own entries)."""
-    return _entry_rows(schedule, book, call_log, {s.id: n for n, s in enumerate(schedule.steps, start=1)})
+    return _entry_rows(schedule, book, call_log, _step_numbers(schedule))
+
+
+def _step_numbers(schedule: Schedule) -> dict[str, int]:
+    """Each step's number on the pages (#1 first), by id."""
+    return {s.id: n for n, s in enumerate(schedule.steps, start=1)}
 
 
 def log_figures(schedule: Schedule, call_log: CallLog) -> tuple[tuple[str, str], ...]:
